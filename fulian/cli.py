@@ -1,0 +1,279 @@
+"""The `fulian` command: parse options, call one library function, print the result."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from typing import Any, Callable, Optional
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_REJECTED = 0, 1, 2, 3
+
+EPILOG = """\
+examples:
+  fulian build                       build the sample corpus into fulian-graph.json
+  fulian build docs/ --out kg.json   build your own documents
+  fulian eval data/gold              score extraction against gold annotations
+  fulian neo4j up && fulian load     start a local Neo4j and load the graph into it
+  fulian query lineage 美丽庭院       how a campaign spread (see `fulian query --help`)
+  fulian view campaign 美丽庭院 --out x.html
+
+exit codes: 0 ok, 1 error, 2 usage error, 3 built but some documents were rejected
+"""
+
+
+class CliError(Exception):
+    """An error to print as one line (already phrased with its remedy)."""
+
+
+def _library_errors() -> tuple[type[BaseException], ...]:
+    from graph.model import SchemaError
+    from graph.store import StoreError
+    from loaders.pipeline import BuildError
+
+    errors: list[type[BaseException]] = [CliError, StoreError, BuildError, SchemaError]
+    try:
+        from fulian.neo4j_server import Neo4jServerError
+
+        errors.append(Neo4jServerError)
+    except ImportError:
+        pass
+    try:
+        from queries.errors import QueryError
+
+        errors.append(QueryError)
+    except ImportError:
+        pass
+    return tuple(errors)
+
+
+def _progress(total: int, desc: str, unit: str = "doc"):
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=desc, unit=unit, file=sys.stderr, disable=None, leave=False)
+
+
+def print_table(rows: list[dict[str, Any]], columns: Optional[list[str]] = None, out=None) -> None:
+    """A plain aligned table (CJK characters count double width)."""
+    out = out or sys.stdout
+    if not rows:
+        print("(no rows)", file=out)
+        return
+    columns = columns or list(rows[0].keys())
+
+    def width(s: str) -> int:
+        return sum(2 if ord(ch) > 0x2E80 else 1 for ch in s)
+
+    def cell(v: Any) -> str:
+        if isinstance(v, (list, tuple)):
+            return "; ".join(map(str, v))
+        return "" if v is None else str(v)
+
+    cells = [[cell(r.get(c)) for c in columns] for r in rows]
+    widths = [max(width(c), *(width(row[i]) for row in cells)) for i, c in enumerate(columns)]
+    pad = lambda s, w: s + " " * (w - width(s))  # noqa: E731
+    print("  ".join(pad(c, w) for c, w in zip(columns, widths)).rstrip(), file=out)
+    print("  ".join("-" * w for w in widths), file=out)
+    for row in cells:
+        print("  ".join(pad(c, w) for c, w in zip(row, widths)).rstrip(), file=out)
+
+
+def print_counts(counts: dict[str, dict[str, int]]) -> None:
+    print_table([{"label": k, "nodes": v} for k, v in counts["nodes"].items()])
+    print()
+    print_table([{"relationship": k, "count": v} for k, v in counts["relationships"].items()])
+
+
+# -- commands ---------------------------------------------------------------
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from graph.nx_store import NetworkxStore
+    from loaders.pipeline import SAMPLE_CORPUS, build, default_jobs
+    from loaders.read import iter_input_files
+
+    paths = args.paths or [str(SAMPLE_CORPUS)]
+    store = NetworkxStore(args.out)
+    files, _ = iter_input_files(paths)
+    bar = _progress(len(files), "extracting")
+    try:
+        report = build(paths, store, jobs=args.jobs or default_jobs(), force=args.force,
+                       progress=lambda _: bar.update(1))
+    finally:
+        bar.close()
+    if not report.read and not report.unchanged:
+        reasons = "; ".join(f"{p}: {r}" for p, r in report.rejected)
+        raise CliError(f"nothing built: {reasons}")
+    store.save()
+    if args.json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(f"documents read: {len(report.read)}, unchanged: {len(report.unchanged)}, "
+              f"rejected: {len(report.rejected)} → {args.out}")
+        print()
+        print_counts(report.counts)
+        if report.rejected:
+            print("\nrejected documents:")
+            print_table([{"file": p, "reason": r} for p, r in report.rejected])
+    return EXIT_REJECTED if report.rejected else EXIT_OK
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from loaders.evaluate import evaluate, format_report
+
+    if not os.path.isdir(args.gold_dir):
+        raise CliError(f"{args.gold_dir}: no such folder of gold JSON files")
+    report = evaluate(args.gold_dir, args.docs)
+    if args.json:
+        print(report.to_json())
+    else:
+        print(format_report(report))
+    return EXIT_OK
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    from graph.neo4j_store import Neo4jStore
+    from graph.nx_store import NetworkxStore
+    from loaders.pipeline import build, default_jobs
+
+    store = Neo4jStore(uri=args.uri)
+    try:
+        if args.paths:
+            bar = _progress(0, "loading")
+            report = build(args.paths, store, jobs=args.jobs or default_jobs(), force=args.force,
+                           progress=lambda _: bar.update(1))
+            bar.close()
+            counts = report.counts
+            if report.rejected:
+                print_table([{"file": p, "reason": r} for p, r in report.rejected])
+        else:
+            if not os.path.exists(args.graph):
+                raise CliError(f"{args.graph}: no graph file; build one with `fulian build` "
+                               "or give documents: `fulian load PATHS...`")
+            kg_store = NetworkxStore(args.graph, read_only=True)
+            from graph.load import store_to_neo4j
+
+            total = kg_store.graph.number_of_nodes() + kg_store.graph.number_of_edges()
+            bar = _progress(total, "loading", unit="row")
+            store_to_neo4j(kg_store, store, progress=bar.update, replace=args.replace)
+            bar.close()
+            counts = store.counts()
+        print(f"loaded into {store.uri}")
+        print()
+        print_counts(counts)
+    finally:
+        store.close()
+    return EXIT_OK
+
+
+def cmd_neo4j(args: argparse.Namespace) -> int:
+    from fulian import neo4j_server
+
+    if args.action == "up":
+        info = neo4j_server.up()
+        print(f"Neo4j is running (pid {info['pid']})")
+        print(f"  Browser:  {info['browser_url']}")
+        print(f"  Bolt:     {info['bolt_uri']}  user {info['user']}")
+        print(f"  password: stored in {info['password_file']} (or NEO4J_PASSWORD)")
+        print(f"  log:      {info['log']}")
+    elif args.action == "down":
+        print(neo4j_server.down() or "Neo4j stopped")
+    else:
+        info = neo4j_server.status()
+        for k, v in info.items():
+            print(f"{k}: {v}")
+        return EXIT_OK if info.get("running") else EXIT_ERROR
+    return EXIT_OK
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from graph.schema import describe
+
+    print(describe(), end="")
+    return EXIT_OK
+
+
+# -- parser -----------------------------------------------------------------
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="fulian", description="Build and query a knowledge graph of women's-federation (妇联) work documents.",
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    b = sub.add_parser("build", help="extract documents into the embedded graph file",
+                       description="Read files or folders (.txt .md .docx .pdf .html; default: the sample corpus), "
+                                   "extract federations, campaigns, laws, departments and persons, and write "
+                                   "the embedded graph file. Unchanged documents are skipped.")
+    b.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: the sample corpus)")
+    b.add_argument("--out", default=os.environ.get("FULIAN_GRAPH", "fulian-graph.json"),
+                   help="graph file to create or update (default: %(default)s)")
+    b.add_argument("--jobs", type=int, default=0, help="worker processes (default: up to 2)")
+    b.add_argument("--force", action="store_true", help="re-extract documents even when unchanged")
+    b.add_argument("--json", action="store_true", help="print the report as JSON")
+    b.set_defaults(func=cmd_build)
+
+    e = sub.add_parser("eval", help="score extraction against gold annotations",
+                       description="Run extraction on the documents of GOLD_DIR's annotations and print "
+                                   "precision/recall/F1 per type, strict and lenient (docs/ANNOTATION.md).")
+    e.add_argument("gold_dir", metavar="GOLD_DIR")
+    e.add_argument("--docs", metavar="DIR", help="folder of the documents (default: GOLD_DIR/../corpus)")
+    e.add_argument("--json", action="store_true", help="print the report as JSON")
+    e.set_defaults(func=cmd_eval)
+
+    ld = sub.add_parser("load", help="load the graph into Neo4j",
+                        description="Write the embedded graph file (or documents given as PATHS) into Neo4j at "
+                                    "NEO4J_URI / NEO4J_USER / NEO4J_PASSWORD (default: the local server of "
+                                    "`fulian neo4j up`). Loading twice changes nothing.")
+    ld.add_argument("paths", nargs="*", metavar="PATH", help="documents to build straight into Neo4j")
+    ld.add_argument("--graph", default=os.environ.get("FULIAN_GRAPH", "fulian-graph.json"),
+                    help="graph file to load when no PATH is given (default: %(default)s)")
+    ld.add_argument("--uri", help="Bolt URI (default: NEO4J_URI or bolt://127.0.0.1:7687)")
+    ld.add_argument("--jobs", type=int, default=0, help="worker processes when building from PATHs")
+    ld.add_argument("--force", action="store_true", help="re-extract documents even when unchanged")
+    ld.add_argument("--replace", action="store_true",
+                    help="make Neo4j equal to the file: remove documents the file no longer has")
+    ld.set_defaults(func=cmd_load)
+
+    n = sub.add_parser("neo4j", help="run a local Neo4j server (no Docker needed)",
+                       description="Build (first time) and run Neo4j 5.26 Community with Browser and APOC from "
+                                   "Maven artifacts, on 127.0.0.1 with authentication.")
+    n.add_argument("action", choices=["up", "down", "status"])
+    n.set_defaults(func=cmd_neo4j)
+
+    s = sub.add_parser("schema", help="print the graph schema (labels, ids, relationship types)")
+    s.set_defaults(func=cmd_schema)
+
+    for register in _extensions():
+        register(sub)
+    return p
+
+
+def _extensions() -> list[Callable[[Any], None]]:
+    """Subcommands defined next to their library code (queries, views)."""
+    found = []
+    for module in ("queries.cli", "fulian.view_cli"):
+        try:
+            mod = __import__(module, fromlist=["register"])
+        except ImportError:
+            continue
+        found.append(mod.register)
+    return found
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except _library_errors() as e:
+        print(f"error: {e}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("interrupted: nothing half-written; run the command again to finish", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

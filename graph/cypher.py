@@ -1,0 +1,142 @@
+"""Every Cypher statement the writer runs, as functions returning query text.
+
+Labels and relationship types cannot be parameters in Cypher, so they are checked
+against the schema here; every value travels as a parameter.
+"""
+
+from __future__ import annotations
+
+from graph import schema
+
+FULLTEXT_INDEX = "fulian_text"
+
+
+def _label(label: str) -> str:
+    if label not in schema.NODE_LABELS:
+        raise ValueError(f"unknown node label {label!r}")
+    return label
+
+
+def _rel_type(rel_type: str) -> str:
+    if rel_type not in schema.REL_TYPES:
+        raise ValueError(f"unknown relationship type {rel_type!r}")
+    return rel_type
+
+
+def constraints() -> list[str]:
+    """One uniqueness constraint per label on `id`."""
+    return [
+        f"CREATE CONSTRAINT {label.lower()}_id IF NOT EXISTS FOR (n:{label}) REQUIRE n.id IS UNIQUE"
+        for label in schema.NODE_LABELS
+    ]
+
+
+def indexes() -> list[str]:
+    """Indexes for what queries filter on, and the CJK full-text index."""
+    stmts = [
+        "CREATE INDEX federation_level IF NOT EXISTS FOR (n:Federation) ON (n.level)",
+        "CREATE INDEX federation_region IF NOT EXISTS FOR (n:Federation) ON (n.region_code)",
+        "CREATE INDEX document_year IF NOT EXISTS FOR (n:Document) ON (n.year)",
+        "CREATE INDEX passage_doc IF NOT EXISTS FOR (n:Passage) ON (n.doc_id)",
+        "CREATE INDEX region_code IF NOT EXISTS FOR (n:Region) ON (n.code)",
+    ]
+    for rel_type in schema.REL_TYPES:
+        stmts.append(f"CREATE INDEX rel_{rel_type.lower()}_id IF NOT EXISTS FOR ()-[r:{rel_type}]-() ON (r.id)")
+    for rel_type in schema.EXTRACTED_REL_TYPES + ("MENTIONS", "REPEATS"):
+        stmts.append(f"CREATE INDEX rel_{rel_type.lower()}_doc IF NOT EXISTS FOR ()-[r:{rel_type}]-() ON (r.doc_id)")
+    stmts.append(f"CREATE INDEX rel_implements_year IF NOT EXISTS FOR ()-[r:IMPLEMENTS]-() ON (r.year)")
+    labels = "|".join(schema.ENTITY_LABELS + ("Passage", "Document"))
+    stmts.append(
+        f"CREATE FULLTEXT INDEX {FULLTEXT_INDEX} IF NOT EXISTS FOR (n:{labels}) "
+        "ON EACH [n.name, n.aliases_text, n.text] "
+        "OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}}"
+    )
+    return stmts
+
+
+def merge_nodes(label: str) -> str:
+    """Merge a batch `$rows` of {id, props} of one label."""
+    return (
+        f"UNWIND $rows AS row "
+        f"MERGE (n:{_label(label)} {{id: row.id}}) "
+        "ON CREATE SET n = row.props "
+        "ON MATCH SET n += row.props"
+    )
+
+
+def merge_relationships(rel_type: str, start_label: str, end_label: str) -> str:
+    """Merge a batch `$rows` of {id, start_id, end_id, props} on the relationship's identity."""
+    return (
+        f"UNWIND $rows AS row "
+        f"MATCH (a:{_label(start_label)} {{id: row.start_id}}) "
+        f"MATCH (b:{_label(end_label)} {{id: row.end_id}}) "
+        f"MERGE (a)-[r:{_rel_type(rel_type)} {{id: row.id}}]->(b) "
+        "ON CREATE SET r = row.props "
+        "ON MATCH SET r += row.props"
+    )
+
+
+def delete_document() -> str:
+    """Remove what one document (`$doc_id`) stated: its relationships, passages and node."""
+    return (
+        "OPTIONAL MATCH ()-[r {doc_id: $doc_id}]->() DELETE r "
+        "WITH count(*) AS _ "
+        "OPTIONAL MATCH (p:Passage {doc_id: $doc_id}) DETACH DELETE p "
+        "WITH count(*) AS _ "
+        "OPTIONAL MATCH (d:Document {id: $doc_id}) DETACH DELETE d"
+    )
+
+
+def hierarchy_edges() -> str:
+    """Edges among entities and regions, with whether a document backs them (for pruning)."""
+    labels = " OR ".join(f"n:{label}" for label in schema.ENTITY_LABELS + ("Region",))
+    return (
+        f"MATCH (n) WHERE {labels} "
+        "OPTIONAL MATCH (n)-[r]->(m) "
+        "RETURN n.id AS id, labels(n)[0] AS label, type(r) AS type, m.id AS end_id, "
+        "coalesce(r.doc_id, '') AS doc_id, "
+        "EXISTS { MATCH (n)<-[x]-(:Passage) WHERE x.doc_id <> '' } AS mentioned"
+    )
+
+
+def delete_nodes() -> str:
+    return "UNWIND $ids AS id MATCH (n {id: id}) DETACH DELETE n"
+
+
+def document_hashes() -> str:
+    return "MATCH (d:Document) RETURN d.id AS id, d.content_hash AS hash"
+
+
+def all_nodes() -> str:
+    return "MATCH (n) RETURN labels(n)[0] AS label, properties(n) AS props"
+
+
+def nodes_of(label: str) -> str:
+    return f"MATCH (n:{_label(label)}) RETURN labels(n)[0] AS label, properties(n) AS props"
+
+
+def node_by_id() -> str:
+    return "MATCH (n {id: $id}) RETURN labels(n)[0] AS label, properties(n) AS props LIMIT 1"
+
+
+def all_relationships() -> str:
+    return ("MATCH (a)-[r]->(b) RETURN type(r) AS type, a.id AS start_id, labels(a)[0] AS start_label, "
+            "b.id AS end_id, labels(b)[0] AS end_label, properties(r) AS props")
+
+
+def relationships_of(rel_type: str) -> str:
+    return (f"MATCH (a)-[r:{_rel_type(rel_type)}]->(b) RETURN type(r) AS type, a.id AS start_id, "
+            "labels(a)[0] AS start_label, b.id AS end_id, labels(b)[0] AS end_label, properties(r) AS props")
+
+
+def count_nodes() -> str:
+    return "MATCH (n) RETURN labels(n)[0] AS key, count(*) AS n"
+
+
+def count_relationships() -> str:
+    return "MATCH ()-[r]->() RETURN type(r) AS key, count(*) AS n"
+
+
+def clear_batch() -> str:
+    """Delete up to `$limit` nodes (called until nothing is left)."""
+    return "MATCH (n) WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS deleted"

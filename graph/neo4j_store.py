@@ -1,0 +1,256 @@
+"""The Neo4j store: the official driver, MERGE on deterministic ids, one transaction per batch."""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from typing import Any, Callable, Iterable, Optional
+
+import networkx as nx
+
+from graph import cypher, schema
+from graph.model import KnowledgeGraph, counts_of
+from graph.nx_store import unbacked_nodes
+from graph.store import StoreError, sorted_rows
+
+DEFAULT_URI = "bolt://127.0.0.1:7687"
+BATCH_ROWS = 2000
+_REL_ENDS = ("type", "start_id", "end_id", "start_label", "end_label")
+
+
+def connection_settings(uri: Optional[str] = None) -> tuple[str, str, str]:
+    """(uri, user, password) from arguments, NEO4J_* variables, or the local server's files."""
+    uri = uri or os.environ.get("NEO4J_URI", DEFAULT_URI)
+    user = os.environ.get("NEO4J_USER", "neo4j")
+    password = os.environ.get("NEO4J_PASSWORD")
+    if password is None:
+        from fulian import neo4j_server
+
+        password = neo4j_server.password()
+    return uri, user, password
+
+
+def connection_help(uri: str, err: Exception) -> str:
+    from neo4j.exceptions import AuthError
+
+    if isinstance(err, AuthError):
+        return (f"Neo4j at {uri} refused the credentials (NEO4J_USER / NEO4J_PASSWORD): set NEO4J_PASSWORD "
+                "to the server's password, or for the local server leave it unset so the stored one is used")
+    return (f"Neo4j is not reachable at {uri} ({type(err).__name__}): start it with `fulian neo4j up` "
+            "or set NEO4J_URI to a running server")
+
+
+def _node_props(row: dict[str, Any]) -> dict[str, Any]:
+    props = {k: v for k, v in row.items() if k != "label"}
+    if "aliases" in props:
+        props["aliases_text"] = " ".join(props["aliases"])
+    return props
+
+
+def _node_row(label: str, props: dict[str, Any]) -> dict[str, Any]:
+    row = {k: v for k, v in props.items() if k != "aliases_text"}
+    row["label"] = label
+    return row
+
+
+def _rel_row(rec: dict[str, Any]) -> dict[str, Any]:
+    row = dict(rec["props"])
+    for k in _REL_ENDS:
+        row[k] = rec[k]
+    return row
+
+
+class Neo4jStore:
+    """A GraphStore on a Neo4j server. Read-only stores open READ sessions only."""
+
+    backend = "neo4j"
+
+    def __init__(self, uri: Optional[str] = None, *, read_only: bool = False, database: Optional[str] = None,
+                 batch_rows: int = BATCH_ROWS, connect_timeout: float = 4.0):
+        import neo4j
+
+        self.uri, user, password = connection_settings(uri)
+        self.read_only = read_only
+        self.database = database or os.environ.get("NEO4J_DATABASE", "neo4j")
+        self.batch_rows = batch_rows
+        try:
+            self.driver = neo4j.GraphDatabase.driver(
+                self.uri, auth=(user, password), connection_timeout=connect_timeout,
+                connection_acquisition_timeout=connect_timeout + 1, max_transaction_retry_time=15.0)
+            self.driver.verify_connectivity()
+        except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError, OSError, ValueError) as e:
+            raise StoreError(connection_help(self.uri, e)) from e
+        self._schema_ready = False
+
+    # -- plumbing --------------------------------------------------------
+    def _session(self, write: bool):
+        import neo4j
+
+        if write and self.read_only:
+            raise StoreError("this store was opened read-only")
+        mode = neo4j.WRITE_ACCESS if write else neo4j.READ_ACCESS
+        return self.driver.session(database=self.database, default_access_mode=mode)
+
+    def read(self, query: str, params: Optional[dict[str, Any]] = None) -> list[dict[str, Any]]:
+        """Run a read query in a READ session (the server refuses writes) and return plain records."""
+
+        def work(tx):
+            return [r.data() for r in tx.run(query, params or {})]
+
+        with self._session(write=False) as s:
+            return s.execute_read(work)
+
+    def _write_tx(self, fn: Callable[[Any], Any]) -> Any:
+        with self._session(write=True) as s:
+            return s.execute_write(fn)
+
+    def ensure_schema(self) -> None:
+        """Constraints first, then indexes (idempotent)."""
+        if self._schema_ready:
+            return
+        with self._session(write=True) as s:
+            for stmt in cypher.constraints() + cypher.indexes():
+                s.run(stmt).consume()
+        self._schema_ready = True
+
+    # -- writing ---------------------------------------------------------
+    @staticmethod
+    def _statements(node_rows: Iterable[dict], rel_rows: Iterable[dict]) -> list[tuple[str, list[dict]]]:
+        by_label: dict[str, list[dict]] = defaultdict(list)
+        for row in node_rows:
+            by_label[row["label"]].append({"id": row["id"], "props": _node_props(row)})
+        by_rel: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
+        for row in rel_rows:
+            props = {k: v for k, v in row.items() if k not in _REL_ENDS}
+            by_rel[(row["type"], row["start_label"], row["end_label"])].append(
+                {"id": row["id"], "start_id": row["start_id"], "end_id": row["end_id"], "props": props})
+        stmts = [(cypher.merge_nodes(label), rows) for label, rows in sorted(by_label.items())]
+        stmts += [(cypher.merge_relationships(*key), rows) for key, rows in sorted(by_rel.items())]
+        return stmts
+
+    def _run_statements(self, stmts: list[tuple[str, list[dict]]]):
+        def work(tx):
+            for query, rows in stmts:
+                for i in range(0, len(rows), self.batch_rows):
+                    tx.run(query, rows=rows[i:i + self.batch_rows]).consume()
+
+        return work
+
+    def write(self, kg: KnowledgeGraph, progress: Optional[Any] = None) -> None:
+        """Write document by document; several documents share a transaction, none is split."""
+        self.ensure_schema()
+        for node_rows, rel_rows in document_batches(kg, self.batch_rows):
+            self._write_tx(self._run_statements(self._statements(node_rows, rel_rows)))
+            if progress is not None:
+                progress(len(node_rows) + len(rel_rows))
+
+    def write_rows(self, node_rows: list[dict], rel_rows: list[dict]) -> None:
+        """Write rows in one transaction."""
+        self.ensure_schema()
+        self._write_tx(self._run_statements(self._statements(node_rows, rel_rows)))
+
+    def replace_document(self, doc_id: str, kg: KnowledgeGraph) -> None:
+        """Delete and rewrite one document in a single transaction; then prune."""
+        self.ensure_schema()
+        stmts = self._statements(kg.node_rows(), kg.rel_rows())
+
+        def work(tx):
+            tx.run(cypher.delete_document(), doc_id=doc_id).consume()
+            self._run_statements(stmts)(tx)
+
+        self._write_tx(work)
+        self._prune()
+
+    def delete_document(self, doc_id: str) -> None:
+        self._write_tx(lambda tx: tx.run(cypher.delete_document(), doc_id=doc_id).consume())
+        self._prune()
+
+    def _prune(self) -> None:
+        g = nx.MultiDiGraph()
+        for rec in self.read(cypher.hierarchy_edges()):
+            g.add_node(rec["id"], label=rec["label"])
+            if rec["mentioned"]:
+                g.add_edge("passage:*", rec["id"], doc_id="mentioned", type="MENTIONS")
+            if rec["end_id"] is not None:
+                g.add_edge(rec["id"], rec["end_id"], type=rec["type"], doc_id=rec["doc_id"])
+        doomed = unbacked_nodes(g)
+        if doomed:
+            self._write_tx(lambda tx: tx.run(cypher.delete_nodes(), ids=doomed).consume())
+
+    def clear(self) -> None:
+        def work(tx):
+            return tx.run(cypher.clear_batch(), limit=10000).single()["deleted"]
+
+        while self._write_tx(work):
+            pass
+
+    def close(self) -> None:
+        self.driver.close()
+
+    # -- reading ---------------------------------------------------------
+    def document_hashes(self) -> dict[str, str]:
+        return {r["id"]: r["hash"] or "" for r in self.read(cypher.document_hashes())}
+
+    def node(self, node_id: str) -> Optional[dict[str, Any]]:
+        recs = self.read(cypher.node_by_id(), {"id": node_id})
+        return _node_row(recs[0]["label"], recs[0]["props"]) if recs else None
+
+    def nodes(self, label: Optional[str] = None) -> list[dict[str, Any]]:
+        query = cypher.all_nodes() if label is None else cypher.nodes_of(label)
+        return sorted_rows(_node_row(r["label"], r["props"]) for r in self.read(query))
+
+    def relationships(self, rel_type: Optional[str] = None) -> list[dict[str, Any]]:
+        query = cypher.all_relationships() if rel_type is None else cypher.relationships_of(rel_type)
+        return sorted_rows(_rel_row(r) for r in self.read(query))
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        nodes = {r["key"]: r["n"] for r in self.read(cypher.count_nodes())}
+        rels = {r["key"]: r["n"] for r in self.read(cypher.count_relationships())}
+        return {"nodes": dict(sorted(nodes.items())), "relationships": dict(sorted(rels.items()))}
+
+    def __enter__(self) -> "Neo4jStore":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+
+def document_batches(kg: KnowledgeGraph, batch_rows: int) -> list[tuple[list[dict], list[dict]]]:
+    """Split a graph into transactions that never split a document.
+
+    A document's group holds its Document and Passage nodes, the relationships it states,
+    and the entity nodes those relationships touch; rows that belong to no document
+    (gazetteer hierarchy) come first so documents can link to them.
+    """
+    nodes = {nid: n.properties() for nid, n in kg.nodes.items()}
+    groups: dict[str, tuple[dict[str, dict], list[dict]]] = {}
+    free_rels: list[dict] = []
+    for r in kg.relationships.values():
+        row = r.properties()
+        if not row.get("doc_id"):
+            free_rels.append(row)
+            continue
+        group = groups.setdefault(row["doc_id"], ({}, []))
+        group[1].append(row)
+        for end in (row["start_id"], row["end_id"]):
+            group[0][end] = nodes[end]
+    in_groups = {nid for g in groups.values() for nid in g[0]}
+    free_nodes = {nid: row for nid, row in nodes.items() if nid not in in_groups}
+    for row in free_rels:
+        for end in (row["start_id"], row["end_id"]):
+            free_nodes.setdefault(end, nodes[end])
+    batches: list[tuple[list[dict], list[dict]]] = []
+    if free_nodes or free_rels:
+        batches.append((list(free_nodes.values()), free_rels))
+    cur_nodes: dict[str, dict] = {}
+    cur_rels: list[dict] = []
+    for doc_id in sorted(groups):
+        g_nodes, g_rels = groups[doc_id]
+        if cur_rels and len(cur_nodes) + len(cur_rels) + len(g_nodes) + len(g_rels) > batch_rows:
+            batches.append((list(cur_nodes.values()), cur_rels))
+            cur_nodes, cur_rels = {}, []
+        cur_nodes.update(g_nodes)
+        cur_rels.extend(g_rels)
+    if cur_nodes or cur_rels:
+        batches.append((list(cur_nodes.values()), cur_rels))
+    return batches

@@ -1,0 +1,189 @@
+"""The embedded store: a networkx MultiDiGraph persisted as node-link JSON."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Optional
+
+import networkx as nx
+
+from graph import schema
+from graph.model import KnowledgeGraph, counts_of
+from graph.store import StoreError, sorted_rows
+
+FORMAT = "fulian-kg/node-link/1"
+
+
+class NetworkxStore:
+    """Default store: works with no server. Changes reach the file on `save()`/`close()`."""
+
+    backend = "embedded"
+
+    def __init__(self, path: str | os.PathLike | None = None, *, read_only: bool = False):
+        self.path = Path(path) if path else None
+        self.read_only = read_only
+        self.dirty = False
+        self.graph = nx.MultiDiGraph()
+        if self.path and self.path.exists():
+            self.graph = load_graph(self.path)
+
+    # -- writing ---------------------------------------------------------
+    def _check_writable(self) -> None:
+        if self.read_only:
+            raise StoreError("this store was opened read-only")
+
+    def write(self, kg: KnowledgeGraph, progress: Optional[Any] = None) -> None:
+        self._check_writable()
+        g = self.graph
+        for row in kg.node_rows():
+            nid = row["id"]
+            if nid in g:
+                merged = dict(g.nodes[nid])
+                aliases = set(merged.get("aliases", [])) | set(row.get("aliases", []))
+                merged.update(row)
+                merged["aliases"] = sorted(aliases - {merged["name"]})
+                g.nodes[nid].clear()
+                g.nodes[nid].update(merged)
+            else:
+                g.add_node(nid, **row)
+            if progress is not None:
+                progress(1)
+        for row in kg.rel_rows():
+            g.add_edge(row["start_id"], row["end_id"], key=row["id"], **row)
+            if progress is not None:
+                progress(1)
+        self.dirty = True
+
+    def replace_document(self, doc_id: str, kg: KnowledgeGraph) -> None:
+        self._check_writable()
+        self.delete_document(doc_id, prune=False)
+        self.write(kg)
+        self._prune_orphans()
+
+    def delete_document(self, doc_id: str, prune: bool = True) -> None:
+        self._check_writable()
+        g = self.graph
+        doomed_edges = [(u, v, k) for u, v, k, d in g.edges(keys=True, data=True) if d.get("doc_id") == doc_id]
+        g.remove_edges_from(doomed_edges)
+        passages = [n for n, d in g.nodes(data=True) if d.get("label") == "Passage" and d.get("doc_id") == doc_id]
+        g.remove_nodes_from(passages)
+        if doc_id in g:
+            g.remove_node(doc_id)
+        if prune:
+            self._prune_orphans()
+        self.dirty = True
+
+    def _prune_orphans(self) -> None:
+        """Drop entities and regions that no document backs any more (see `unbacked_nodes`)."""
+        self.graph.remove_nodes_from(unbacked_nodes(self.graph))
+
+    def clear(self) -> None:
+        self._check_writable()
+        self.graph = nx.MultiDiGraph()
+        self.dirty = True
+
+    def save(self, path: str | os.PathLike | None = None) -> Path:
+        target = Path(path) if path else self.path
+        if target is None:
+            raise StoreError("no file to save to: give the store a path")
+        save_graph(self.graph, target)
+        self.dirty = False
+        return target
+
+    def close(self) -> None:
+        if self.dirty and self.path is not None and not self.read_only:
+            self.save()
+
+    # -- reading ---------------------------------------------------------
+    def document_hashes(self) -> dict[str, str]:
+        return {n: d.get("content_hash", "") for n, d in self.graph.nodes(data=True) if d.get("label") == "Document"}
+
+    def node(self, node_id: str) -> Optional[dict[str, Any]]:
+        if node_id not in self.graph:
+            return None
+        return dict(self.graph.nodes[node_id])
+
+    def nodes(self, label: Optional[str] = None) -> list[dict[str, Any]]:
+        return sorted_rows(dict(d) for _, d in self.graph.nodes(data=True) if label is None or d.get("label") == label)
+
+    def relationships(self, rel_type: Optional[str] = None) -> list[dict[str, Any]]:
+        return sorted_rows(dict(d) for _, _, d in self.graph.edges(data=True)
+                           if rel_type is None or d.get("type") == rel_type)
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        return counts_of((d for _, d in self.graph.nodes(data=True)), (d for _, _, d in self.graph.edges(data=True)))
+
+    def __enter__(self) -> "NetworkxStore":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if exc[0] is None:
+            self.close()
+
+
+def unbacked_nodes(g: nx.MultiDiGraph) -> list[str]:
+    """Entities and regions with no document behind them, directly or through a node below.
+
+    Gazetteer-derived links (no `doc_id`: a parent federation's LEADS, a region's PART_OF)
+    keep a node only while something below it is still named by a document.
+    """
+    backed = {n for u, v, d in g.edges(data=True) if d.get("doc_id") for n in (u, v)}
+    todo = list(backed)
+    while todo:
+        n = todo.pop()
+        ups = [u for u, _, d in g.in_edges(n, data=True) if d.get("type") == "LEADS" and not d.get("doc_id")]
+        ups += [v for _, v, d in g.out_edges(n, data=True) if d.get("type") in ("PART_OF", "IN_REGION")]
+        for up in ups:
+            if up not in backed:
+                backed.add(up)
+                todo.append(up)
+    kinds = schema.ENTITY_LABELS + ("Region",)
+    return [n for n, d in g.nodes(data=True) if d.get("label") in kinds and n not in backed]
+
+
+def save_graph(g: nx.MultiDiGraph, path: Path) -> None:
+    """Write node-link JSON atomically: a temp file in the same folder, then rename."""
+    data = {
+        "format": FORMAT,
+        "directed": True,
+        "multigraph": True,
+        "nodes": sorted((dict(d) for _, d in g.nodes(data=True)), key=lambda r: r["id"]),
+        "edges": sorted((dict(d) for _, _, d in g.edges(data=True)), key=lambda r: r["id"]),
+    }
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, ensure_ascii=False, indent=0, sort_keys=True)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def load_graph(path: Path) -> nx.MultiDiGraph:
+    """Read a graph file written by `save_graph`, with a clear error when it is not one."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            data = json.load(fh)
+    except json.JSONDecodeError as e:
+        raise StoreError(f"{path}: not a fulian graph file (invalid JSON at line {e.lineno}); "
+                         f"rebuild it with `fulian build --out {path}`") from e
+    except OSError as e:
+        raise StoreError(f"{path}: cannot read the graph file ({e.strerror})") from e
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise StoreError(f"{path}: not a fulian graph file (format {data.get('format') if isinstance(data, dict) else None!r}); "
+                         f"rebuild it with `fulian build --out {path}`")
+    g = nx.MultiDiGraph()
+    for row in data["nodes"]:
+        g.add_node(row["id"], **row)
+    for row in data["edges"]:
+        g.add_edge(row["start_id"], row["end_id"], key=row["id"], **row)
+    return g

@@ -1,0 +1,65 @@
+"""The GraphStore protocol and backend selection."""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Iterable, Optional, Protocol, runtime_checkable
+
+from graph.model import KnowledgeGraph
+
+DEFAULT_GRAPH_FILE = "fulian-graph.json"
+BACKENDS = ("embedded", "neo4j")
+
+
+class StoreError(RuntimeError):
+    """A store could not be opened, read or written; the message says what to do."""
+
+
+@runtime_checkable
+class GraphStore(Protocol):
+    """What every backend offers. Rows are flat property dicts (`label`/`type` included)."""
+
+    backend: str
+
+    def write(self, kg: KnowledgeGraph, progress: Optional[Any] = None) -> None:
+        """Merge a graph in: same ids update, never duplicate."""
+
+    def replace_document(self, doc_id: str, kg: KnowledgeGraph) -> None:
+        """Drop what `doc_id` stated before and write `kg` in its place, all or nothing."""
+
+    def delete_document(self, doc_id: str) -> None:
+        """Remove a document, its passages and the relationships it alone supports."""
+
+    def document_hashes(self) -> dict[str, str]:
+        """doc id -> content hash of every loaded document."""
+
+    def node(self, node_id: str) -> Optional[dict[str, Any]]: ...
+
+    def nodes(self, label: Optional[str] = None) -> list[dict[str, Any]]: ...
+
+    def relationships(self, rel_type: Optional[str] = None) -> list[dict[str, Any]]:
+        """Rows with `id`, `type`, `start_id`, `end_id` and the stored properties."""
+
+    def counts(self) -> dict[str, dict[str, int]]: ...
+
+    def clear(self) -> None: ...
+
+    def close(self) -> None: ...
+
+
+def open_store(backend: str = "embedded", path: Optional[str] = None, *, read_only: bool = False,
+               uri: Optional[str] = None) -> GraphStore:
+    """Open a store by backend name: `embedded` (networkx file) or `neo4j` (server)."""
+    if backend == "embedded":
+        from graph.nx_store import NetworkxStore
+
+        return NetworkxStore(path or os.environ.get("FULIAN_GRAPH", DEFAULT_GRAPH_FILE), read_only=read_only)
+    if backend == "neo4j":
+        from graph.neo4j_store import Neo4jStore
+
+        return Neo4jStore(uri=uri, read_only=read_only)
+    raise StoreError(f"unknown backend {backend!r}: choose one of {', '.join(BACKENDS)}")
+
+
+def sorted_rows(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted(rows, key=lambda r: r["id"])

@@ -1,0 +1,116 @@
+"""Turn one document's extraction into graph records with provenance."""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+from typing import Optional
+
+from graph.model import (Campaign, Department, Document, Federation, KnowledgeGraph, Law, Node, Passage,
+                         Person, Region, Relationship)
+from loaders.types import ExtractedEntity, ExtractionResult
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def entity_node(e: ExtractedEntity) -> Node:
+    aliases = sorted(set(e.aliases) - {e.name})
+    if e.type == "Federation":
+        return Federation(name=e.name, aliases=aliases, level=e.level, region_code=e.region_code)
+    if e.type == "Department":
+        return Department(name=e.name, aliases=aliases, scope=e.scope or "", own_office=e.own_office,
+                          region_code=e.region_code)
+    if e.type == "Person":
+        return Person(name=e.name, aliases=aliases, role=e.role)
+    return {"Campaign": Campaign, "Law": Law}[e.type](name=e.name, aliases=aliases)
+
+
+def _add_region_chain(kg: KnowledgeGraph, code: Optional[str]) -> Optional[str]:
+    """Region node for `code` and its ancestors (PART_OF); returns the region id."""
+    from loaders import gazetteer
+
+    if not code:
+        return None
+    chain = gazetteer.region_chain(code)  # [(code, name, level)] from the region up to its province
+    ids = []
+    for c, name, level in chain:
+        ids.append(kg.add_node(Region(name=name, code=c, level=level)))
+    for child, parent, (c, _, _) in zip(ids, ids[1:], chain[1:]):
+        kg.add_relationship(Relationship(type="PART_OF", start_id=child, start_label="Region",
+                                         end_id=parent, end_label="Region", rule="gazetteer"))
+    return ids[0] if ids else None
+
+
+def _add_federation_chain(kg: KnowledgeGraph, fed: Federation) -> None:
+    """LEADS links from each parent federation down to `fed`, from the gazetteer (no document)."""
+    from loaders import gazetteer
+
+    child_id = fed.id
+    for parent in gazetteer.federation_ancestors(fed.name, fed.region_code, fed.level):
+        pid = kg.add_node(Federation(name=parent["name"], level=parent["level"],
+                                     region_code=parent.get("region_code")))
+        region_id = _add_region_chain(kg, parent.get("region_code"))
+        if region_id:
+            kg.add_relationship(Relationship(type="IN_REGION", start_id=pid, start_label="Federation",
+                                             end_id=region_id, end_label="Region", rule="gazetteer"))
+        kg.add_relationship(Relationship(type="LEADS", start_id=pid, start_label="Federation",
+                                         end_id=child_id, end_label="Federation", rule="hierarchy"))
+        child_id = pid
+
+
+def result_to_graph(result: ExtractionResult, source: str, original_text: str) -> KnowledgeGraph:
+    """Document → passages → entities, and every extracted relation with its evidence."""
+    kg = KnowledgeGraph()
+    meta = result.meta
+    doc = Document(name=meta.title or source, source=source, title=meta.title, issuer=meta.issuer,
+                   year=meta.year, date=meta.date, doc_number=meta.doc_number, kind=meta.kind,
+                   content_hash=content_hash(original_text), n_chars=len(result.normalized_text))
+    doc_id = kg.add_node(doc)
+    passage_ids: list[str] = []
+    starts: list[int] = []
+    for p in result.passages:
+        pid = kg.add_node(Passage(name=f"{doc.key()[0]}#{p.index}", doc_id=doc_id, index=p.index,
+                                  start=p.start, end=p.end, text=p.text, section=p.section))
+        kg.add_relationship(Relationship(type="IN_DOCUMENT", start_id=pid, start_label="Passage",
+                                         end_id=doc_id, end_label="Document", doc_id=doc_id))
+        passage_ids.append(pid)
+        starts.append(p.start)
+
+    ids: dict[tuple[str, str], str] = {}
+    for e in result.entities:
+        node = entity_node(e)
+        nid = kg.add_node(node)
+        ids[(e.type, e.name)] = nid
+        if isinstance(node, Federation):
+            region_id = _add_region_chain(kg, node.region_code)
+            if region_id:
+                kg.add_relationship(Relationship(type="IN_REGION", start_id=nid, start_label="Federation",
+                                                 end_id=region_id, end_label="Region", rule="gazetteer"))
+            _add_federation_chain(kg, node)
+        elif isinstance(node, Department) and node.region_code and not node.own_office:
+            region_id = _add_region_chain(kg, node.region_code)
+            if region_id:
+                kg.add_relationship(Relationship(type="IN_REGION", start_id=nid, start_label="Department",
+                                                 end_id=region_id, end_label="Region", rule="gazetteer"))
+        for m in e.mentions:
+            i = bisect.bisect_right(starts, m.start) - 1
+            if 0 <= i < len(passage_ids) and m.end <= result.passages[i].end:
+                kg.add_relationship(Relationship(type="MENTIONS", start_id=passage_ids[i], start_label="Passage",
+                                                 end_id=nid, end_label=node.label, doc_id=doc_id,
+                                                 start=m.start, end=m.end, rule="mention"))
+
+    if meta.issuer and ("Federation", meta.issuer) in ids:
+        kg.add_relationship(Relationship(type="ISSUED_BY", start_id=doc_id, start_label="Document",
+                                         end_id=ids[("Federation", meta.issuer)], end_label="Federation",
+                                         doc_id=doc_id))
+    for r in result.relations:
+        head, tail = ids.get((r.head_type, r.head)), ids.get((r.tail_type, r.tail))
+        if head is None or tail is None:
+            continue
+        kg.add_relationship(Relationship(
+            type=r.type, start_id=head, start_label=r.head_type, end_id=tail, end_label=r.tail_type,
+            doc_id=doc_id, year=meta.year if meta.year is not None else 0, evidence=r.evidence,
+            start=r.start, end=r.end, rule=r.rule, targets=r.targets))
+    return kg

@@ -1,0 +1,127 @@
+"""The shared GraphStore suite: every test runs on every backend."""
+
+import json
+
+import pytest
+
+from graph.load import store_to_graph
+from graph.nx_store import NetworkxStore
+from graph.store import GraphStore, StoreError, open_store
+from graph_samples import document_graph
+
+
+def test_store_satisfies_the_protocol(empty_store):
+    assert isinstance(empty_store, GraphStore)
+    assert empty_store.counts() == {"nodes": {}, "relationships": {}}
+
+
+def test_write_then_read_back_equal(empty_store):
+    kg = document_graph()
+    empty_store.write(kg)
+    assert empty_store.counts() == kg.counts()
+    assert empty_store.nodes() == sorted(kg.node_rows(), key=lambda r: r["id"])
+    assert empty_store.relationships() == sorted(kg.rel_rows(), key=lambda r: r["id"])
+    assert empty_store.node("fed:长沙市望城区妇联")["aliases"] == ["望城区妇联"]
+    assert empty_store.node("fed:nowhere") is None
+
+
+def test_writing_twice_changes_nothing(empty_store):
+    kg = document_graph()
+    empty_store.write(kg)
+    first = (empty_store.nodes(), empty_store.relationships())
+    empty_store.write(document_graph())
+    assert (empty_store.nodes(), empty_store.relationships()) == first
+
+
+def test_filters_by_label_and_type(empty_store):
+    empty_store.write(document_graph())
+    assert [n["name"] for n in empty_store.nodes("Campaign")] == ["美丽庭院"]
+    implements = empty_store.relationships("IMPLEMENTS")
+    assert {r["end_id"] for r in implements} == {"campaign:美丽庭院", "law:家庭教育促进法"}
+    assert all(r["evidence"] and r["doc_id"] == "doc:doc_a" for r in implements)
+
+
+def test_replace_document_drops_only_its_own_statements(empty_store):
+    empty_store.write(document_graph("doc_a", campaign="美丽庭院"))
+    empty_store.write(document_graph("doc_b", campaign="巾帼建功"))
+    empty_store.replace_document("doc:doc_a", document_graph("doc_a", campaign="领头雁"))
+    names = {n["name"] for n in empty_store.nodes("Campaign")}
+    assert names == {"领头雁", "巾帼建功"}  # 美丽庭院 lost its only document
+    assert set(empty_store.document_hashes()) == {"doc:doc_a", "doc:doc_b"}
+
+
+def test_delete_document_keeps_what_others_support(empty_store):
+    empty_store.write(document_graph("doc_a"))
+    empty_store.write(document_graph("doc_b"))
+    empty_store.delete_document("doc:doc_a")
+    assert set(empty_store.document_hashes()) == {"doc:doc_b"}
+    assert empty_store.counts() == document_graph("doc_b").counts()
+    empty_store.delete_document("doc:doc_b")
+    assert empty_store.counts() == {"nodes": {}, "relationships": {}}
+
+
+def test_clear_empties(empty_store):
+    empty_store.write(document_graph())
+    empty_store.clear()
+    assert empty_store.counts() == {"nodes": {}, "relationships": {}}
+
+
+def test_store_reads_back_into_validated_records(empty_store):
+    kg = document_graph()
+    empty_store.write(kg)
+    again = store_to_graph(empty_store)
+    assert sorted(again.nodes) == sorted(kg.nodes)
+    assert sorted(again.relationships) == sorted(kg.relationships)
+
+
+# -- embedded file specifics -------------------------------------------------
+
+def test_file_round_trip_is_equal(tmp_path):
+    path = tmp_path / "kg.json"
+    with NetworkxStore(path) as store:
+        store.write(document_graph())
+    reloaded = NetworkxStore(path)
+    assert reloaded.counts() == document_graph().counts()
+    assert reloaded.nodes() == sorted(document_graph().node_rows(), key=lambda r: r["id"])
+    assert reloaded.relationships() == sorted(document_graph().rel_rows(), key=lambda r: r["id"])
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data["multigraph"] is True and len(data["edges"]) == len(document_graph().relationships)
+
+
+def test_save_is_atomic_and_leaves_no_temp_files(tmp_path, monkeypatch):
+    path = tmp_path / "kg.json"
+    with NetworkxStore(path) as store:
+        store.write(document_graph())
+    before = path.read_bytes()
+    store = NetworkxStore(path)
+    store.write(document_graph("doc_b"))
+
+    def boom(*a, **k):
+        raise OSError("disk full")
+
+    monkeypatch.setattr("graph.nx_store.json.dump", boom)
+    with pytest.raises(OSError):
+        store.save()
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["kg.json"]
+
+
+def test_not_a_graph_file_gives_the_remedy(tmp_path):
+    bad = tmp_path / "kg.json"
+    bad.write_text("{not json", encoding="utf-8")
+    with pytest.raises(StoreError, match=r"not a fulian graph file .*fulian build --out"):
+        NetworkxStore(bad)
+    bad.write_text('{"nodes": []}', encoding="utf-8")
+    with pytest.raises(StoreError, match="not a fulian graph file"):
+        NetworkxStore(bad)
+
+
+def test_read_only_store_refuses_writes(tmp_path):
+    store = open_store("embedded", str(tmp_path / "kg.json"), read_only=True)
+    with pytest.raises(StoreError, match="read-only"):
+        store.write(document_graph())
+
+
+def test_unknown_backend():
+    with pytest.raises(StoreError, match="unknown backend 'sqlite': choose one of embedded, neo4j"):
+        open_store("sqlite")
