@@ -9,12 +9,18 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
 import org.neo4j.dbms.api.DatabaseManagementService;
 import org.neo4j.graphdb.GraphDatabaseService;
 import org.neo4j.graphdb.Result;
 import org.neo4j.graphdb.Transaction;
+import org.neo4j.internal.kernel.api.connectioninfo.ClientConnectionInfo;
+import org.neo4j.internal.kernel.api.security.LoginContext;
+import org.neo4j.kernel.api.security.AuthManager;
+import org.neo4j.kernel.api.security.AuthToken;
+import org.neo4j.kernel.internal.GraphDatabaseAPI;
 import org.neo4j.server.CommunityBootstrapper;
 
 /**
@@ -35,9 +41,12 @@ import org.neo4j.server.CommunityBootstrapper;
  *
  * <p>The server listens on 127.0.0.1 only and always has authentication enabled. After the
  * DBMS is up, the password of the {@code neo4j} user is set to the given value (on the
- * system database); on later starts with the same password this is a no-op. When that is
+ * system database); on later starts with the same password this is a no-op (checked by a login,
+ * without Cypher). The given password is authoritative: a password changed in the Browser is
+ * reset to it on the next start. When that is
  * done, a line starting with {@link #READY_MARKER} is printed on stdout, so a supervising
- * process knows it can log in without tripping the failed-login rate limit.
+ * process knows it can log in without tripping the failed-login rate limit. Then a self-check
+ * line reports {@code apoc.version()} and whether the {@code cjk} full-text analyzer exists.
  *
  * <p>SIGTERM / SIGINT stop the server cleanly: {@link CommunityBootstrapper} installs the
  * signal handlers and a JVM shutdown hook that shuts the DBMS down (checkpoint, pid file).
@@ -48,6 +57,17 @@ public final class FulianNeo4j {
     public static final String READY_MARKER = "FULIAN_NEO4J_READY";
 
     private static final String LISTEN_ADDRESS = "127.0.0.1";
+
+    /** Settings --conf may not change: the server stays on loopback with auth enabled. */
+    static final Set<String> PROTECTED_SETTINGS = Set.of(
+            "dbms.security.auth_enabled",
+            "server.default_listen_address",
+            "server.bolt.listen_address",
+            "server.http.listen_address",
+            "server.https.listen_address",
+            "server.https.enabled",
+            "server.bolt.enabled",
+            "server.http.enabled");
 
     private FulianNeo4j() {
     }
@@ -96,10 +116,14 @@ public final class FulianNeo4j {
         settings.put("server.directories.import", home.resolve("import").toString());
         settings.put("server.directories.plugins", plugins.toString());
         settings.put("dbms.security.procedures.unrestricted", "apoc.*");
-        // Extra settings first, then the ones that must never be overridden.
-        settings.putAll(opts.extraConf);
+        // The user log (neo4j.log) goes to stdout only; the supervisor redirects stdout and
+        // stderr to logs/neo4j.log, so launcher messages and JVM errors land in the same file
+        // (Neo4j's default config would also write that file itself, doubling every line).
+        settings.put("server.logs.user.config", writeConsoleLogConfig(home).toString());
+        // Netty's default graceful-shutdown quiet period (5 s, twice) makes Bolt take ~10 s to stop.
+        settings.put("internal.dbms.bolt.netty_server_shutdown_quiet_period", "1");
+        settings.putAll(opts.extraConf); // PROTECTED_SETTINGS were refused when parsing
         settings.put("dbms.security.auth_enabled", "true");
-        settings.put("server.default_listen_address", LISTEN_ADDRESS);
 
         PrintStream out = System.out;
         out.println("fulian-neo4j: home=" + home + " bolt=" + LISTEN_ADDRESS + ":" + opts.boltPort
@@ -123,11 +147,13 @@ public final class FulianNeo4j {
             return 1;
         }
         syncPassword(dbms, pw);
-        selfCheck(dbms, out);
         long ms = (System.nanoTime() - t0) / 1_000_000;
         out.println(READY_MARKER + " startup_ms=" + ms + " bolt=bolt://" + LISTEN_ADDRESS + ":" + opts.boltPort
                 + " browser=http://" + LISTEN_ADDRESS + ":" + opts.httpPort + "/browser/");
         out.flush();
+        // Diagnostic only, after the ready line: the first Cypher queries of a cold JVM take
+        // seconds, and clients need not wait for them.
+        selfCheck(dbms, out);
 
         // Keep the main thread parked; the signal handler calls System.exit(), which runs
         // Neo4j's shutdown hook (clean DBMS shutdown) and ends the JVM.
@@ -135,24 +161,82 @@ public final class FulianNeo4j {
         return 0;
     }
 
-    /** Sets the neo4j user's password; harmless when it already has that password. */
+    /** Writes HOME/conf/fulian-user-logs.xml: Neo4j's user log to stdout only. */
+    static Path writeConsoleLogConfig(Path home) throws IOException {
+        Path conf = home.resolve("conf");
+        Files.createDirectories(conf);
+        Path file = conf.resolve("fulian-user-logs.xml");
+        String xml = """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <!-- Written by org.fuliankg.server.FulianNeo4j on every start; edits are lost. -->
+                <Configuration packages="org.neo4j.logging.log4j">
+                    <Appenders>
+                        <Console name="ConsoleAppender" target="SYSTEM_OUT">
+                            <PatternLayout pattern="%d{yyyy-MM-dd HH:mm:ss.SSSZ}{GMT+0} %-5p %m%n"/>
+                        </Console>
+                    </Appenders>
+                    <Loggers>
+                        <Root level="info">
+                            <AppenderRef ref="ConsoleAppender"/>
+                        </Root>
+                    </Loggers>
+                </Configuration>
+                """;
+        if (!Files.isRegularFile(file) || !Files.readString(file, StandardCharsets.UTF_8).equals(xml)) {
+            Files.writeString(file, xml, StandardCharsets.UTF_8);
+        }
+        return file;
+    }
+
+    /**
+     * Makes {@code pw} the password of user {@code neo4j}, without a forced change.
+     *
+     * <p>First a login is tried through Neo4j's AuthManager (no Cypher, so it costs nothing on
+     * later starts, when the password is already in place). Only when that does not succeed
+     * (first start: the user still has the default password) is the password set with
+     * {@code ALTER USER} on the system database.
+     */
     static void syncPassword(DatabaseManagementService dbms, String pw) {
+        long t0 = System.nanoTime();
+        String check = loginResult(dbms, pw);
+        if ("SUCCESS".equals(check)) {
+            System.out.println("fulian-neo4j: password of user 'neo4j' already set (" + msSince(t0) + " ms)");
+            System.out.flush();
+            return;
+        }
         GraphDatabaseService system = dbms.database("system");
         try {
             system.executeTransactionally(
                     "ALTER USER neo4j SET PASSWORD $pw CHANGE NOT REQUIRED", Map.of("pw", pw));
-            System.out.println("fulian-neo4j: password of user 'neo4j' set");
+            System.out.println("fulian-neo4j: password of user 'neo4j' set (" + msSince(t0) + " ms)");
         } catch (RuntimeException e) {
             String msg = fullMessage(e);
             if (msg.contains("cannot be the same")) {
                 // Already this password; make sure no forced change is pending.
                 system.executeTransactionally("ALTER USER neo4j SET PASSWORD CHANGE NOT REQUIRED");
-                System.out.println("fulian-neo4j: password of user 'neo4j' unchanged");
+                System.out.println("fulian-neo4j: password of user 'neo4j' unchanged (" + msSince(t0) + " ms)");
             } else {
                 System.err.println("fulian-neo4j: WARNING: could not set the password of user 'neo4j': " + msg);
             }
         }
         System.out.flush();
+    }
+
+    /** SUCCESS, PASSWORD_CHANGE_REQUIRED, FAILURE, ... for neo4j/pw, or UNKNOWN on any problem. */
+    static String loginResult(DatabaseManagementService dbms, String pw) {
+        try {
+            GraphDatabaseAPI system = (GraphDatabaseAPI) dbms.database("system");
+            AuthManager auth = system.getDependencyResolver().resolveDependency(AuthManager.class);
+            LoginContext ctx = auth.login(AuthToken.newBasicAuthToken("neo4j", pw),
+                    ClientConnectionInfo.EMBEDDED_CONNECTION);
+            return String.valueOf(ctx.subject().getAuthenticationResult());
+        } catch (Exception | LinkageError e) {
+            return "UNKNOWN";
+        }
+    }
+
+    private static long msSince(long t0) {
+        return (System.nanoTime() - t0) / 1_000_000;
     }
 
     /** Logs whether APOC and the CJK full-text analyzer are available. */
@@ -246,7 +330,11 @@ public final class FulianNeo4j {
                         if (i <= 0) {
                             throw new UsageException("--conf expects key=value, got: " + kv);
                         }
-                        o.extraConf.put(kv.substring(0, i).trim(), kv.substring(i + 1).trim());
+                        String k = kv.substring(0, i).trim();
+                        if (PROTECTED_SETTINGS.contains(k)) {
+                            throw new UsageException(k + " is fixed by the launcher (loopback only, auth on)");
+                        }
+                        o.extraConf.put(k, kv.substring(i + 1).trim());
                     }
                     case "--password" -> throw new UsageException(
                             "--password is not accepted (visible to other users); use --password-file or NEO4J_PASSWORD");

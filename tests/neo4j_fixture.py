@@ -1,0 +1,84 @@
+"""Reachability of the Neo4j server the tests run against.
+
+``require_neo4j()`` returns ``(uri, user, password)`` for a server that accepts a Bolt login,
+taken from NEO4J_URI / NEO4J_USER / NEO4J_PASSWORD when set, else ``bolt://127.0.0.1:7687``,
+``neo4j`` and :func:`fulian.neo4j_server.password`. The server is never started here: start
+it with ``fulian neo4j up`` (CI: ``scripts/neo4j-ci.sh start``).
+
+When no server answers, the calling test is skipped, except in CI (``CI=true``) where it
+fails, so a CI run cannot pass while silently skipping every Neo4j test. A server that
+answers but rejects the credentials always fails the test (that is a configuration error).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Optional
+
+import pytest
+
+_ROOT = Path(__file__).resolve().parents[1]
+if str(_ROOT) not in sys.path:
+    sys.path.insert(0, str(_ROOT))
+
+DEFAULT_URI = "bolt://127.0.0.1:7687"
+
+# (True, (uri, user, password)) or (False, (kind, message)); probed once per test session.
+_checked: Optional[tuple[bool, object]] = None
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
+
+
+def neo4j_settings() -> tuple[str, str, str]:
+    """(uri, user, password) from the environment or the local server's password file."""
+    uri = os.environ.get("NEO4J_URI") or DEFAULT_URI
+    user = os.environ.get("NEO4J_USER") or "neo4j"
+    pw = os.environ.get("NEO4J_PASSWORD")
+    if not pw:
+        from fulian.neo4j_server import password
+
+        pw = password()
+    return uri, user, pw
+
+
+def _probe() -> tuple[bool, object]:
+    try:
+        from neo4j import GraphDatabase
+        from neo4j.exceptions import AuthError
+    except ImportError:
+        return False, ("unreachable", "the `neo4j` Python driver is not installed (pip install neo4j)")
+    uri, user, pw = neo4j_settings()
+    try:
+        with GraphDatabase.driver(uri, auth=(user, pw), connection_timeout=5) as driver:
+            driver.verify_connectivity()
+    except AuthError as exc:
+        return False, ("auth", f"Neo4j at {uri} rejected user {user!r} ({exc}); set NEO4J_PASSWORD "
+                               "to the server's password or unset it to use the stored one")
+    except Exception as exc:  # noqa: BLE001 - ServiceUnavailable, OSError, ...
+        return False, ("unreachable", f"Neo4j is not reachable at {uri} ({type(exc).__name__}: {exc}); "
+                                      "start it with `fulian neo4j up` or `scripts/neo4j-ci.sh start`")
+    return True, (uri, user, pw)
+
+
+def require_neo4j() -> tuple[str, str, str]:
+    """(uri, user, password) of a reachable Neo4j; skips the test (fails it in CI) otherwise."""
+    global _checked
+    if _checked is None:
+        _checked = _probe()
+    ok, value = _checked
+    if ok:
+        return value  # type: ignore[return-value]
+    kind, msg = value  # type: ignore[misc]
+    if kind == "auth" or in_ci():
+        pytest.fail(("CI=true and the Neo4j tests cannot run: " if in_ci() else "") + msg, pytrace=False)
+    pytest.skip(msg)
+
+
+@pytest.fixture(scope="session")
+def neo4j_auth() -> tuple[str, str, str]:
+    """Pytest fixture form of :func:`require_neo4j`."""
+    return require_neo4j()
