@@ -72,7 +72,7 @@ class Neo4jStore:
         self.uri, user, password = connection_settings(uri)
         self.read_only = read_only
         self.database = database or os.environ.get("NEO4J_DATABASE", "neo4j")
-        self.batch_rows = batch_rows
+        self.batch_rows = int(os.environ.get("FULIAN_BATCH_ROWS", batch_rows))
         try:
             self.driver = neo4j.GraphDatabase.driver(
                 self.uri, auth=(user, password), connection_timeout=connect_timeout,

@@ -31,3 +31,38 @@ def empty_store(request, tmp_path):
         store.clear()
     yield store
     store.close()
+
+
+@pytest.fixture(scope="session")
+def corpus_store(tmp_path_factory):
+    """The sample corpus built into an embedded store (once per session)."""
+    from graph.nx_store import NetworkxStore
+    from loaders.pipeline import SAMPLE_CORPUS, build
+
+    store = NetworkxStore(tmp_path_factory.mktemp("corpus") / "kg.json")
+    build([SAMPLE_CORPUS], store)
+    store.save()
+    return store
+
+
+@pytest.fixture(scope="session")
+def _neo4j_session_store():
+    from neo4j_fixture import require_neo4j
+    from graph.neo4j_store import Neo4jStore
+
+    uri, _, _ = require_neo4j()
+    store = Neo4jStore(uri=uri)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def loaded_neo4j(corpus_store, _neo4j_session_store):
+    """The real Neo4j holding exactly the sample corpus graph (reloaded if a test changed it)."""
+    from graph.load import store_to_neo4j
+
+    store = _neo4j_session_store
+    if store.counts() != corpus_store.counts():
+        store.clear()
+        store_to_neo4j(corpus_store, store)
+    return store
