@@ -32,7 +32,9 @@ def _library_errors() -> tuple[type[BaseException], ...]:
     from graph.store import StoreError
     from loaders.pipeline import BuildError
 
-    errors: list[type[BaseException]] = [CliError, StoreError, BuildError, SchemaError]
+    from fulian import cli  # under `python -m fulian.cli` this module is __main__, not fulian.cli
+
+    errors: list[type[BaseException]] = [CliError, cli.CliError, StoreError, BuildError, SchemaError]
     try:
         from fulian.neo4j_server import Neo4jServerError
 

@@ -80,11 +80,13 @@ def _file_hash(path: Path) -> Optional[str]:
 
 
 def build(paths: Iterable[str | Path], store: GraphStore, *, jobs: int = 1,
-          progress: Optional[Callable[[str], None]] = None, force: bool = False) -> BuildReport:
+          progress: Optional[Callable[[str], None]] = None, force: bool = False,
+          link_text: bool = True) -> BuildReport:
     """Read `paths` (files or folders) into `store`; each document is written whole or not at all.
 
     Unchanged documents (same content hash as loaded) are skipped unless `force`;
-    a changed document replaces only what it stated before.
+    a changed document replaces only what it stated before. With `link_text`, passages that
+    repeat another federation's wording are then linked (REPEATS, see queries.text_reuse).
     """
     from loaders.read import iter_input_files
 
@@ -123,6 +125,10 @@ def build(paths: Iterable[str | Path], store: GraphStore, *, jobs: int = 1,
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
+    if link_text and report.read:
+        from queries.text_reuse import link_repeats
+
+        link_repeats(store)
     report.counts = store.counts()
     return report
 

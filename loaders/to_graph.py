@@ -29,11 +29,11 @@ def entity_node(e: ExtractedEntity) -> Node:
 
 def _add_region_chain(kg: KnowledgeGraph, code: Optional[str]) -> Optional[str]:
     """Region node for `code` and its ancestors (PART_OF); returns the region id."""
-    from loaders import gazetteer
+    from loaders import hierarchy
 
     if not code:
         return None
-    chain = gazetteer.region_chain(code)  # [(code, name, level)] from the region up to its province
+    chain = hierarchy.region_chain(code)  # [(code, name, level)] from the region up to its province
     ids = []
     for c, name, level in chain:
         ids.append(kg.add_node(Region(name=name, code=c, level=level)))
@@ -45,10 +45,10 @@ def _add_region_chain(kg: KnowledgeGraph, code: Optional[str]) -> Optional[str]:
 
 def _add_federation_chain(kg: KnowledgeGraph, fed: Federation) -> None:
     """LEADS links from each parent federation down to `fed`, from the gazetteer (no document)."""
-    from loaders import gazetteer
+    from loaders import hierarchy
 
     child_id = fed.id
-    for parent in gazetteer.federation_ancestors(fed.name, fed.region_code, fed.level):
+    for parent in hierarchy.federation_ancestors(fed.name, fed.region_code, fed.level):
         pid = kg.add_node(Federation(name=parent["name"], level=parent["level"],
                                      region_code=parent.get("region_code")))
         region_id = _add_region_chain(kg, parent.get("region_code"))
