@@ -252,3 +252,30 @@ def image_stats(png: bytes, rgb: Optional[tuple[int, int, int]] = None, toleranc
     colors = len(np.unique(packed[:, 0] * 65536 + packed[:, 1] * 256 + packed[:, 2]))
     return {"size": img.size, "distinct_colors": colors, "non_white_share": non_white / max(1, len(arr)),
             "near_color": near}
+
+
+def visit(url: str, until_js: str, binary: Optional[str] = None, timeout: float = 120.0) -> tuple[Any, bytes]:
+    """Open any URL, wait until the JS expression `until_js` is truthy; return its value and a screenshot."""
+    binary = binary or chromium_or_skip()
+    profile = tempfile.mkdtemp(prefix="fulian-chromium-")
+    dt = _DevTools(binary, profile)
+    try:
+        target = dt.call("Target.createTarget", {"url": "about:blank"})["targetId"]
+        session = dt.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+        dt.call("Emulation.setDeviceMetricsOverride",
+                {"width": WIDTH, "height": HEIGHT, "deviceScaleFactor": 1, "mobile": False}, session=session)
+        dt.call("Page.navigate", {"url": url}, session=session)
+        deadline = time.monotonic() + timeout
+        value: Any = None
+        while time.monotonic() < deadline and not value:
+            try:
+                value = _evaluate(dt, session, until_js)
+            except BrowserError:
+                value = None
+            if not value:
+                time.sleep(0.5)
+        shot = dt.call("Page.captureScreenshot", {"format": "png"}, session=session, timeout=60)
+        return value, base64.b64decode(shot["data"])
+    finally:
+        dt.close()
+        shutil.rmtree(profile, ignore_errors=True)

@@ -1,0 +1,67 @@
+"""Run one named statement on whichever store is open, and make the rows canonical.
+
+`run(store, "adoptions", labels=[...], ids=None)` sends `queries.cypher.STATEMENTS[name]`
+with those parameters to Neo4j, or calls `queries.nx_queries.QUERIES[name]` on the embedded
+graph. Rows come back canonical: lists sorted, store-internal properties dropped, rows sorted,
+so the two backends can be compared row for row.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from queries import cypher, nx_queries
+from queries.errors import QueryError
+
+_INTERNAL = ("aliases_text",)  # Neo4j-only helper property for the full-text index
+
+
+def _key(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def canonical(value: Any) -> Any:
+    """Sort every list, drop internal properties; dicts keep their keys."""
+    if isinstance(value, dict):
+        return {k: canonical(v) for k, v in value.items() if k not in _INTERNAL}
+    if isinstance(value, (list, tuple)):
+        items = [canonical(v) for v in value]
+        return sorted(items, key=_key)
+    return value
+
+
+def backend_of(store: Any) -> str:
+    backend = getattr(store, "backend", None)
+    if backend not in ("embedded", "neo4j"):
+        raise QueryError(f"unsupported store backend {backend!r}: use an embedded or neo4j store")
+    return backend
+
+
+def run(store: Any, name: str, **params: Any) -> list[dict[str, Any]]:
+    """Rows of statement `name` with `params`, canonical."""
+    if name not in cypher.STATEMENTS:
+        raise QueryError(f"no statement named {name!r}")
+    expected = set(cypher.PARAMETERS[name])
+    if set(params) != expected:
+        raise QueryError(f"statement {name} takes parameters {sorted(expected)}, got {sorted(params)}")
+    if backend_of(store) == "neo4j":
+        rows = store.read(cypher.STATEMENTS[name], params)
+    elif name in nx_queries.QUERIES:
+        rows = nx_queries.QUERIES[name](store.graph, **params)
+    else:
+        raise QueryError(f"statement {name} needs Neo4j (the embedded store matches names by scanning)")
+    return sorted((canonical(r) for r in rows), key=_key)
+
+
+def delete_repeats(store: Any) -> None:
+    """Remove every REPEATS link (a write: the store must be writable)."""
+    if backend_of(store) == "neo4j":
+        store._write_tx(lambda tx: tx.run(cypher.WRITE_STATEMENTS["delete_repeats"]).consume())
+    else:
+        if getattr(store, "read_only", False):
+            from graph.store import StoreError
+
+            raise StoreError("this store was opened read-only")
+        if nx_queries.delete_repeats(store.graph):
+            store.dirty = True

@@ -1,0 +1,279 @@
+"""`fulian query …`: parse, call one library function of `queries`, print."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from typing import Any, Callable, Optional
+
+from graph.schema import LEVELS
+
+EPILOG = """\
+questions (each takes --format table|json|csv, --backend embedded|neo4j, --graph FILE):
+  lineage NAME        how a campaign or law spread: every adoption in time order, first per level
+                        fulian query lineage 家家幸福安康工程
+                        fulian query lineage 美家美妇 --variants      (also 美家美妇她行动, …)
+  chain FEDERATION    its parents up to the top, or with --down every federation under it
+                        fulian query chain 长沙市望城区妇联
+                        fulian query chain 湖南省妇联 --down
+  inherit FEDERATION  which of its campaigns and laws its ancestors' documents named first
+                        fulian query inherit 岳阳市妇联 --year 2021
+  text [FEDERATION]   passages repeating another federation's wording (REPEATS links)
+                        fulian query text 常德市妇联 --kind vertical
+  provenance ID | HEAD [TYPE] TAIL
+                      the documents and passages behind a relationship
+                        fulian query provenance 长沙市妇联 IMPLEMENTS 家家幸福安康工程
+  coverage NAME       who adopts it, and who under a federation does not (against the gazetteer)
+                        fulian query coverage 家家幸福安康工程 --under 湖南省妇联
+  profile FEDERATION  its campaigns, laws, partners and offices per year
+                        fulian query profile 常德市妇联 --year 2022
+  matrix              federations × campaigns (or laws) as CSV / table
+                        fulian query matrix --kind law --value bool --format csv > m.csv
+  top                 campaigns and laws by number of adopting federations
+                        fulian query top --limit 10
+  cascades            (campaign, federation, region code, year) of first adoptions, for diffusion models
+                        fulian query cascades --format csv > cascades.csv
+
+Names match a canonical name or alias exactly, else by substring; unknown names get the
+closest matches. The graph file defaults to $FULIAN_GRAPH or fulian-graph.json.
+"""
+
+
+def _common() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(add_help=False)
+    p.add_argument("--format", choices=["table", "json", "csv"], default="table", help="output (default: table)")
+    p.add_argument("--backend", choices=["embedded", "neo4j"], default="embedded",
+                   help="embedded graph file or a Neo4j server (default: embedded)")
+    p.add_argument("--graph", default=os.environ.get("FULIAN_GRAPH", "fulian-graph.json"),
+                   help="graph file for the embedded backend (default: %(default)s)")
+    return p
+
+
+def _open(args: argparse.Namespace):
+    from graph.store import StoreError, open_store
+
+    if args.backend == "embedded" and not os.path.exists(args.graph):
+        raise StoreError(f"{args.graph}: no graph file; build one with `fulian build --out {args.graph}` "
+                         "or give --graph FILE")
+    return open_store(args.backend, args.graph, read_only=True)
+
+
+def _cell(v: Any, width: int = 60) -> Any:
+    if isinstance(v, str) and len(v) > width:
+        return v[: width - 1] + "…"
+    return v
+
+
+def _emit(rows: list[dict[str, Any]], fmt: str, columns: Optional[list[str]] = None) -> None:
+    from queries.coverage import write_csv
+
+    columns = columns or (list(rows[0].keys()) if rows else [])
+    if fmt == "json":
+        print(json.dumps([{c: r.get(c) for c in columns} for r in rows], ensure_ascii=False, indent=2, default=str))
+    elif fmt == "csv":
+        write_csv(rows, sys.stdout, columns)
+    else:
+        from fulian.cli import print_table
+
+        print_table([{c: _cell(r.get(c)) for c in columns} for r in rows], columns)
+
+
+def _run(fn: Callable[[Any, argparse.Namespace], tuple[list[dict], Optional[list[str]]]]):
+    def handler(args: argparse.Namespace) -> int:
+        store = _open(args)
+        try:
+            rows, columns = fn(store, args)
+        finally:
+            store.close()
+        _emit(rows, args.format, columns)
+        return 0
+
+    return handler
+
+
+def _lineage(store, a):
+    from queries.lineage import campaign_diffusion, first_adopters
+
+    rows = campaign_diffusion(store, a.name, kind=a.kind, variants=a.variants)
+    if a.first:
+        return first_adopters(rows), None
+    return rows, ["year", "campaign", "federation", "level", "region_code", "document", "evidence", "targets",
+                  "first_at_level"] + (["issuer", "doc_id"] if a.format != "table" else [])
+
+
+def _chain(store, a):
+    from queries.lineage import leadership_chain
+
+    rows = leadership_chain(store, a.name, "down" if a.down else "up")
+    return rows, None
+
+
+def _inherit(store, a):
+    from queries.lineage import agenda_inheritance
+
+    return agenda_inheritance(store, a.name, a.year), None
+
+
+def _text(store, a):
+    from queries.text_reuse import text_inheritance
+
+    rows = text_inheritance(store, a.federation, kind=a.kind, min_score=a.min_score)
+    cols = ["kind", "score", "lower_federation", "lower_year", "lower_sentence", "upper_federation", "upper_year",
+            "upper_sentence", "common_upstream"]
+    return rows, cols if a.format == "table" else None
+
+
+def _provenance(store, a):
+    from queries.errors import QueryError
+    from queries.lineage import provenance
+
+    parts = a.parts
+    if len(parts) == 1:
+        rows = provenance(store, parts[0])
+    elif len(parts) == 2:
+        rows = provenance(store, head=parts[0], tail=parts[1])
+    elif len(parts) == 3:
+        rows = provenance(store, head=parts[0], rel_type=parts[1], tail=parts[2])
+    else:
+        raise QueryError("give a relationship id, or HEAD [TYPE] TAIL")
+    cols = ["type", "head", "tail", "year", "document", "rule", "support", "passage_index", "passage_text",
+            "evidence"]
+    return rows, cols if a.format == "table" else None
+
+
+def _coverage(store, a):
+    from queries.coverage import adoption_counts, coverage
+
+    if a.by_level:
+        return adoption_counts(store, a.name, kind=a.kind, variants=a.variants), None
+    rows = coverage(store, a.name, under=a.under, year=a.year, kind=a.kind, include_zones=a.zones,
+                    variants=a.variants)
+    return rows, None
+
+
+def _profile(store, a):
+    from queries.coverage import federation_profile
+
+    rows = federation_profile(store, a.name, a.year)
+    return rows, ["year", "relation", "kind", "name", "documents", "targets"] if a.format == "table" else None
+
+
+def _matrix(store, a):
+    from queries.coverage import coverage_matrix
+
+    df = coverage_matrix(store, a.kind, a.value, a.level)
+    if a.format == "csv":
+        df.to_csv(sys.stdout)
+        return None, None
+    import pandas as pd
+
+    rows = [{"federation": f, **{c: (None if pd.isna(v) else int(v)) for c, v in row.items()}}
+            for f, row in df.astype(object).iterrows()]
+    return rows, ["federation", *df.columns]
+
+
+def _top(store, a):
+    from queries.coverage import top_targets
+
+    return top_targets(store, a.kind, a.limit, a.level), None
+
+
+def _cascades(store, a):
+    from queries.coverage import CASCADE_COLUMNS, adoption_cascades
+
+    return adoption_cascades(store, a.kind), CASCADE_COLUMNS
+
+
+def _matrix_handler(args: argparse.Namespace) -> int:
+    store = _open(args)
+    try:
+        rows, columns = _matrix(store, args)
+    finally:
+        store.close()
+    if rows is not None:
+        _emit(rows, args.format, columns)
+    return 0
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    return args.query_func(args)
+
+
+def register(subparsers: Any) -> None:
+    """Add `fulian query …` to the main CLI."""
+    common = _common()
+    q = subparsers.add_parser(
+        "query", help="ask the graph: lineage, chain, inherit, text, provenance, coverage, profile, matrix…",
+        description="Lineage and coverage questions over the embedded graph file or Neo4j.",
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = q.add_subparsers(dest="question", metavar="QUESTION")
+    sub.required = True
+    kinds = ["campaign", "law"]
+
+    def add(name: str, help_: str, example: str, fn) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, parents=[common], help=help_, description=help_,
+                           epilog=f"example:\n  {example}", formatter_class=argparse.RawDescriptionHelpFormatter)
+        p.set_defaults(func=cmd_query, query_func=fn)
+        return p
+
+    p = add("lineage", "how a campaign or law spread: every adoption in time order",
+            "fulian query lineage 家家幸福安康工程", _run(_lineage))
+    p.add_argument("name", metavar="NAME", help="campaign or law (name or alias; substring if no exact match)")
+    p.add_argument("--kind", choices=kinds, help="only campaigns or only laws")
+    p.add_argument("--variants", action="store_true", help="also campaigns whose name contains NAME")
+    p.add_argument("--first", action="store_true", help="only the first adopters of each level")
+
+    p = add("chain", "a federation's parents up to the top (or --down: all federations under it)",
+            "fulian query chain 长沙市望城区妇联", _run(_chain))
+    p.add_argument("name", metavar="FEDERATION")
+    p.add_argument("--down", action="store_true", help="list the federations under it instead")
+
+    p = add("inherit", "which of a federation's campaigns and laws its ancestors' documents named first",
+            "fulian query inherit 岳阳市妇联 --year 2021", _run(_inherit))
+    p.add_argument("name", metavar="FEDERATION")
+    p.add_argument("--year", type=int, help="only what it implements in this year")
+
+    p = add("text", "passages that repeat another federation's wording (REPEATS links, strongest first)",
+            "fulian query text 常德市妇联 --kind sibling", _run(_text))
+    p.add_argument("federation", metavar="FEDERATION", nargs="?", help="only links touching this federation")
+    p.add_argument("--kind", choices=["vertical", "upward", "self", "sibling"])
+    p.add_argument("--min-score", type=float, help="only links at least this similar (Jaccard, 0–1)")
+
+    p = add("provenance", "the documents and passages behind a relationship",
+            "fulian query provenance 长沙市妇联 IMPLEMENTS 家家幸福安康工程", _run(_provenance))
+    p.add_argument("parts", nargs="+", metavar="ID | HEAD [TYPE] TAIL",
+                   help="a relationship id, or head and tail names with an optional type")
+
+    p = add("coverage", "who implements a campaign or law, and who under a federation does not",
+            "fulian query coverage 家家幸福安康工程 --under 湖南省妇联", _run(_coverage))
+    p.add_argument("name", metavar="NAME")
+    p.add_argument("--under", metavar="FEDERATION",
+                   help="measure against the divisions below this federation (default: the top adopter)")
+    p.add_argument("--year", type=int, help="adoptions up to this year")
+    p.add_argument("--kind", choices=kinds)
+    p.add_argument("--variants", action="store_true", help="also campaigns whose name contains NAME")
+    p.add_argument("--zones", action="store_true", help="expect development zones too")
+    p.add_argument("--by-level", action="store_true", help="count adopters per level and year instead")
+
+    p = add("profile", "a federation's campaigns, laws, partners and offices per year",
+            "fulian query profile 常德市妇联 --year 2022", _run(_profile))
+    p.add_argument("name", metavar="FEDERATION")
+    p.add_argument("--year", type=int)
+
+    p = add("matrix", "federations × campaigns (or laws): first year adopted, document count or 1/0",
+            "fulian query matrix --kind law --value bool --format csv > matrix.csv", _matrix_handler)
+    p.add_argument("--kind", choices=kinds, default="campaign")
+    p.add_argument("--value", choices=["year", "count", "bool"], default="year")
+    p.add_argument("--level", choices=LEVELS, help="only federations of this level")
+
+    p = add("top", "campaigns and laws by number of adopting federations",
+            "fulian query top --kind campaign --limit 10", _run(_top))
+    p.add_argument("--kind", choices=kinds)
+    p.add_argument("--limit", type=int, default=20, help="rows to show (0: all; default %(default)s)")
+    p.add_argument("--level", choices=LEVELS, help="count only federations of this level")
+
+    p = add("cascades", "first adoptions (campaign, federation, region code, year) for diffusion models",
+            "fulian query cascades --format csv > cascades.csv", _run(_cascades))
+    p.add_argument("--kind", choices=kinds, default="campaign")

@@ -1,0 +1,267 @@
+"""Coverage questions: who adopts a campaign or law and who does not (against the gazetteer), a
+federation's profile, the federation × campaign matrix, top campaigns, adoption cascades."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any, Iterable, Optional, TextIO
+
+import pandas as pd
+
+from graph.model import GAZETTEER_RULES
+from queries import backend, gazetteer
+from queries.errors import QueryError
+from queries.lineage import _labels, _level_key, _year_key, adoption_rows
+from queries.resolve import normalize, resolve, resolve_one
+
+STATUS_ORDER = {"adopted": 0, "document, no adoption": 1, "no document": 2}
+
+
+def _by_federation(rows: Iterable[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    feds: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        f = feds.setdefault(r["federation_id"], {"federation": r["federation"], "level": r["level"],
+                                                 "region_code": r["region_code"], "years": set(), "docs": set(),
+                                                 "targets": set()})
+        if isinstance(r["year"], int) and r["year"] > 0:
+            f["years"].add(r["year"])
+        if r["doc_id"]:
+            f["docs"].add(r["doc_id"])
+        f["targets"].add(r["target"])
+    return feds
+
+
+def _default_under(adopters: dict[str, dict[str, Any]]) -> Optional[str]:
+    """The highest-level adopter that stands for a region (or 全国妇联): coverage is measured under it."""
+    ranked = sorted(((_level_key(a["level"]), a["federation"], fid) for fid, a in adopters.items()
+                     if a["level"] == "national" or (a["region_code"] and a["level"] in ("province", "prefecture"))))
+    return ranked[0][2] if ranked else None
+
+
+def coverage(store: Any, name: str, *, under: Optional[str] = None, year: Optional[int] = None,
+             kind: Optional[str] = None, include_zones: bool = False, variants: bool = False) -> list[dict[str, Any]]:
+    """Who implements campaign/law `name` (up to `year` if given), and who under `under` does not.
+
+    `under` is a federation (default: the highest-level adopter standing for a region, e.g.
+    湖南省妇联); the divisions one level below its region in the gazetteer (e.g. the 14
+    prefecture-level divisions of Hunan) are the federations expected to adopt. Rows, top level
+    first: federation, level, region_code, status ("adopted", "document, no adoption": it issued
+    documents in the corpus but none adopts it, "no document": nothing of it in the corpus),
+    first_year, years, adoption_documents, own_documents, expected (one of the divisions
+    under `under`), in_graph.
+    """
+    targets = resolve(store, name, _labels(kind), variants=variants)
+    rows = adoption_rows(store, [t["id"] for t in targets], _labels(kind))
+    if year is not None:
+        rows = [r for r in rows if isinstance(r["year"], int) and 0 < r["year"] <= year]
+    adopters = _by_federation(rows)
+    feds = backend.run(store, "federations")
+    fed_by_id = {f["id"]: f for f in feds}
+    if under is not None:
+        under_id = resolve_one(store, under, ("Federation",))["id"]
+    else:
+        under_id = _default_under(adopters)
+    expected: dict[str, tuple[str, str]] = {}  # federation key -> (region code, level)
+    missing: list[dict[str, Any]] = []
+    if under_id is not None:
+        top = fed_by_id[under_id]
+        if top["level"] == "national":
+            codes = gazetteer.children(None, include_zones)
+        elif top["region_code"]:
+            codes = gazetteer.children(top["region_code"], include_zones)
+        else:
+            raise QueryError(f"{top['name']} has no region code: coverage under it cannot use the gazetteer")
+        by_code = {}
+        by_name = {}
+        for f in feds:
+            if f["region_code"]:
+                by_code.setdefault((f["region_code"], f["level"]), f)
+            for form in [f["name"], *f["aliases"]]:
+                by_name.setdefault(normalize(form), f)
+        for code in codes:
+            level = gazetteer.level_of(code)
+            fname = gazetteer.federation_name(code)
+            f = by_code.get((code, level)) or by_name.get(normalize(fname))
+            if f is not None:
+                expected[f["id"]] = (code, level)
+            else:
+                missing.append({"federation": fname, "level": level, "region_code": code})
+    out = []
+    for fid in sorted(set(adopters) | set(expected)):
+        f = fed_by_id.get(fid, {})
+        a = adopters.get(fid)
+        own = len(f.get("documents", []))
+        status = "adopted" if a else ("document, no adoption" if own else "no document")
+        code, level = expected.get(fid, (None, None))
+        out.append({
+            "federation": f.get("name") or (a or {}).get("federation"),
+            "level": f.get("level") or level, "region_code": f.get("region_code") or code, "status": status,
+            "first_year": min(a["years"]) if a and a["years"] else None,
+            "years": sorted(a["years"]) if a else [], "adoption_documents": len(a["docs"]) if a else 0,
+            "own_documents": own, "expected": fid in expected, "in_graph": True,
+        })
+    for m in missing:
+        out.append({**m, "status": "no document", "first_year": None, "years": [], "adoption_documents": 0,
+                    "own_documents": 0, "expected": True, "in_graph": False})
+    return sorted(out, key=lambda r: (_level_key(r["level"]), STATUS_ORDER[r["status"]],
+                                      r["region_code"] or "", r["federation"] or ""))
+
+
+def adoption_counts(store: Any, name: str, *, kind: Optional[str] = None,
+                    variants: bool = False) -> list[dict[str, Any]]:
+    """Adopting federations of `name` per level and year: new adopters that year and the running total."""
+    targets = resolve(store, name, _labels(kind), variants=variants)
+    rows = adoption_rows(store, [t["id"] for t in targets], _labels(kind))
+    first: dict[str, tuple[int, Optional[str]]] = {}
+    for r in rows:
+        y = _year_key(r["year"])
+        if r["federation_id"] not in first or y < first[r["federation_id"]][0]:
+            first[r["federation_id"]] = (y, r["level"])
+    counts: dict[tuple[Optional[str], int], int] = {}
+    for y, level in first.values():
+        counts[(level, y)] = counts.get((level, y), 0) + 1
+    out, running = [], {}
+    for (level, y), n in sorted(counts.items(), key=lambda kv: (_level_key(kv[0][0]), kv[0][1])):
+        running[level] = running.get(level, 0) + n
+        out.append({"level": level, "year": None if y == 10 ** 6 else y, "new_adopters": n,
+                    "total_adopters": running[level]})
+    return out
+
+
+_ROLE = {("IMPLEMENTS", "out"): "implements", ("COORDINATES", "out"): "works with",
+         ("COORDINATES", "in"): "worked with by", ("LEADS", "out"): "leads", ("LEADS", "in"): "led by",
+         ("PART_OF", "in"): "own office"}
+
+
+def federation_profile(store: Any, name: str, year: Optional[int] = None) -> list[dict[str, Any]]:
+    """What federation `name` does, per year, as its documents state it: campaigns and laws it
+    implements, departments and federations it works with, its offices, who leads it.
+
+    Rows: year, relation (implements, works with, own office, led by, leads…), kind, name,
+    documents (count), doc_ids, targets. Gazetteer-derived links are left out.
+    """
+    fed = resolve_one(store, name, ("Federation",))
+    rows = [r for r in backend.run(store, "profile", id=fed["id"]) if r["rule"] not in GAZETTEER_RULES]
+    if year is not None:
+        rows = [r for r in rows if r["year"] == year]
+    groups: dict[tuple, dict[str, Any]] = {}
+    for r in rows:
+        key = (r["year"], _ROLE.get((r["relation"], r["direction"]), r["relation"].lower()), r["kind"], r["other"])
+        g = groups.setdefault(key, {"doc_ids": set(), "targets": set()})
+        if r["doc_id"]:
+            g["doc_ids"].add(r["doc_id"])
+        g["targets"].update(r["targets"])
+    kind_order = {"Campaign": 0, "Law": 1, "Department": 2, "Federation": 3, "Person": 4}
+    out = [{"year": y, "relation": rel, "kind": kind, "name": other, "documents": len(g["doc_ids"]),
+            "doc_ids": sorted(g["doc_ids"]), "targets": sorted(g["targets"])}
+           for (y, rel, kind, other), g in groups.items()]
+    return sorted(out, key=lambda r: (_year_key(r["year"]), r["relation"], kind_order.get(r["kind"], 9),
+                                      r["name"] or ""))
+
+
+def coverage_matrix(store: Any, kind: str = "campaign", value: str = "year",
+                    level: Optional[str] = None) -> pd.DataFrame:
+    """Federations (rows) × campaigns or laws (columns).
+
+    `value`: "year" (first year adopted, <NA> when never), "count" (adopting documents) or
+    "bool" (1/0). `level` keeps federations of one level.
+    """
+    if value not in ("year", "count", "bool"):
+        raise QueryError(f"value must be year, count or bool, got {value!r}")
+    rows = adoption_rows(store, None, _labels(kind))
+    if level is not None:
+        rows = [r for r in rows if r["level"] == level]
+    cells: dict[tuple[str, str], dict[str, Any]] = {}
+    for r in rows:
+        c = cells.setdefault((r["federation"], r["target"]), {"years": set(), "docs": set()})
+        if isinstance(r["year"], int) and r["year"] > 0:
+            c["years"].add(r["year"])
+        c["docs"].add(r["doc_id"] or r["rel_id"])
+    feds = sorted({f for f, _ in cells})
+    cols = sorted({t for _, t in cells})
+    if value == "year":
+        data = {t: [min(cells[(f, t)]["years"]) if (f, t) in cells and cells[(f, t)]["years"] else pd.NA
+                    for f in feds] for t in cols}
+        df = pd.DataFrame(data, index=feds, columns=cols, dtype="Int64")
+    elif value == "count":
+        df = pd.DataFrame({t: [len(cells[(f, t)]["docs"]) if (f, t) in cells else 0 for f in feds] for t in cols},
+                          index=feds, columns=cols, dtype="int64")
+    else:
+        df = pd.DataFrame({t: [1 if (f, t) in cells else 0 for f in feds] for t in cols},
+                          index=feds, columns=cols, dtype="int64")
+    df.index.name = "federation"
+    return df
+
+
+def top_targets(store: Any, kind: Optional[str] = None, limit: int = 20,
+                level: Optional[str] = None) -> list[dict[str, Any]]:
+    """Campaigns and laws by number of adopting federations (then documents, then name)."""
+    rows = adoption_rows(store, None, _labels(kind))
+    if level is not None:
+        rows = [r for r in rows if r["level"] == level]
+    agg: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        a = agg.setdefault(r["target_id"], {"name": r["target"], "kind": r["kind"], "feds": set(), "docs": set(),
+                                            "years": set(), "levels": set()})
+        a["feds"].add(r["federation_id"])
+        if r["doc_id"]:
+            a["docs"].add(r["doc_id"])
+        if isinstance(r["year"], int) and r["year"] > 0:
+            a["years"].add(r["year"])
+        if r["level"]:
+            a["levels"].add(r["level"])
+    out = [{"name": a["name"], "kind": a["kind"], "federations": len(a["feds"]), "documents": len(a["docs"]),
+            "first_year": min(a["years"]) if a["years"] else None,
+            "last_year": max(a["years"]) if a["years"] else None,
+            "levels": sorted(a["levels"], key=_level_key)} for a in agg.values()]
+    out.sort(key=lambda r: (-r["federations"], -r["documents"], r["kind"], r["name"] or ""))
+    return out[:limit] if limit and limit > 0 else out
+
+
+CASCADE_COLUMNS = ["campaign", "kind", "federation", "level", "region_code", "year", "doc_id"]
+
+
+def adoption_cascades(store: Any, kind: Optional[str] = "campaign") -> list[dict[str, Any]]:
+    """One row per (campaign, federation): its first adoption — campaign, kind, federation, level,
+    region_code, year, doc_id — sorted by campaign then time; the input of diffusion models."""
+    first: dict[tuple[str, str], dict[str, Any]] = {}
+    for r in adoption_rows(store, None, _labels(kind)):  # already in time order
+        first.setdefault((r["target_id"], r["federation_id"]), r)
+    out = [{"campaign": r["target"], "kind": r["kind"], "federation": r["federation"], "level": r["level"],
+            "region_code": r["region_code"], "year": r["year"] if isinstance(r["year"], int) and r["year"] > 0
+            else None, "doc_id": r["doc_id"]} for r in first.values()]
+    return sorted(out, key=lambda r: (r["campaign"] or "", _year_key(r["year"]), _level_key(r["level"]),
+                                      r["federation"] or ""))
+
+
+def write_csv(rows: list[dict[str, Any]], out: str | TextIO | None = None,
+              columns: Optional[list[str]] = None) -> str:
+    """Rows as CSV (lists joined by "; "); written to `out` (path or file) and returned as text."""
+    columns = columns or (list(rows[0].keys()) if rows else [])
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(columns)
+    for r in rows:
+        w.writerow(["; ".join(map(str, v)) if isinstance(v, (list, tuple)) else ("" if v is None else v)
+                    for v in (r.get(c) for c in columns)])
+    text = buf.getvalue()
+    if isinstance(out, str):
+        with open(out, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+    elif out is not None:
+        out.write(text)
+    return text
+
+
+def cascades_csv(store: Any, path: str, kind: Optional[str] = "campaign") -> int:
+    """Write `adoption_cascades` to `path` as CSV; returns the number of rows."""
+    rows = adoption_cascades(store, kind)
+    write_csv(rows, path, CASCADE_COLUMNS)
+    return len(rows)
+
+
+def matrix_csv(store: Any, path: str, kind: str = "campaign", value: str = "year") -> pd.DataFrame:
+    df = coverage_matrix(store, kind, value)
+    df.to_csv(path, encoding="utf-8")
+    return df

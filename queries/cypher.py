@@ -1,0 +1,189 @@
+"""Every Cypher statement the query layer runs, as functions returning query text.
+
+One statement per question; each has an equivalent function of the same name over the
+networkx graph in `queries.nx_queries`. Every value a user gives travels as a `$parameter`;
+nothing here is built from user input (labels and types are fixed text).
+
+`STATEMENTS` maps name → text, for notebooks and Neo4j Browser (`:param` the parameters,
+paste the text). Property names that are also Cypher keywords (start, end, index, type)
+are written in backticks.
+"""
+
+from __future__ import annotations
+
+from graph.cypher import FULLTEXT_INDEX
+
+__all__ = ["STATEMENTS", "WRITE_STATEMENTS", "PARAMETERS", "FULLTEXT_INDEX"]
+
+
+def entity_names() -> str:
+    """Every node of the labels `$labels` with its name and aliases (name matching, suggestions)."""
+    return (
+        "MATCH (n) WHERE labels(n)[0] IN $labels\n"
+        "RETURN n.id AS id, labels(n)[0] AS label, n.name AS name, coalesce(n.aliases, []) AS aliases"
+    )
+
+
+def entity_fulltext() -> str:
+    """Candidate nodes of `$labels` from the CJK full-text index `$index` for the Lucene query `$query`."""
+    return (
+        "CALL db.index.fulltext.queryNodes($index, $query) YIELD node\n"
+        "WITH node WHERE labels(node)[0] IN $labels\n"
+        "RETURN DISTINCT node.id AS id, labels(node)[0] AS label, node.name AS name,\n"
+        "       coalesce(node.aliases, []) AS aliases"
+    )
+
+
+def adoptions() -> str:
+    """Every IMPLEMENTS of a campaign or law (`$labels`; only `$ids` unless null), with its document."""
+    return (
+        "MATCH (f:Federation)-[r:IMPLEMENTS]->(c)\n"
+        "WHERE labels(c)[0] IN $labels AND ($ids IS NULL OR c.id IN $ids)\n"
+        "OPTIONAL MATCH (d:Document {id: r.doc_id})\n"
+        "RETURN c.id AS target_id, labels(c)[0] AS kind, c.name AS target,\n"
+        "       f.id AS federation_id, f.name AS federation, f.level AS level, f.region_code AS region_code,\n"
+        "       r.year AS year, r.doc_id AS doc_id, d.title AS document, d.year AS document_year,\n"
+        "       coalesce([(d)-[:ISSUED_BY]->(i:Federation) | i.name], []) AS issuers,\n"
+        "       r.evidence AS evidence, coalesce(r.targets, []) AS targets, r.rule AS rule, r.id AS rel_id"
+    )
+
+
+def ancestors() -> str:
+    """Federations above `$id` through LEADS (parent → child), with their distance."""
+    return (
+        "MATCH (f:Federation {id: $id})\n"
+        "MATCH p = (a:Federation)-[:LEADS*1..12]->(f)\n"
+        "WHERE a <> f\n"
+        "RETURN a.id AS id, a.name AS name, a.level AS level, a.region_code AS region_code,\n"
+        "       min(length(p)) AS depth"
+    )
+
+
+def descendants() -> str:
+    """Federations below `$id` through LEADS, with their distance and direct parents."""
+    return (
+        "MATCH (f:Federation {id: $id})\n"
+        "MATCH p = (f)-[:LEADS*1..12]->(c:Federation)\n"
+        "WHERE c <> f\n"
+        "WITH c, min(length(p)) AS depth\n"
+        "RETURN c.id AS id, c.name AS name, c.level AS level, c.region_code AS region_code, depth,\n"
+        "       [(u:Federation)-[:LEADS]->(c) | u.name] AS parents"
+    )
+
+
+def agenda() -> str:
+    """What federation `$id` implements (in `$year` unless null), and its ancestors' documents naming it."""
+    return (
+        "MATCH (f:Federation {id: $id})-[r:IMPLEMENTS]->(c)\n"
+        "WHERE $year IS NULL OR r.year = $year\n"
+        "WITH f, c, min(r.year) AS year, collect(DISTINCT r.doc_id) AS doc_ids\n"
+        "OPTIONAL MATCH (a:Federation)-[:LEADS*1..12]->(f) WHERE a <> f\n"
+        "WITH f, c, year, doc_ids, collect(DISTINCT a.id) AS ancestor_ids\n"
+        "RETURN labels(c)[0] AS kind, c.id AS id, c.name AS name, year, doc_ids,\n"
+        "       [(c)<-[:MENTIONS]-(:Passage)-[:IN_DOCUMENT]->(d:Document)-[:ISSUED_BY]->(u:Federation)\n"
+        "          WHERE u.id IN ancestor_ids\n"
+        "        | {doc_id: d.id, year: d.year, title: d.title, federation: u.name}] AS upstream"
+    )
+
+
+_PROVENANCE_RETURN = (
+    "RETURN r.id AS id, type(r) AS `type`, a.id AS head_id, a.name AS head, labels(a)[0] AS head_label,\n"
+    "       b.id AS tail_id, b.name AS tail, labels(b)[0] AS tail_label,\n"
+    "       r.doc_id AS doc_id, r.year AS year, r.evidence AS evidence, r.`start` AS `start`, r.`end` AS `end`,\n"
+    "       r.rule AS rule, coalesce(r.targets, []) AS targets, r.score AS score,\n"
+    "       COLLECT { MATCH (d:Document {id: r.doc_id})\n"
+    "                 RETURN {title: d.title, source: d.source, year: d.year} } AS documents,\n"
+    "       COLLECT { MATCH (p:Passage {doc_id: r.doc_id})\n"
+    "                 WHERE r.`start` IS NOT NULL AND r.`end` IS NOT NULL\n"
+    "                   AND p.`start` < r.`end` AND r.`start` < p.`end`\n"
+    "                 RETURN {id: p.id, `index`: p.`index`, text: p.text, section: p.section} } AS overlapping,\n"
+    "       [(a)<-[:MENTIONS]-(p:Passage)-[:MENTIONS]->(b) WHERE p.doc_id = r.doc_id\n"
+    "        | {id: p.id, `index`: p.`index`, text: p.text, section: p.section}] AS mentioning"
+)
+
+
+def provenance_by_id() -> str:
+    """The relationship with id `$rel_id`, its document and the passages that support it."""
+    return "MATCH (a)-[r]->(b) WHERE r.id = $rel_id\n" + _PROVENANCE_RETURN
+
+
+def provenance_by_ends() -> str:
+    """Relationships `$head_id` -[`$type`, any when null]-> `$tail_id`, with documents and passages."""
+    return ("MATCH (a {id: $head_id})-[r]->(b {id: $tail_id})\n"
+            "WHERE $type IS NULL OR type(r) = $type\n" + _PROVENANCE_RETURN)
+
+
+def federations() -> str:
+    """Every federation with the documents it issued (coverage against the gazetteer)."""
+    return (
+        "MATCH (f:Federation)\n"
+        "RETURN f.id AS id, f.name AS name, coalesce(f.aliases, []) AS aliases, f.level AS level,\n"
+        "       f.region_code AS region_code, [(d:Document)-[:ISSUED_BY]->(f) | d.id] AS documents"
+    )
+
+
+def profile() -> str:
+    """What federation `$id` does and with whom: its relationships in and out, with year and document."""
+    return (
+        "MATCH (f:Federation {id: $id})-[r]-(x)\n"
+        "WHERE (startNode(r) = f AND type(r) IN ['IMPLEMENTS', 'COORDINATES', 'LEADS'])\n"
+        "   OR (endNode(r) = f AND type(r) IN ['PART_OF', 'LEADS', 'COORDINATES'])\n"
+        "RETURN type(r) AS relation, CASE WHEN startNode(r) = f THEN 'out' ELSE 'in' END AS direction,\n"
+        "       labels(x)[0] AS kind, x.id AS other_id, x.name AS other, r.year AS year, r.doc_id AS doc_id,\n"
+        "       coalesce(r.targets, []) AS targets, r.rule AS rule"
+    )
+
+
+def passages() -> str:
+    """Every passage with its document's year and issuers (input of text-reuse linking)."""
+    return (
+        "MATCH (p:Passage)-[:IN_DOCUMENT]->(d:Document)\n"
+        "RETURN properties(p) AS props, d.id AS doc_id, d.year AS year,\n"
+        "       [(d)-[:ISSUED_BY]->(f:Federation) | f.id] AS issuers"
+    )
+
+
+def leads_edges() -> str:
+    """Parent → child pairs of federations."""
+    return "MATCH (a:Federation)-[:LEADS]->(b:Federation) RETURN DISTINCT a.id AS parent, b.id AS child"
+
+
+def repeats() -> str:
+    """Every REPEATS link: the lower (repeating) passage, the upper (source) passage, documents, issuers."""
+    return (
+        "MATCH (lp:Passage)-[r:REPEATS]->(up:Passage)\n"
+        "MATCH (lp)-[:IN_DOCUMENT]->(ld:Document)\n"
+        "MATCH (up)-[:IN_DOCUMENT]->(ud:Document)\n"
+        "RETURN r.id AS id, r.score AS score, r.rule AS rule, r.evidence AS evidence,\n"
+        "       lp.id AS lower_passage, lp.text AS lower_text, ld.id AS lower_doc, ld.title AS lower_title,\n"
+        "       ld.year AS lower_year, [(ld)-[:ISSUED_BY]->(f:Federation) | f.id] AS lower_issuers,\n"
+        "       up.id AS upper_passage, up.text AS upper_text, ud.id AS upper_doc, ud.title AS upper_title,\n"
+        "       ud.year AS upper_year, [(ud)-[:ISSUED_BY]->(g:Federation) | g.id] AS upper_issuers"
+    )
+
+
+def delete_repeats() -> str:
+    """(write) Remove every REPEATS link before they are computed again."""
+    return "MATCH ()-[r:REPEATS]->() DELETE r"
+
+
+# name -> (function, parameters it takes)
+_READ = {
+    "entity_names": (entity_names, ("labels",)),
+    "entity_fulltext": (entity_fulltext, ("index", "query", "labels")),
+    "adoptions": (adoptions, ("labels", "ids")),
+    "ancestors": (ancestors, ("id",)),
+    "descendants": (descendants, ("id",)),
+    "agenda": (agenda, ("id", "year")),
+    "provenance_by_id": (provenance_by_id, ("rel_id",)),
+    "provenance_by_ends": (provenance_by_ends, ("head_id", "type", "tail_id")),
+    "federations": (federations, ()),
+    "profile": (profile, ("id",)),
+    "passages": (passages, ()),
+    "leads_edges": (leads_edges, ()),
+    "repeats": (repeats, ()),
+}
+
+STATEMENTS: dict[str, str] = {name: fn() for name, (fn, _) in _READ.items()}
+PARAMETERS: dict[str, tuple[str, ...]] = {name: params for name, (_, params) in _READ.items()}
+WRITE_STATEMENTS: dict[str, str] = {"delete_repeats": delete_repeats()}

@@ -1,0 +1,181 @@
+"""Lineage questions: how a campaign spread, who leads whom, what a federation inherited, and why
+the graph says so (provenance). Every function returns plain rows (list of dicts)."""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from graph.model import GAZETTEER_RULES
+from graph.schema import LEVELS, REL_TYPES
+from queries import backend
+from queries.errors import QueryError
+from queries.resolve import ENTITY_LABELS, TARGET_LABELS, resolve, resolve_one
+
+LEVEL_RANK = {level: i for i, level in enumerate(LEVELS)}
+NO_YEAR = 10 ** 6  # unknown years sort last
+
+
+def _year_key(year: Optional[int]) -> int:
+    return year if isinstance(year, int) and year > 0 else NO_YEAR
+
+
+def _level_key(level: Optional[str]) -> int:
+    return LEVEL_RANK.get(level or "", len(LEVELS))
+
+
+def _labels(kind: Optional[str]) -> tuple[str, ...]:
+    if kind is None:
+        return TARGET_LABELS
+    label = kind[:1].upper() + kind[1:].lower()
+    if label not in TARGET_LABELS:
+        raise QueryError(f"kind must be campaign or law, got {kind!r}")
+    return (label,)
+
+
+def adoption_rows(store: Any, ids: Optional[list[str]], labels: tuple[str, ...] = TARGET_LABELS) -> list[dict]:
+    """IMPLEMENTS rows in time order (year, level from the top down, federation, document)."""
+    rows = backend.run(store, "adoptions", labels=list(labels), ids=ids)
+    for r in rows:
+        r["issuer"] = r["issuers"][0] if r["issuers"] else None
+    return sorted(rows, key=lambda r: (_year_key(r["year"]), _level_key(r["level"]), r["federation"] or "",
+                                       r["doc_id"] or "", r["target"] or "", r["rel_id"] or ""))
+
+
+def campaign_diffusion(store: Any, name: str, *, kind: Optional[str] = None,
+                       variants: bool = False) -> list[dict[str, Any]]:
+    """Every adoption of the campaign (or law) `name` in time order.
+
+    Rows: campaign, kind, year, federation, level, region_code, document, doc_id, issuer,
+    evidence, targets, first_at_level (True for the earliest adopters of each level, per campaign).
+    `variants` also follows campaigns whose name contains `name` (美家美妇 → 美家美妇她行动).
+    """
+    targets = resolve(store, name, _labels(kind), variants=variants)
+    rows = adoption_rows(store, [t["id"] for t in targets], _labels(kind))
+    first: dict[tuple[str, Optional[str]], int] = {}
+    for r in rows:
+        key = (r["target_id"], r["level"])
+        first[key] = min(first.get(key, NO_YEAR), _year_key(r["year"]))
+    return [{
+        "campaign": r["target"], "kind": r["kind"], "year": r["year"], "federation": r["federation"],
+        "level": r["level"], "region_code": r["region_code"], "document": r["document"], "doc_id": r["doc_id"],
+        "issuer": r["issuer"], "evidence": r["evidence"], "targets": r["targets"],
+        "first_at_level": _year_key(r["year"]) == first[(r["target_id"], r["level"])],
+    } for r in rows]
+
+
+def first_adopters(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The earliest adopters per campaign and level, from `campaign_diffusion` rows (top level first)."""
+    seen: dict[tuple, dict] = {}
+    for r in rows:
+        if r["first_at_level"]:
+            key = (r["campaign"], r["level"], r["federation"])
+            seen.setdefault(key, {k: r[k] for k in ("campaign", "level", "year", "federation", "region_code",
+                                                     "document")})
+    return sorted(seen.values(), key=lambda r: (r["campaign"], _level_key(r["level"]), _year_key(r["year"]),
+                                                r["federation"]))
+
+
+def leadership_chain(store: Any, name: str, direction: str = "up") -> list[dict[str, Any]]:
+    """The federation `name` and those above it (direction "up": parent, grandparent… to the top)
+    or below it ("down": every federation under it), nearest first.
+
+    Rows: depth (0 = the federation itself; up: 1 = parent), federation, level, region_code,
+    and for "down" the direct parents.
+    """
+    if direction not in ("up", "down"):
+        raise QueryError(f"direction must be up or down, got {direction!r}")
+    fed = resolve_one(store, name, ("Federation",))
+    me = store.node(fed["id"]) or {}
+    head = {"depth": 0, "federation": fed["name"], "level": me.get("level"), "region_code": me.get("region_code")}
+    if direction == "up":
+        rows = backend.run(store, "ancestors", id=fed["id"])
+        out = [{"depth": r["depth"], "federation": r["name"], "level": r["level"], "region_code": r["region_code"]}
+               for r in rows]
+    else:
+        head["parents"] = []
+        rows = backend.run(store, "descendants", id=fed["id"])
+        out = [{"depth": r["depth"], "federation": r["name"], "level": r["level"], "region_code": r["region_code"],
+                "parents": sorted(set(r["parents"]))} for r in rows]
+    out.sort(key=lambda r: (r["depth"], _level_key(r["level"]), r["federation"] or ""))
+    return [head] + out
+
+
+def agenda_inheritance(store: Any, name: str, year: Optional[int] = None) -> list[dict[str, Any]]:
+    """For federation `name` (and `year`, or all years): each campaign and law it implements,
+    whether its ancestors' documents named it first ("inherited") or not ("own").
+
+    Rows: kind, name, year (the federation's first year), status, upstream_year,
+    upstream_federation, upstream_document (the ancestors' earliest document naming it,
+    even when later: then status is "own" and the wording may have flowed upward),
+    upstream_documents (how many ancestor documents name it).
+    """
+    fed = resolve_one(store, name, ("Federation",))
+    rows = backend.run(store, "agenda", id=fed["id"], year=year)
+    out = []
+    for r in rows:
+        ups = {u["doc_id"]: u for u in r["upstream"] if u.get("doc_id")}
+        first = min(ups.values(), key=lambda u: (_year_key(u["year"]), u["federation"] or "", u["doc_id"]),
+                    default=None)
+        inherited = first is not None and (r["year"] is None or first["year"] is None
+                                           or first["year"] <= r["year"])
+        out.append({
+            "kind": r["kind"], "name": r["name"], "year": r["year"],
+            "status": "inherited" if inherited else "own",
+            "upstream_year": first["year"] if first else None,
+            "upstream_federation": first["federation"] if first else None,
+            "upstream_document": (first["title"] or first["doc_id"]) if first else None,
+            "upstream_documents": len(ups),
+        })
+    return sorted(out, key=lambda r: (r["status"] != "inherited", r["kind"], _year_key(r["upstream_year"]),
+                                      r["name"] or ""))
+
+
+def provenance(store: Any, rel_id: Optional[str] = None, *, head: Optional[str] = None,
+               rel_type: Optional[str] = None, tail: Optional[str] = None) -> list[dict[str, Any]]:
+    """The passages and documents behind a relationship: by its id, or by head / type / tail names.
+
+    One row per (relationship, supporting passage): id, type, head, tail, doc_id, document, year,
+    rule, evidence, start, end, targets, score, passage (id), passage_index, passage_text, support
+    ("evidence": the passage holds the evidence span; "mentions": it names both ends). A
+    relationship no passage supports (gazetteer links) gives one row with empty passage fields.
+    """
+    if rel_id:
+        rows = backend.run(store, "provenance_by_id", rel_id=rel_id)
+        if not rows:
+            raise QueryError(f"no relationship with id {rel_id!r}: ids look like "
+                             "IMPLEMENTS:fed:长沙市妇联->campaign:美丽庭院@doc:001_…")
+    elif head and tail:
+        if rel_type is not None and rel_type.upper() not in REL_TYPES:
+            raise QueryError(f"unknown relationship type {rel_type!r}; known: {', '.join(REL_TYPES)}")
+        heads = resolve(store, head, ENTITY_LABELS + ("Passage",) if head.startswith("passage:") else ENTITY_LABELS)
+        tails = resolve(store, tail, ENTITY_LABELS)
+        rows = []
+        for h in heads:
+            for t in tails:
+                rows += backend.run(store, "provenance_by_ends", head_id=h["id"], tail_id=t["id"],
+                                    type=rel_type.upper() if rel_type else None)
+        if not rows:
+            what = rel_type.upper() if rel_type else "relationship"
+            raise QueryError(f"no {what} from {heads[0]['name']} to {tails[0]['name']} in the graph")
+    else:
+        raise QueryError("give a relationship id, or head and tail names (and optionally a type)")
+    out = []
+    for r in sorted(rows, key=lambda r: (_year_key(r["year"]), r["doc_id"] or "", r["id"] or "")):
+        doc = r["documents"][0] if r["documents"] else {}
+        base = {"id": r["id"], "type": r["type"], "head": r["head"], "tail": r["tail"], "doc_id": r["doc_id"] or None,
+                "document": doc.get("title"), "source": doc.get("source"), "year": r["year"], "rule": r["rule"],
+                "evidence": r["evidence"], "start": r["start"], "end": r["end"], "targets": r["targets"],
+                "score": r["score"]}
+        support: dict[str, tuple[str, dict]] = {}
+        for p in r["overlapping"]:
+            support.setdefault(p["id"], ("evidence", p))
+        for p in r["mentioning"]:
+            support.setdefault(p["id"], ("mentions", p))
+        if not support:
+            out.append({**base, "passage": None, "passage_index": None, "passage_text": None,
+                        "support": "gazetteer" if r["rule"] in GAZETTEER_RULES else None})
+        for pid, (why, p) in sorted(support.items(), key=lambda kv: (kv[1][0] != "evidence", kv[1][1]["index"]
+                                                                     if kv[1][1]["index"] is not None else 0, kv[0])):
+            out.append({**base, "passage": pid, "passage_index": p["index"], "passage_text": p["text"],
+                        "support": why})
+    return out

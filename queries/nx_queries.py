@@ -1,0 +1,269 @@
+"""The statements of `queries.cypher`, one function each, over the embedded networkx graph.
+
+Each function takes the store's MultiDiGraph and the same parameters as its Cypher twin and
+returns the same rows (same keys, same values; list order does not matter — `queries.run`
+sorts every list and every result). Missing properties read as None, as in Cypher.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import Any, Iterable, Optional
+
+import networkx as nx
+
+MAX_DEPTH = 12  # the `*1..12` of the Cypher paths
+
+
+def _label(g: nx.MultiDiGraph, n: str) -> Optional[str]:
+    return g.nodes[n].get("label")
+
+
+def _out(g: nx.MultiDiGraph, n: str, rel_type: str, label: Optional[str] = None) -> Iterable[tuple[str, dict]]:
+    for _, v, d in g.out_edges(n, data=True):
+        if d.get("type") == rel_type and (label is None or _label(g, v) == label):
+            yield v, d
+
+
+def _in(g: nx.MultiDiGraph, n: str, rel_type: str, label: Optional[str] = None) -> Iterable[tuple[str, dict]]:
+    for u, _, d in g.in_edges(n, data=True):
+        if d.get("type") == rel_type and (label is None or _label(g, u) == label):
+            yield u, d
+
+
+def _is(g: nx.MultiDiGraph, n: Optional[str], label: str) -> bool:
+    return n is not None and n in g and _label(g, n) == label
+
+
+def entity_names(g: nx.MultiDiGraph, labels: list[str]) -> list[dict[str, Any]]:
+    return [{"id": n, "label": d.get("label"), "name": d.get("name"), "aliases": list(d.get("aliases") or [])}
+            for n, d in g.nodes(data=True) if d.get("label") in labels]
+
+
+def _issuer_names(g: nx.MultiDiGraph, doc: Optional[str], key: str = "name") -> list[Any]:
+    if doc is None:
+        return []
+    return [g.nodes[f].get(key) if key != "id" else f for f, _ in _out(g, doc, "ISSUED_BY", "Federation")]
+
+
+def adoptions(g: nx.MultiDiGraph, labels: list[str], ids: Optional[list[str]] = None) -> list[dict[str, Any]]:
+    wanted = None if ids is None else set(ids)
+    rows = []
+    for f, c, r in g.edges(data=True):
+        if r.get("type") != "IMPLEMENTS" or _label(g, f) != "Federation" or _label(g, c) not in labels:
+            continue
+        if wanted is not None and c not in wanted:
+            continue
+        fd, cd = g.nodes[f], g.nodes[c]
+        doc = r.get("doc_id")
+        doc = doc if _is(g, doc, "Document") else None
+        dd = g.nodes[doc] if doc else {}
+        rows.append({
+            "target_id": c, "kind": cd.get("label"), "target": cd.get("name"),
+            "federation_id": f, "federation": fd.get("name"), "level": fd.get("level"),
+            "region_code": fd.get("region_code"),
+            "year": r.get("year"), "doc_id": r.get("doc_id"), "document": dd.get("title"),
+            "document_year": dd.get("year"), "issuers": _issuer_names(g, doc),
+            "evidence": r.get("evidence"), "targets": list(r.get("targets") or []), "rule": r.get("rule"),
+            "rel_id": r.get("id"),
+        })
+    return rows
+
+
+def _federation_row(g: nx.MultiDiGraph, n: str) -> dict[str, Any]:
+    d = g.nodes[n]
+    return {"id": n, "name": d.get("name"), "level": d.get("level"), "region_code": d.get("region_code")}
+
+
+def _bfs(g: nx.MultiDiGraph, start: str, upward: bool) -> dict[str, int]:
+    """Federations reachable over LEADS (against it when `upward`) → distance, start excluded."""
+    dist: dict[str, int] = {start: 0}
+    todo = deque([start])
+    while todo:
+        n = todo.popleft()
+        if dist[n] >= MAX_DEPTH:
+            continue
+        nxt = _in(g, n, "LEADS", "Federation") if upward else _out(g, n, "LEADS", "Federation")
+        for m, _ in nxt:
+            if m not in dist:
+                dist[m] = dist[n] + 1
+                todo.append(m)
+    dist.pop(start)
+    return dist
+
+
+def ancestors(g: nx.MultiDiGraph, id: str) -> list[dict[str, Any]]:
+    if not _is(g, id, "Federation"):
+        return []
+    return [{**_federation_row(g, a), "depth": k} for a, k in _bfs(g, id, upward=True).items()]
+
+
+def descendants(g: nx.MultiDiGraph, id: str) -> list[dict[str, Any]]:
+    if not _is(g, id, "Federation"):
+        return []
+    rows = []
+    for c, k in _bfs(g, id, upward=False).items():
+        parents = [g.nodes[u].get("name") for u, _ in _in(g, c, "LEADS", "Federation")]
+        rows.append({**_federation_row(g, c), "depth": k, "parents": parents})
+    return rows
+
+
+def agenda(g: nx.MultiDiGraph, id: str, year: Optional[int] = None) -> list[dict[str, Any]]:
+    if not _is(g, id, "Federation"):
+        return []
+    groups: dict[str, list[dict]] = {}
+    for c, r in _out(g, id, "IMPLEMENTS"):
+        if year is not None and r.get("year") != year:
+            continue
+        groups.setdefault(c, []).append(r)
+    ancestor_ids = set(_bfs(g, id, upward=True))
+    rows = []
+    for c, rels in groups.items():
+        years = [r["year"] for r in rels if r.get("year") is not None]
+        upstream = []
+        for p, _ in _in(g, c, "MENTIONS", "Passage"):
+            for d, _ in _out(g, p, "IN_DOCUMENT", "Document"):
+                for u, _ in _out(g, d, "ISSUED_BY", "Federation"):
+                    if u in ancestor_ids:
+                        dd = g.nodes[d]
+                        upstream.append({"doc_id": d, "year": dd.get("year"), "title": dd.get("title"),
+                                         "federation": g.nodes[u].get("name")})
+        rows.append({"kind": _label(g, c), "id": c, "name": g.nodes[c].get("name"),
+                     "year": min(years) if years else None,
+                     "doc_ids": sorted({r["doc_id"] for r in rels if r.get("doc_id") is not None}),
+                     "upstream": upstream})
+    return rows
+
+
+def _passages_of(g: nx.MultiDiGraph, doc_id: Any) -> list[tuple[str, dict]]:
+    return [(n, d) for n, d in g.nodes(data=True) if d.get("label") == "Passage" and d.get("doc_id") == doc_id]
+
+
+def _passage_entry(n: str, d: dict) -> dict[str, Any]:
+    return {"id": n, "index": d.get("index"), "text": d.get("text"), "section": d.get("section")}
+
+
+def _provenance_row(g: nx.MultiDiGraph, a: str, b: str, r: dict) -> dict[str, Any]:
+    ad, bd = g.nodes[a], g.nodes[b]
+    doc_id, start, end = r.get("doc_id"), r.get("start"), r.get("end")
+    documents = []
+    if doc_id is not None:
+        documents = [{"title": d.get("title"), "source": d.get("source"), "year": d.get("year")}
+                     for n, d in g.nodes(data=True) if d.get("label") == "Document" and n == doc_id]
+    passages = _passages_of(g, doc_id) if doc_id is not None else []
+    overlapping = []
+    if start is not None and end is not None:
+        overlapping = [_passage_entry(n, d) for n, d in passages
+                       if d.get("start") is not None and d.get("end") is not None
+                       and d["start"] < end and start < d["end"]]
+    mentioning = []
+    for n, d in passages:
+        to_a = sum(1 for _, v, e in g.out_edges(n, data=True) if v == a and e.get("type") == "MENTIONS")
+        to_b = sum(1 for _, v, e in g.out_edges(n, data=True) if v == b and e.get("type") == "MENTIONS")
+        pairs = to_a * (to_b - 1) if a == b else to_a * to_b  # a path never reuses a relationship
+        mentioning.extend(_passage_entry(n, d) for _ in range(pairs))
+    return {
+        "id": r.get("id"), "type": r.get("type"), "head_id": a, "head": ad.get("name"), "head_label": ad.get("label"),
+        "tail_id": b, "tail": bd.get("name"), "tail_label": bd.get("label"),
+        "doc_id": doc_id, "year": r.get("year"), "evidence": r.get("evidence"), "start": start, "end": end,
+        "rule": r.get("rule"), "targets": list(r.get("targets") or []), "score": r.get("score"),
+        "documents": documents, "overlapping": overlapping, "mentioning": mentioning,
+    }
+
+
+def provenance_by_id(g: nx.MultiDiGraph, rel_id: str) -> list[dict[str, Any]]:
+    return [_provenance_row(g, a, b, r) for a, b, r in g.edges(data=True) if r.get("id") == rel_id]
+
+
+def provenance_by_ends(g: nx.MultiDiGraph, head_id: str, type: Optional[str], tail_id: str) -> list[dict[str, Any]]:
+    if head_id not in g or tail_id not in g:
+        return []
+    return [_provenance_row(g, head_id, tail_id, r) for _, b, r in g.out_edges(head_id, data=True)
+            if b == tail_id and (type is None or r.get("type") == type)]
+
+
+def federations(g: nx.MultiDiGraph) -> list[dict[str, Any]]:
+    rows = []
+    for n, d in g.nodes(data=True):
+        if d.get("label") != "Federation":
+            continue
+        docs = [u for u, _ in _in(g, n, "ISSUED_BY", "Document")]
+        rows.append({"id": n, "name": d.get("name"), "aliases": list(d.get("aliases") or []),
+                     "level": d.get("level"), "region_code": d.get("region_code"), "documents": docs})
+    return rows
+
+
+def profile(g: nx.MultiDiGraph, id: str) -> list[dict[str, Any]]:
+    if not _is(g, id, "Federation"):
+        return []
+    found = []
+    for _, x, r in g.out_edges(id, data=True):
+        if r.get("type") in ("IMPLEMENTS", "COORDINATES", "LEADS"):
+            found.append(("out", x, r))
+    for x, _, r in g.in_edges(id, data=True):
+        if r.get("type") in ("PART_OF", "LEADS", "COORDINATES"):
+            found.append(("in", x, r))
+    return [{"relation": r.get("type"), "direction": direction, "kind": _label(g, x), "other_id": x,
+             "other": g.nodes[x].get("name"), "year": r.get("year"), "doc_id": r.get("doc_id"),
+             "targets": list(r.get("targets") or []), "rule": r.get("rule")}
+            for direction, x, r in found]
+
+
+def passages(g: nx.MultiDiGraph) -> list[dict[str, Any]]:
+    rows = []
+    for p, d in g.nodes(data=True):
+        if d.get("label") != "Passage":
+            continue
+        props = {k: v for k, v in d.items() if k != "label"}
+        for doc, _ in _out(g, p, "IN_DOCUMENT", "Document"):
+            rows.append({"props": props, "doc_id": doc, "year": g.nodes[doc].get("year"),
+                         "issuers": _issuer_names(g, doc, key="id")})
+    return rows
+
+
+def leads_edges(g: nx.MultiDiGraph) -> list[dict[str, Any]]:
+    pairs = {(a, b) for a, b, r in g.edges(data=True)
+             if r.get("type") == "LEADS" and _label(g, a) == "Federation" and _label(g, b) == "Federation"}
+    return [{"parent": a, "child": b} for a, b in pairs]
+
+
+def repeats(g: nx.MultiDiGraph) -> list[dict[str, Any]]:
+    rows = []
+    for lp, up, r in g.edges(data=True):
+        if r.get("type") != "REPEATS" or _label(g, lp) != "Passage" or _label(g, up) != "Passage":
+            continue
+        for ld, _ in _out(g, lp, "IN_DOCUMENT", "Document"):
+            for ud, _ in _out(g, up, "IN_DOCUMENT", "Document"):
+                L, U = g.nodes[ld], g.nodes[ud]
+                rows.append({
+                    "id": r.get("id"), "score": r.get("score"), "rule": r.get("rule"), "evidence": r.get("evidence"),
+                    "lower_passage": lp, "lower_text": g.nodes[lp].get("text"), "lower_doc": ld,
+                    "lower_title": L.get("title"), "lower_year": L.get("year"),
+                    "lower_issuers": _issuer_names(g, ld, key="id"),
+                    "upper_passage": up, "upper_text": g.nodes[up].get("text"), "upper_doc": ud,
+                    "upper_title": U.get("title"), "upper_year": U.get("year"),
+                    "upper_issuers": _issuer_names(g, ud, key="id"),
+                })
+    return rows
+
+
+def delete_repeats(g: nx.MultiDiGraph) -> int:
+    doomed = [(u, v, k) for u, v, k, d in g.edges(keys=True, data=True) if d.get("type") == "REPEATS"]
+    g.remove_edges_from(doomed)
+    return len(doomed)
+
+
+QUERIES = {
+    "entity_names": entity_names,
+    "adoptions": adoptions,
+    "ancestors": ancestors,
+    "descendants": descendants,
+    "agenda": agenda,
+    "provenance_by_id": provenance_by_id,
+    "provenance_by_ends": provenance_by_ends,
+    "federations": federations,
+    "profile": profile,
+    "passages": passages,
+    "leads_edges": leads_edges,
+    "repeats": repeats,
+}

@@ -1,0 +1,129 @@
+"""Find nodes by a name a user types: the same matching rule on both backends.
+
+Rule: compare normalized forms (NFKC, no white space, no quote marks). Nodes whose name or an
+alias equals the query win; when none does, nodes whose name or an alias contains the query.
+With `variants`, containing nodes are returned even when an exact match exists
+(美家美妇 → 美家美妇, 美家美妇她行动, 美家美妇美庭院).
+
+On Neo4j the candidates come from the CJK full-text index (bigrams of the query, OR-ed, on
+`name` and `aliases_text`); the rule above then picks among them. Because the index can
+only miss a node whose raw name splits the query with spaces or punctuation, an empty pick
+(and any query that is not all CJK ideographs) falls back to the scan used on networkx.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from typing import Any, Iterable, Optional, Sequence
+
+from queries import backend
+from queries.errors import QueryError
+
+ENTITY_LABELS = ("Federation", "Department", "Campaign", "Law", "Person")
+TARGET_LABELS = ("Campaign", "Law")
+
+_STRIP = re.compile(r"[\s\"'“”‘’「」『』《》〈〉]+")
+_CJK = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+$")
+_LUCENE_SPECIAL = re.compile(r'([+\-!(){}\[\]^"~*?:\\/&|])')
+
+
+def normalize(text: Optional[str]) -> str:
+    return _STRIP.sub("", unicodedata.normalize("NFKC", text or ""))
+
+
+def _forms(row: dict[str, Any]) -> list[str]:
+    return [f for f in (normalize(x) for x in [row.get("name"), *(row.get("aliases") or [])]) if f]
+
+
+def pick(query: str, candidates: Iterable[dict[str, Any]], variants: bool = False) -> tuple[list[dict], str]:
+    """(matching rows, "exact" | "substring" | "none") by the rule above; rows sorted by label, name, id."""
+    q = normalize(query)
+    cands = list(candidates)
+    exact = [c for c in cands if q and q in _forms(c)]
+    sub = [c for c in cands if q and any(q in f for f in _forms(c))]
+    order = lambda rows: sorted({r["id"]: r for r in rows}.values(),  # noqa: E731
+                                key=lambda r: (r["label"], r["name"] or "", r["id"]))
+    if exact:
+        return order(sub if variants else exact), "exact"
+    if sub:
+        return order(sub), "substring"
+    return [], "none"
+
+
+def fulltext_query(query: str) -> Optional[str]:
+    """The Lucene query for full-text candidates, or None when the query is not all CJK ideographs."""
+    q = normalize(query)
+    if len(q) < 2 or not _CJK.match(q):
+        return None
+    grams = sorted({q[i:i + 2] for i in range(len(q) - 1)})
+    terms = " OR ".join(_LUCENE_SPECIAL.sub(r"\\\1", g) for g in grams)
+    return f"name:({terms}) OR aliases_text:({terms})"
+
+
+def all_names(store: Any, labels: Sequence[str]) -> list[dict[str, Any]]:
+    return backend.run(store, "entity_names", labels=list(labels))
+
+
+def _fulltext_candidates(store: Any, query: str, labels: Sequence[str]) -> Optional[list[dict[str, Any]]]:
+    lucene = fulltext_query(query)
+    if lucene is None:
+        return None
+    from neo4j.exceptions import ClientError
+
+    try:
+        return backend.run(store, "entity_fulltext", index=backend.cypher.FULLTEXT_INDEX, query=lucene,
+                           labels=list(labels))
+    except ClientError:  # index missing or still populating: scan instead
+        return None
+
+
+def suggestions(query: str, rows: Iterable[dict[str, Any]], n: int = 5) -> list[str]:
+    """Closest canonical names to `query` over names and aliases (difflib)."""
+    by_form: dict[str, str] = {}
+    for r in rows:
+        for f in _forms(r):
+            by_form.setdefault(f, r["name"])
+    q = normalize(query)
+    close = difflib.get_close_matches(q, list(by_form), n=n * 2, cutoff=0.4) if q else []
+    out: list[str] = []
+    for f in close:
+        if by_form[f] not in out:
+            out.append(by_form[f])
+    return out[:n]
+
+
+def _describe(labels: Sequence[str]) -> str:
+    names = {"Federation": "federation", "Campaign": "campaign", "Law": "law", "Department": "department",
+             "Person": "person"}
+    words = [names.get(label, label) for label in labels]
+    return " or ".join(words) if len(words) < 3 else "entity"
+
+
+def resolve(store: Any, query: str, labels: Sequence[str] = ENTITY_LABELS, *,
+            variants: bool = False) -> list[dict[str, Any]]:
+    """Every node of `labels` the query names (see the module rule); QueryError when none."""
+    if not isinstance(query, str) or not normalize(query):
+        raise QueryError(f"give a {_describe(labels)} name")
+    found: list[dict] = []
+    if backend.backend_of(store) == "neo4j":
+        cands = _fulltext_candidates(store, query, labels)
+        if cands is not None:
+            found, _ = pick(query, cands, variants)
+    if not found:
+        rows = all_names(store, labels)
+        found, _ = pick(query, rows, variants)
+        if not found:
+            raise QueryError(f"no {_describe(labels)} named {query!r} in the graph", suggestions(query, rows))
+    return found
+
+
+def resolve_one(store: Any, query: str, labels: Sequence[str] = ("Federation",)) -> dict[str, Any]:
+    """Exactly one node; QueryError listing the candidates when the name is ambiguous."""
+    found = resolve(store, query, labels)
+    if len(found) > 1:
+        names = [f"{r['name']} ({r['label']})" if len(labels) > 1 else r["name"] for r in found[:10]]
+        raise QueryError(f"{query!r} is ambiguous: it matches {len(found)} nodes ({', '.join(names)}); "
+                         "give the full name")
+    return found[0]

@@ -1,0 +1,80 @@
+"""`fulian query …` in-process: parse, one library call, print."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+import queries
+from fulian.cli import main
+from graph.nx_store import NetworkxStore
+from test_queries import lineage_graph
+
+
+@pytest.fixture
+def graph_file(tmp_path, monkeypatch):
+    path = tmp_path / "kg.json"
+    store = NetworkxStore(path)
+    store.write(lineage_graph())
+    queries.link_repeats(store)
+    store.save()
+    monkeypatch.setenv("FULIAN_GRAPH", str(path))
+    return path
+
+
+def run(capsys, *args):
+    code = main(["query", *args])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_help_documents_every_question_with_an_example(capsys):
+    with pytest.raises(SystemExit):
+        main(["query", "--help"])
+    out = capsys.readouterr().out
+    for q in ("lineage", "chain", "inherit", "text", "provenance", "coverage", "profile", "matrix", "top",
+              "cascades"):
+        assert f"fulian query {q}" in out
+
+
+def test_lineage_table_json_csv(graph_file, capsys):
+    code, out, _ = run(capsys, "lineage", "美家美妇")
+    assert code == 0 and "湖南省妇联" in out and "2019" in out
+    code, out, _ = run(capsys, "lineage", "美家美妇", "--format", "json", "--variants")
+    rows = json.loads(out)
+    assert [r["year"] for r in rows] == [2019, 2021, 2022, 2022]
+    code, out, _ = run(capsys, "cascades", "--format", "csv", "--graph", str(graph_file))
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert rows[0].keys() == {"campaign", "kind", "federation", "level", "region_code", "year", "doc_id"}
+
+
+@pytest.mark.parametrize("args,expect", [
+    (("chain", "望城区妇联"), "全国妇联"),
+    (("chain", "湖南省妇联", "--down"), "长沙市望城区妇联"),
+    (("inherit", "岳阳市妇联", "--year", "2021"), "inherited"),
+    (("text", "--kind", "sibling"), "湖南省妇联"),
+    (("provenance", "岳阳市妇联", "IMPLEMENTS", "美家美妇"), "evidence"),
+    (("coverage", "家家幸福安康工程", "--under", "湖南省妇联"), "document, no adoption"),
+    (("coverage", "家家幸福安康工程", "--by-level"), "total_adopters"),
+    (("profile", "常德市妇联"), "公安机关"),
+    (("matrix",), "家家幸福安康工程"),
+    (("matrix", "--format", "csv", "--kind", "law"), "federation,家庭教育促进法"),
+    (("top", "--limit", "1"), "家家幸福安康工程"),
+])
+def test_each_question(graph_file, capsys, args, expect):
+    code, out, err = run(capsys, *args)
+    assert code == 0, err
+    assert expect in out
+
+
+def test_unknown_name_is_one_line_error_with_suggestions(graph_file, capsys):
+    code, out, err = run(capsys, "lineage", "美家美夫")
+    assert code == 1 and err.startswith("error: ") and "美家美妇" in err and err.count("\n") == 1
+
+
+def test_missing_graph_file_says_how_to_build(tmp_path, capsys):
+    code, _, err = run(capsys, "top", "--graph", str(tmp_path / "none.json"))
+    assert code == 1 and "fulian build" in err
