@@ -1,0 +1,518 @@
+"""Campaign and Law mention finding: 《》 titles, quoted names, suffix phrases, lexicon hits.
+
+Every rule reads its word lists from loaders/data (patterns.json, campaigns.tsv,
+laws.tsv, slogans.txt, campaign_stop.txt).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Optional
+
+from .resources import Resources, get_resources
+
+_QUOTE_CHARS = "“”‘’\"'"
+_PAREN_RE = re.compile(r"（[^（）]*）|\([^()]*\)")
+_YEAR_RE = re.compile(r"^(?:\d{4}年度?|\d{4}-\d{4}年|第[一二三四五六七八九十\d]+届|首届|第[一二三四五六七八九十\d]+期)")
+_CLAUSE_STOP = set("，。；：！？、\n\t（）()《》【】")
+
+
+@dataclass
+class Cand:
+    """A candidate Campaign/Law mention."""
+
+    type: str  # Campaign | Law
+    start: int
+    end: int
+    name: str
+    aliases: list[str] = field(default_factory=list)
+    rule: str = ""
+    strong: bool = True  # names its own entity (vs. weak: only when nothing else covers it)
+
+
+def dequote(s: str) -> str:
+    return "".join(c for c in s if c not in _QUOTE_CHARS and c not in "《》〈〉").strip()
+
+
+def clean_space(s: str) -> str:
+    return re.sub(r"\s+", " ", s).strip()
+
+
+@lru_cache(maxsize=1)
+def _compiled():
+    res = get_resources()
+    p = res.patterns
+    suf = sorted(set(p["campaign_suffixes"]), key=len, reverse=True)
+    suffix_re = re.compile("(?:" + "|".join(re.escape(s) for s in suf) + ")(?=”?)")
+    law_suf = sorted(set(p["law_pattern_suffixes"]), key=len, reverse=True)
+    law_suffix_re = re.compile("|".join(re.escape(s) for s in law_suf))
+    boundary = set(p["boundary_words"])
+    return suffix_re, law_suffix_re, boundary
+
+
+class CampaignFinder:
+    """Stateless finder; call :meth:`find` per document."""
+
+    def __init__(self, res: Optional[Resources] = None):
+        self.res = res or get_resources()
+        self.p = self.res.patterns
+        self.suffix_re, self.law_suffix_re, self.boundary = _compiled()
+        self.generic_tails = sorted(self.p["generic_tails"], key=len, reverse=True)
+        self.modifiers = sorted(self.p["leading_modifiers"], key=len, reverse=True)
+        self.vague = self.p["campaign_vague_words"]
+        self.reject_heads = self.p["campaign_reject_heads"]
+        self.reject_contains = self.p["campaign_reject_contains"]
+        self.book_markers = self.p["book_markers"]
+        self.law_suffixes = sorted(self.p["law_suffixes"], key=len, reverse=True)
+        self.periods = self.p.get("five_year_periods", {})
+
+    # ---- helpers -------------------------------------------------------------
+    def is_slogan(self, s: str) -> bool:
+        s = clean_space(s)
+        return s in self.res.slogans or s.replace(" ", "") in self.res.slogans
+
+    def is_stop(self, s: str) -> bool:
+        return s in self.res.campaign_stop or self.is_slogan(s)
+
+    def strip_modifiers(self, s: str, places: "PlaceStripper") -> str:
+        """Drop leading modifiers, years and place names (全市, 2022年, 长沙市望城区…)."""
+        changed = True
+        while changed and s:
+            changed = False
+            m = _YEAR_RE.match(s)
+            if m and len(s) > m.end() + 1:
+                s = s[m.end():]
+                changed = True
+                continue
+            for mod in self.modifiers:
+                if s.startswith(mod) and len(s) > len(mod) + 1:
+                    s = s[len(mod):]
+                    changed = True
+                    break
+            if changed:
+                continue
+            ns = places.strip(s)
+            if ns != s and len(ns) >= 2:
+                s, changed = ns, True
+        return s
+
+    def strip_tail(self, s: str) -> str:
+        for t in self.generic_tails:
+            if s.endswith(t) and len(s) - len(t) >= 2:
+                return s[: -len(t)]
+        return s
+
+    def lexicon_canonical(self, s: str) -> Optional[str]:
+        """Lexicon canonical when ``s`` is a lexicon surface optionally followed by a generic tail."""
+        lex = self.res.campaigns
+        key = clean_space(s).replace(" ", "")
+        if key in lex.surface:
+            return lex.surface[key]
+        for _ in range(3):
+            t = self.strip_tail(key)
+            if t == key:
+                break
+            key = t
+            if key in lex.surface:
+                return lex.surface[key]
+        nop = _PAREN_RE.sub("", key)
+        if nop != key and nop in lex.surface:
+            return lex.surface[nop]
+        return None
+
+    def valid_core(self, s: str) -> bool:
+        if len(s) < 2:
+            return False
+        if any(v in s for v in self.vague):
+            return False
+        if any(r in s for r in self.reject_contains):
+            return False
+        if self.is_stop(s):
+            return False
+        return True
+
+    # ---- main ------------------------------------------------------------------
+    def find(self, text: str, sentences, tokens_start: set[int], places: "PlaceStripper", year: Optional[int]) -> list[Cand]:
+        cands: list[Cand] = []
+        book_spans: list[tuple[int, int]] = []
+        for sent in sentences:
+            s0, s1 = sent.start, sent.end
+            sent_text = text[s0:s1]
+            law_spans = self._bracket_laws(text, s0, s1, places, cands, book_spans)
+            quote_spans = [(m.start() + s0, m.end() + s0) for m in re.finditer(r"“([^“”\n]{1,40})”", sent_text)]
+            self._suffix_phrases(text, s0, s1, tokens_start, places, law_spans, cands)
+            self._law_patterns(text, s0, s1, tokens_start, places, law_spans, cands, year)
+            self._quoted(text, s0, s1, quote_spans, law_spans, cands, places)
+            self._enumerations(text, s0, s1, cands, places)
+            self._lexicon(text, s0, s1, law_spans, cands)
+        return self._resolve_overlaps(cands, book_spans)
+
+    # 《…》 ---------------------------------------------------------------
+    def _bracket_laws(self, text, s0, s1, places, cands, book_spans):
+        spans = []
+        for m in re.finditer(r"《([^《》\n]{2,80})》", text[s0:s1]):
+            a, b = m.start() + s0, m.end() + s0
+            inner = m.group(1)
+            spans.append((a, b))
+            raw = dequote(inner)
+            if any(bm in raw for bm in self.book_markers) and not raw.endswith(tuple(self.law_suffixes)):
+                # 《妇情日记》征集 is a campaign; books/speeches are nothing
+                tail = self._following_suffix(text, b, s1)
+                if tail:
+                    cands.append(Cand("Campaign", a, b + len(tail), raw, [raw + tail], "C-bracket-campaign"))
+                else:
+                    book_spans.append((a, b))
+                continue
+            tail = self._following_suffix(text, b, s1)
+            lawlike = raw.endswith(tuple(self.law_suffixes)) or _PAREN_RE.sub("", raw).endswith(tuple(self.law_suffixes))
+            if not lawlike:
+                m2 = re.match(r"(地方标准|标准|实施方案|办法)", text[b:s1])
+                if m2:
+                    cands.append(Cand("Law", a, b + m2.end(), raw, [raw + m2.group()], "L-bracket-standard"))
+                    self._add_region_prefixed(text, a, raw, cands[-1], places)
+                elif tail:
+                    cands.append(Cand("Campaign", a, b + len(tail), raw, [raw + tail], "C-bracket-campaign"))
+                else:
+                    book_spans.append((a, b))
+                continue
+            for im in re.finditer(r"〈([^〈〉]{2,40})〉", inner):
+                iname, ialiases = self.law_canonical(im.group(1))
+                cands.append(Cand("Law", a + 1 + im.start(), a + 1 + im.end(), iname, ialiases, "L-bracket-inner"))
+            name, aliases = self.law_canonical(raw)
+            aliases.append(inner.replace("〈", "《").replace("〉", "》"))
+            c = Cand("Law", a, b, name, aliases + [inner, raw], "L-bracket")
+            self._add_region_prefixed(text, a, raw, c, places)
+            cands.append(c)
+        return spans
+
+    def _add_region_prefixed(self, text, a, raw, cand, places):
+        """岳阳市《妇女儿童发展规划》 / 湖南省《两型家庭》 → alias with the place."""
+        lo = a
+        while lo > 0 and "\u4e00" <= text[lo - 1] <= "\u9fff" and a - lo < 12:
+            lo -= 1
+        prefix = text[lo:a]
+        place = places.trailing_place(prefix)
+        if place:
+            cand.aliases.append(place + raw)
+            cand.aliases.append(place + _PAREN_RE.sub("", raw))
+            if not places.strip(cand.name) != cand.name:
+                cand.aliases.append(cand.name)
+                cand.name = place + _PAREN_RE.sub("", cand.name)
+
+    def law_canonical(self, raw: str) -> tuple[str, list[str]]:
+        aliases = []
+        name = raw
+        for pre in self.p["law_prefix_drop"]:
+            if name.startswith(pre) and len(name) > len(pre) + 1:
+                aliases.append(name)
+                name = name[len(pre):]
+        lexname = self.res.laws.surface.get(name) or self.res.laws.surface.get(raw)
+        if lexname:
+            if lexname != name:
+                aliases.append(name)
+            name = lexname
+        stripped = re.sub(r"（(征求意见稿|试行|草案|修订|修订版|送审稿)）$", "", name)
+        if stripped != name:
+            aliases.append(name)
+            name = stripped
+        nop = _PAREN_RE.sub("", name)
+        if nop != name:
+            aliases.append(name)
+            if re.search(r"（\d{4}\s*[-—–至]+\s*\d{4}年?）", name):
+                name = nop
+            else:
+                aliases.append(nop)
+        name = name.replace("“", "").replace("”", "")
+        return name, aliases
+
+    def _following_suffix(self, text, b, s1) -> str:
+        m = re.match(r"(征集活动|征集|评选|系列活动|主题活动|活动|行动|大赛|宣讲)", text[b:s1])
+        return m.group() if m else ""
+
+    # suffix phrases ------------------------------------------------------
+    def _left_bound(self, text, s0, end, tokens_start, max_len=26) -> int:
+        """Walk left from ``end`` over tokens until a boundary word / punctuation."""
+        pos = end
+        lo = max(s0, end - max_len)
+        depth = 0
+        while pos > lo:
+            ch = text[pos - 1]
+            if ch in "”）":
+                depth += 1
+                pos -= 1
+                continue
+            if ch in "“（":
+                depth -= 1
+                pos -= 1
+                if depth < 0:
+                    return pos + 1
+                continue
+            if ch in _CLAUSE_STOP and depth == 0:
+                break
+            if ch in _CLAUSE_STOP and ch in "。；\n\t":
+                break
+            if depth == 0 and pos in tokens_start:
+                pass
+            # find token start at or before pos-1
+            t = pos - 1
+            while t > lo and t not in tokens_start:
+                t -= 1
+            word = text[t:pos]
+            if depth == 0 and word in self.boundary:
+                break
+            pos = t
+        while pos < end and text[pos] in " ”":
+            pos += 1
+        return pos
+
+    def _suffix_phrases(self, text, s0, s1, tokens_start, places, law_spans, cands):
+        sent = text[s0:s1]
+        for m in self.suffix_re.finditer(sent):
+            e = m.end() + s0
+            if e < s1 and text[e] == "”":
+                # suffix inside quotes: the quoted span handles it unless a tail follows
+                continue
+            if any(a <= e - 1 < b for a, b in law_spans):
+                continue
+            if text.startswith(("一览表", "安排表", "表", "清单", "方案"), e):
+                continue
+            # do not cut inside a longer word: the suffix must end a token (or precede punctuation)
+            if e < s1 and e not in tokens_start and text[e] not in _CLAUSE_STOP and text[e] not in " ”":
+                continue
+            st = self._left_bound(text, s0, m.start() + s0, tokens_start)
+            st = self._extend_left_quotes(text, s0, st)
+            if e - st < 3:
+                continue
+            surface = text[st:e]
+            self._make_campaign(text, st, e, surface, m.group(), places, cands, "C-suffix")
+
+    def _extend_left_quotes(self, text, s0, st):
+        return st
+
+    def _make_campaign(self, text, st, e, surface, suffix, places, cands, rule):
+        plain = clean_space(dequote(surface))
+        core = self.strip_modifiers(plain, places)
+        # quoted core: first valid quoted piece at the start of the phrase
+        quotes = [(q.start(), q.group(1)) for q in re.finditer(r"“([^“”]{2,40})”", surface)]
+        qname = None
+        for qpos, q in quotes:
+            qc = clean_space(q)
+            if self.is_stop(qc) or len(qc) < 2:
+                continue
+            after = clean_space(dequote(surface[qpos + len(q) + 2:]))
+            if core.startswith(qc) or not after or after in self.generic_tails or after == suffix:
+                qname = qc
+            break
+        weak = suffix in self.p["weak_campaign_suffixes"]
+        if qname is None:
+            nop = _PAREN_RE.sub("", core)
+            body = nop[: -len(suffix)] if nop.endswith(suffix) else nop
+            if not self.valid_core(core):
+                return
+            lex = self.lexicon_canonical(core)
+            if lex:
+                name = lex
+            else:
+                if len(body) < 3 or body[0].isdigit():
+                    return
+                if weak and len(self.strip_tail(nop)) < 4:
+                    return
+                if suffix == "活动" and not quotes:
+                    before = text[max(0, st - 4): st]
+                    if not any(before.endswith(t) for t in self.p["implements_triggers"]):
+                        return
+                    if any(w in body for w in self.p.get("plain_activity_reject_words", [])):
+                        return
+                name = nop
+                for t in self.p.get("duration_tails", []):
+                    if name.endswith(t) and len(name) - len(t) >= 4:
+                        name = name[: -len(t)]
+                        break
+            aliases = [plain, core, self.strip_tail(core), self.strip_tail(nop), nop]
+            cands.append(Cand("Campaign", st, e, name, aliases, rule + "-plain", strong=not weak or len(nop) >= 6))
+        else:
+            lex = self.lexicon_canonical(qname)
+            name = lex or qname
+            aliases = [plain, core, self.strip_tail(core), qname]
+            cands.append(Cand("Campaign", st, e, name, aliases, rule + "-quoted"))
+
+    # unbracketed laws ------------------------------------------------------
+    def _law_patterns(self, text, s0, s1, tokens_start, places, law_spans, cands, year):
+        sent = text[s0:s1]
+        for m in self.law_suffix_re.finditer(sent):
+            e = m.end() + s0
+            if any(a <= m.start() + s0 < b for a, b in law_spans):
+                continue
+            st = self._left_bound(text, s0, m.start() + s0, tokens_start)
+            surface = text[st:e]
+            plain = dequote(surface)
+            core = plain
+            for mod in ("妇联系统", "我省", "我市", "我区", "我县"):
+                if core.startswith(mod):
+                    core = core[len(mod):]
+            core2 = core
+            period = None
+            for mod in sorted(self.p["law_modifiers"], key=len, reverse=True):
+                md = dequote(mod)
+                if core2.startswith(md):
+                    if md in self.periods:
+                        period = md
+                    core2 = core2[len(md):]
+            body = core2[: -len(m.group())]
+            if len(core2) - len(m.group()) < 0 or (not body and m.group() in ("发展规划",)):
+                continue
+            if len(core2) < 4 or self.is_slogan(core2):
+                continue
+            aliases = [plain, core]
+            name = core
+            if period and year and self.periods.get(period):
+                lo, hi = self.periods[period]
+                if lo <= year <= hi:
+                    name = core2  # the current-period plan is the plain plan
+            elif core2 != core and not period:
+                name = core2
+            lexname = self.res.laws.surface.get(name)
+            cands.append(Cand("Law", st, e, lexname or name, aliases, "L-pattern"))
+
+    # quoted names ----------------------------------------------------------
+    def _quoted(self, text, s0, s1, quote_spans, law_spans, cands, places):
+        trig = self.p["implements_triggers"]
+        anchors = self.p.get("quote_anchor_after", [])
+        chain_ok: set[int] = set()
+        for i, (a, b) in enumerate(quote_spans):
+            if any(la <= a < lb for la, lb in law_spans):
+                continue
+            q = clean_space(text[a + 1: b - 1])
+            if self.is_stop(q) or len(q.replace(" ", "")) < 2:
+                continue
+            if places.is_place(q):
+                continue
+            after = text[b: min(s1, b + 12)]
+            if any(after.startswith(h) for h in self.reject_heads):
+                continue
+            ok = False
+            if self.lexicon_canonical(q) or self.suffix_re.search(q[-6:] if len(q) > 6 else q):
+                ok = True
+            before = text[max(s0, a - 14): a]
+            if not ok:
+                # a trigger right before (only modifiers / quantities between)
+                for t in trig:
+                    k = before.rfind(t)
+                    if k >= 0:
+                        between = before[k + len(t):]
+                        if re.fullmatch(r"(?:一批|\d+[户个家名场项次]|\d{4}年度?|全[省市区县]|[省市区县]级|首届|示范|新一轮|各级|持续|深入|广泛|大力|系统|[“”、]|[\u4e00-\u9fff]{1,4}$)*", between):
+                            ok = True
+                            break
+            if not ok and any(after.startswith(x) for x in anchors):
+                ok = True
+            if not ok and i > 0 and (i - 1) in chain_ok:
+                gap = text[quote_spans[i - 1][1]: a]
+                if gap in ("", "、", "，", "和", "及"):
+                    ok = True
+            if not ok:
+                # chain followed by 等…活动
+                j = i
+                while j + 1 < len(quote_spans) and text[quote_spans[j][1]: quote_spans[j + 1][0]] in ("", "、", "和", "及"):
+                    j += 1
+                tail = text[quote_spans[j][1]: min(s1, quote_spans[j][1] + 14)]
+                if re.match(r"[^，。；“]{0,8}等[^，。；]{0,14}(活动|行动|项目|品牌|创建|评选)", tail):
+                    ok = True
+            if not ok:
+                continue
+            chain_ok.add(i)
+            lex = self.lexicon_canonical(q)
+            name = lex or q
+            aliases = [q]
+            m = re.match(r"(创建工程|创建活动|创建|系列活动|系列行动|主题活动|活动|行动|工程|项目|建设|平台|品牌|工作)", text[b:s1])
+            if m:
+                aliases.append(q + m.group())
+            cands.append(Cand("Campaign", a, b, name, aliases, "C-quoted", strong=True))
+
+    # 家庭教育宣传周、家庭教育精品课程下基层、家风家教宣传展示等主题活动 ----------
+    def _enumerations(self, text, s0, s1, cands, places):
+        sent = text[s0:s1]
+        for m in re.finditer(r"((?:[^，。；：、“”（）]{3,20}、)+[^，。；：、“”（）]{3,20})等(?:主题|系列|群众性)?(?:活动|行动)", sent):
+            items_text = m.group(1)
+            pos = m.start(1) + s0
+            items = items_text.split("、")
+            # first item: cut at the last boundary word
+            offs = []
+            p = pos
+            for it in items:
+                offs.append((p, p + len(it)))
+                p += len(it) + 1
+            a0, b0 = offs[0]
+            first = text[a0:b0]
+            k = max((first.rfind(w) + len(w) for w in self.boundary if len(w) > 1 and first.rfind(w) >= 0), default=0)
+            offs[0] = (a0 + k, b0)
+            for a, b in offs:
+                it = text[a:b].strip()
+                if len(it) < 7 or any(x in it for x in ("和", "及", "与")) or not self.valid_core(it):
+                    continue
+                cands.append(Cand("Campaign", a, b, it, [], "C-enumeration", strong=True))
+
+    # lexicon ------------------------------------------------------------------
+    def _lexicon(self, text, s0, s1, law_spans, cands):
+        for lex, typ in ((self.res.campaigns, "Campaign"), (self.res.laws, "Law")):
+            if lex.regex is None:
+                continue
+            for m in lex.regex.finditer(text, s0, s1):
+                if typ == "Law" and any(a <= m.start() < b for a, b in law_spans):
+                    continue
+                canon = lex.surface[m.group()]
+                cands.append(Cand(typ, m.start(), m.end(), canon, [m.group()], "X-lexicon", strong=True))
+
+    # overlaps -----------------------------------------------------------------
+    def _resolve_overlaps(self, cands: list[Cand], book_spans) -> list[Cand]:
+        """Keep the longest candidate per region of text; a shorter one inside a longer one of the same
+        type donates nothing (the longer one already carries the canonical name)."""
+        cands = [c for c in cands if not any(a <= c.start < b for a, b in book_spans)]
+        camp = [c for c in cands if c.type == "Campaign" and c.rule != "X-lexicon"]
+        cands = [c for c in cands if not (c.type == "Law" and c.rule == "X-lexicon"
+                                          and any(k.start <= c.start and c.end <= k.end for k in camp))]
+        order = sorted(cands, key=lambda c: (-(c.end - c.start), c.start, c.rule))
+        kept: list[Cand] = []
+        covered: dict[str, set[int]] = {}
+        for c in order:
+            cov = covered.setdefault(c.type, set())
+            if any(k in cov for k in range(c.start, c.end)):
+                continue
+            kept.append(c)
+            cov.update(range(c.start, c.end))
+        kept.sort(key=lambda c: (c.start, c.end))
+        return kept
+
+
+class PlaceStripper:
+    """Removes / detects place names at the start of a phrase using the gazetteer (context-aware)."""
+
+    def __init__(self, gaz, ctx_codes: list[str]):
+        self.gaz = gaz
+        names: set[str] = set()
+        for code in ctx_codes:
+            for r in gaz.chain(code):
+                names.add(r.name)
+                from .gazetteer import _short_forms
+
+                names.update(_short_forms(r.name, r.level))
+                names.add(gaz.region_display(r.code))
+        for r in gaz.province_names():
+            names.add(r.name)
+        self.names = sorted(names, key=len, reverse=True)
+
+    def strip(self, s: str) -> str:
+        for n in self.names:
+            if s.startswith(n) and len(s) > len(n) + 1:
+                return s[len(n):]
+        return s
+
+    def trailing_place(self, s: str) -> str:
+        for n in self.names:
+            if s.endswith(n):
+                return n
+        return ""
+
+    def is_place(self, s: str) -> bool:
+        return bool(self.gaz.lookup(s, short=False))

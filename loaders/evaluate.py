@@ -1,0 +1,330 @@
+"""Scorer implementing docs/ANNOTATION.md "Scoring", plus gold-format export and a corpus evaluator.
+
+Names are compared after NFKC, whitespace removal and quote-mark removal.
+Strict: a name or alias of one equals a name or alias of the other.
+Lenient: additionally one contains the other when the shorter has ≥ 4 characters.
+Relations match when types are equal and both ends match (ends compared by the
+names/aliases of the entities they name). Matching is one-to-one, greedy, with
+exact canonical-name pairs first.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Optional
+
+ENTITY_TYPES = ["Federation", "Department", "Campaign", "Law", "Person"]
+RELATION_TYPES = ["IMPLEMENTS", "LEADS", "COORDINATES", "PART_OF"]
+_QUOTES = "\"'“”‘’「」『』〝〞＂＇`´″„‟‹›«»"
+_STRIP_RE = re.compile("[\\s" + re.escape(_QUOTES) + "]")
+
+
+def norm_name(s: str) -> str:
+    """NFKC, then drop whitespace and quote marks."""
+    return _STRIP_RE.sub("", unicodedata.normalize("NFKC", s or ""))
+
+
+def _names(ent: dict) -> set[str]:
+    out = {norm_name(ent.get("name", ""))}
+    out.update(norm_name(a) for a in ent.get("aliases", []) or [])
+    out.discard("")
+    return out
+
+
+def names_match(a: set[str], b: set[str], lenient: bool = False) -> bool:
+    if a & b:
+        return True
+    if lenient:
+        for x in a:
+            for y in b:
+                short, long_ = (x, y) if len(x) <= len(y) else (y, x)
+                if len(short) >= 4 and short in long_:
+                    return True
+    return False
+
+
+@dataclass
+class PRF:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def add(self, other: "PRF") -> None:
+        self.tp += other.tp
+        self.fp += other.fp
+        self.fn += other.fn
+
+    def to_dict(self) -> dict:
+        return {"tp": self.tp, "fp": self.fp, "fn": self.fn, "precision": round(self.precision, 4),
+                "recall": round(self.recall, 4), "f1": round(self.f1, 4)}
+
+
+@dataclass
+class Report:
+    """Scores per mode ('strict'/'lenient') → group → PRF, plus misses and false positives."""
+
+    scores: dict = field(default_factory=dict)
+    misses: list = field(default_factory=list)  # strict misses: {"document", "kind", "item"}
+    false_positives: list = field(default_factory=list)
+    documents: list = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {
+            "scores": {mode: {g: prf.to_dict() for g, prf in groups.items()} for mode, groups in self.scores.items()},
+            "misses": self.misses,
+            "false_positives": self.false_positives,
+            "documents": self.documents,
+        }
+
+    def to_json(self, indent: int = 1) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+
+    def f1(self, group: str = "entities", mode: str = "strict") -> float:
+        return self.scores[mode][group].f1
+
+
+def _greedy(golds: list, preds: list, ok) -> list[tuple[int, int]]:
+    """One-to-one greedy matching; ``ok(g, p)`` returns a priority (lower first) or None."""
+    pairs = []
+    for gi, g in enumerate(golds):
+        for pi, p in enumerate(preds):
+            pr = ok(g, p)
+            if pr is not None:
+                pairs.append((pr, gi, pi))
+    pairs.sort()
+    used_g, used_p, out = set(), set(), []
+    for _pr, gi, pi in pairs:
+        if gi in used_g or pi in used_p:
+            continue
+        used_g.add(gi)
+        used_p.add(pi)
+        out.append((gi, pi))
+    return out
+
+
+def _score_doc(gold: dict, pred: dict, lenient: bool):
+    """Returns (per-group PRF dict, misses, false positives) for one document."""
+    groups = {t: PRF() for t in ENTITY_TYPES + RELATION_TYPES}
+    misses, fps = [], []
+    g_ents = gold.get("entities", []) or []
+    p_ents = pred.get("entities", []) or []
+
+    def ent_ok(g, p):
+        if g.get("type") != p.get("type"):
+            return None
+        gn, pn = _names(g), _names(p)
+        if norm_name(g.get("name", "")) == norm_name(p.get("name", "")):
+            return 0
+        if names_match(gn, pn, False):
+            return 1
+        if lenient and names_match(gn, pn, True):
+            return 2
+        return None
+
+    matched = _greedy(g_ents, p_ents, ent_ok)
+    mg = {gi for gi, _ in matched}
+    mp = {pi for _, pi in matched}
+    for gi, g in enumerate(g_ents):
+        t = g.get("type")
+        if t not in groups:
+            groups[t] = PRF()
+        if gi in mg:
+            groups[t].tp += 1
+        else:
+            groups[t].fn += 1
+            misses.append({"kind": "entity", "type": t, "name": g.get("name")})
+    for pi, p in enumerate(p_ents):
+        if pi not in mp:
+            t = p.get("type")
+            if t not in groups:
+                groups[t] = PRF()
+            groups[t].fp += 1
+            fps.append({"kind": "entity", "type": t, "name": p.get("name")})
+
+    def index(ents):
+        idx: dict[str, set[str]] = {}
+        for e in ents:
+            idx.setdefault(e.get("name", ""), set()).update(_names(e))
+        return idx
+
+    g_idx, p_idx = index(g_ents), index(p_ents)
+
+    def end_names(idx, name):
+        return idx.get(name) or {norm_name(name)}
+
+    g_rels = gold.get("relations", []) or []
+    p_rels = pred.get("relations", []) or []
+
+    def rel_ok(g, p):
+        if g.get("type") != p.get("type"):
+            return None
+        exact = 0
+        for side in ("head", "tail"):
+            gn, pn = end_names(g_idx, g.get(side, "")), end_names(p_idx, p.get(side, ""))
+            if norm_name(g.get(side, "")) == norm_name(p.get(side, "")):
+                continue
+            if names_match(gn, pn, False):
+                exact = max(exact, 1)
+            elif lenient and names_match(gn, pn, True):
+                exact = 2
+            else:
+                return None
+        return exact
+
+    rmatched = _greedy(g_rels, p_rels, rel_ok)
+    mg = {gi for gi, _ in rmatched}
+    mp = {pi for _, pi in rmatched}
+    for gi, g in enumerate(g_rels):
+        t = g.get("type")
+        if t not in groups:
+            groups[t] = PRF()
+        if gi in mg:
+            groups[t].tp += 1
+        else:
+            groups[t].fn += 1
+            misses.append({"kind": "relation", "type": t, "name": f"{g.get('head')} -{t}-> {g.get('tail')}"})
+    for pi, p in enumerate(p_rels):
+        if pi not in mp:
+            t = p.get("type")
+            if t not in groups:
+                groups[t] = PRF()
+            groups[t].fp += 1
+            fps.append({"kind": "relation", "type": t, "name": f"{p.get('head')} -{t}-> {p.get('tail')}"})
+    return groups, misses, fps
+
+
+def score(gold_docs: Iterable[dict], predicted_docs: Iterable[dict]) -> Report:
+    """Score predicted gold-format dicts against gold dicts, paired by their "document" field
+    (or by position when names are missing)."""
+    gold_docs = list(gold_docs)
+    predicted_docs = list(predicted_docs)
+    by_name = {p.get("document"): p for p in predicted_docs if p.get("document")}
+    report = Report()
+    for mode in ("strict", "lenient"):
+        groups: dict[str, PRF] = {t: PRF() for t in ENTITY_TYPES + RELATION_TYPES}
+        groups["entities"], groups["relations"], groups["all"] = PRF(), PRF(), PRF()
+        for i, g in enumerate(gold_docs):
+            p = by_name.get(g.get("document")) if g.get("document") in by_name else (
+                predicted_docs[i] if i < len(predicted_docs) and not predicted_docs[i].get("document") else {})
+            doc_groups, misses, fps = _score_doc(g, p or {}, lenient=(mode == "lenient"))
+            for t, prf in doc_groups.items():
+                groups.setdefault(t, PRF()).add(prf)
+                agg = "relations" if t in RELATION_TYPES else "entities"
+                groups[agg].add(prf)
+                groups["all"].add(prf)
+            if mode == "strict":
+                doc = g.get("document", f"#{i}")
+                report.misses.extend({"document": doc, **m} for m in misses)
+                report.false_positives.extend({"document": doc, **f} for f in fps)
+                ok_issuer = norm_name(g.get("issuer") or "") == norm_name((p or {}).get("issuer") or "")
+                report.documents.append({"document": doc, "issuer_ok": ok_issuer,
+                                         "year_ok": g.get("year") == (p or {}).get("year")})
+        report.scores[mode] = groups
+    return report
+
+
+def result_to_gold_format(result) -> dict:
+    """ExtractionResult → the gold JSON shape."""
+    ents = []
+    for e in result.entities:
+        d = {"type": e.type, "name": e.name, "aliases": list(e.aliases)}
+        if e.type == "Federation":
+            d["level"] = e.level
+        ents.append(d)
+    rels = [{"head": r.head, "type": r.type, "tail": r.tail} for r in result.relations]
+    return {
+        "document": result.source,
+        "issuer": result.meta.issuer,
+        "year": result.meta.year,
+        "entities": ents,
+        "relations": rels,
+    }
+
+
+def _read_doc(path: Path) -> str:
+    try:
+        from . import read as _read  # another engineer's module (encodings, formats)
+
+        for fn_name in ("read_text", "read_document", "read_file"):
+            fn = getattr(_read, fn_name, None)
+            if callable(fn):
+                out = fn(path)
+                if isinstance(out, str):
+                    return out
+                text = getattr(out, "text", None)
+                if isinstance(text, str):
+                    return text
+    except Exception:
+        pass
+    raw = path.read_bytes()
+    for enc in ("utf-8-sig", "gb18030", "utf-16"):
+        try:
+            return raw.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("utf-8", errors="replace")
+
+
+def evaluate(gold_dir, docs_dir=None) -> Report:
+    """Run the extractor on each gold file's document and score it."""
+    from .extract import extract_text
+
+    gold_dir = Path(gold_dir)
+    docs_dir = Path(docs_dir) if docs_dir else gold_dir.parent / "corpus"
+    golds, preds = [], []
+    for gp in sorted(gold_dir.glob("*.json")):
+        gold = json.loads(gp.read_text(encoding="utf-8"))
+        docname = gold.get("document") or gp.with_suffix(".txt").name
+        gold.setdefault("document", docname)
+        candidates = [docs_dir / docname, gold_dir / docname, gold_dir.parent / "corpus" / docname]
+        path = next((c for c in candidates if c.exists()), None)
+        golds.append(gold)
+        if path is None:
+            preds.append({"document": docname, "entities": [], "relations": []})
+            continue
+        result = extract_text(_read_doc(path), docname)
+        preds.append(result_to_gold_format(result))
+    return score(golds, preds)
+
+
+def format_report(report: Report, show_errors: int = 40) -> str:
+    """Readable table of strict and lenient P/R/F1 plus the first misses / false positives."""
+    lines = []
+    header = f"{'group':<13}{'mode':<9}{'P':>7}{'R':>7}{'F1':>7}{'tp':>6}{'fp':>6}{'fn':>6}"
+    lines.append(header)
+    lines.append("-" * len(header))
+    groups = ENTITY_TYPES + ["entities"] + RELATION_TYPES + ["relations", "all"]
+    for g in groups:
+        for mode in ("strict", "lenient"):
+            prf = report.scores.get(mode, {}).get(g)
+            if prf is None:
+                continue
+            lines.append(f"{g:<13}{mode:<9}{prf.precision:7.3f}{prf.recall:7.3f}{prf.f1:7.3f}{prf.tp:6d}{prf.fp:6d}{prf.fn:6d}")
+        if g in ("entities", "relations"):
+            lines.append("-" * len(header))
+    if show_errors:
+        lines.append("")
+        lines.append(f"misses (strict, {len(report.misses)}):")
+        for m in report.misses[:show_errors]:
+            lines.append(f"  {m['document']}  {m['type']:<12} {m['name']}")
+        lines.append(f"false positives (strict, {len(report.false_positives)}):")
+        for f in report.false_positives[:show_errors]:
+            lines.append(f"  {f['document']}  {f['type']:<12} {f['name']}")
+    return "\n".join(lines)

@@ -1,0 +1,260 @@
+"""Find women's-federation mentions and resolve them to canonical nodes of the gazetteer hierarchy."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Optional
+
+from .gazetteer import Gazetteer, get_gazetteer
+from .resources import get_resources
+
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_TOWNSHIP_END = ("镇", "乡", "街道", "苏木", "办事处")
+
+
+@dataclass
+class Context:
+    """Document region context used for short forms (省妇联 / 市妇联 / 区妇联)."""
+
+    province: Optional[str] = None
+    prefecture: Optional[str] = None
+    county: Optional[str] = None
+
+    @property
+    def deepest(self) -> Optional[str]:
+        return self.county or self.prefecture or self.province
+
+
+@dataclass
+class FedMention:
+    start: int
+    end: int
+    surface: str
+    name: str
+    level: str
+    region_code: Optional[str] = None
+    parent: Optional[str] = None
+    extra_aliases: list[str] = field(default_factory=list)
+    explicit: bool = True  # place named in the mention (not resolved from context)
+
+
+@lru_cache(maxsize=1)
+def _suffix_re() -> re.Pattern:
+    sufs = sorted(get_resources().patterns["federation_suffixes"], key=len, reverse=True)
+    return re.compile("|".join(re.escape(s) for s in sufs))
+
+
+@lru_cache(maxsize=1)
+def _organ_re() -> re.Pattern:
+    return re.compile(r"(自治区|省|市|区|县)直(?:属)?(?:机关)?$")
+
+
+def context_from_code(gaz: Gazetteer, code: Optional[str]) -> Context:
+    ctx = Context()
+    if not code or code not in gaz.regions:
+        return ctx
+    for r in gaz.chain(code):
+        if r.level == "province":
+            ctx.province = r.code
+        elif r.level == "prefecture":
+            ctx.prefecture = r.code
+        elif r.level == "county":
+            ctx.county = r.code
+    return ctx
+
+
+def _in_context(gaz: Gazetteer, code: str, ctx: Context) -> int:
+    """Affinity of a region to the document context (higher = closer)."""
+    score = 0
+    for level_code, w in ((ctx.province, 1), (ctx.prefecture, 2), (ctx.county, 3)):
+        if level_code and (code == level_code or gaz.is_ancestor(level_code, code)):
+            score = max(score, w)
+    return score
+
+
+def parse_place_chain(gaz: Gazetteer, window: str, ctx: Context) -> tuple[Optional[str], int]:
+    """Parse place names right-to-left from the end of ``window``; returns (code, chars consumed)."""
+    pos = len(window)
+    surfaces: list[tuple[str, list[str], bool]] = []
+    while pos > 0:
+        found = False
+        for length in range(min(14, pos), 1, -1):
+            sub = window[pos - length: pos]
+            codes = gaz.lookup(sub, short=False)
+            full = True
+            if not codes:
+                codes = gaz.lookup(sub, short=True)
+                full = False
+            if not codes and sub.endswith(_TOWNSHIP_END):
+                codes = gaz.lookup(sub, with_townships=True, short=False)
+                full = True
+            if codes:
+                surfaces.insert(0, (sub, codes, full))
+                pos -= length
+                found = True
+                break
+        if not found:
+            break
+    if not surfaces:
+        return None, 0
+    # choose the most specific code consistent with the chain and the context
+    cands = surfaces[-1][1]
+    for sub, codes, _ in surfaces[:-1]:
+        narrowed = [c for c in cands if any(gaz.is_ancestor(a, c) or a == c for a in codes)]
+        if narrowed:
+            cands = narrowed
+    level_rank = {"province": 0, "prefecture": 1, "county": 2, "township": 3}
+    best = sorted(
+        cands,
+        key=lambda c: (-_in_context(gaz, c, ctx), level_rank.get(gaz.regions[c].level, 9), c),
+    )
+    code = best[0]
+    last_full = surfaces[-1][2]
+    lvl = gaz.regions[code].level
+    # a bare short county/township name needs document context to be trusted
+    if not last_full and lvl in ("county", "township") and len(surfaces) == 1 and _in_context(gaz, code, ctx) == 0:
+        return None, 0
+    if lvl == "township" and len(surfaces) == 1 and _in_context(gaz, code, ctx) < 2 and len(cands) > 1:
+        return None, 0
+    consumed = sum(len(s[0]) for s in surfaces)
+    return code, consumed
+
+
+def find_federations(text: str, ctx: Context, gaz: Optional[Gazetteer] = None) -> list[FedMention]:
+    """All specific federation mentions (generic sets such as 各级妇联 are skipped)."""
+    gaz = gaz or get_gazetteer()
+    pats = get_resources().patterns
+    generic_chars = set(pats["generic_federation_prefix_chars"])
+    ctx_levels = pats["contextual_levels"]
+    zone_words = sorted(pats["zone_words"], key=len, reverse=True)
+    out: list[FedMention] = []
+    for m in _suffix_re().finditer(text):
+        s, e = m.start(), m.end()
+        suffix = m.group()
+        lo = s
+        while lo > 0 and s - lo < 24 and _HAN.match(text[lo - 1]):
+            lo -= 1
+        window = text[lo:s]
+        if not window:
+            continue
+        fm = _resolve_window(gaz, window, s, e, suffix, ctx, generic_chars, ctx_levels, zone_words)
+        if fm:
+            fm.surface = text[fm.start: fm.end]
+            out.append(fm)
+    return out
+
+
+def _national(window: str) -> bool:
+    return window.endswith("全国") or window.endswith("中华全国")
+
+
+def _resolve_window(gaz, window, s, e, suffix, ctx, generic_chars, ctx_levels, zone_words) -> Optional[FedMention]:
+    if _national(window):
+        start = s - (4 if window.endswith("中华全国") else 2)
+        return FedMention(start, e, "", "全国妇联", "national", None, None)
+    organ = _organ_re().search(window)
+    if organ and suffix in ("妇工委", "妇女工作委员会"):
+        lvl_word = organ.group(1)
+        before = window[: organ.start()]
+        code, used = parse_place_chain(gaz, before, ctx)
+        if code is None:
+            code = {"省": ctx.province, "自治区": ctx.province, "市": ctx.prefecture, "区": ctx.county, "县": ctx.county}.get(lvl_word)
+            used = 0
+        if not code:
+            return None
+        region = gaz.regions[code]
+        base = gaz.region_display(code)
+        name = base + "直机关妇工委"
+        return FedMention(s - len(window[organ.start():]) - used, e, "", name, "organ", code, gaz.federation_name(code), explicit=used > 0)
+    # zones: 经开区妇联, 望城经开区妇联
+    for zw in zone_words:
+        if window.endswith(zw):
+            before = window[: -len(zw)]
+            code, used = parse_place_chain(gaz, before, ctx)
+            stem = ""
+            if code is None:
+                # 望城经开区: short county name without 区
+                for length in range(min(4, len(before)), 1, -1):
+                    cands = [c for c in gaz.lookup(before[-length:]) if _in_context(gaz, c, ctx) > 0]
+                    if cands:
+                        code, used = cands[0], length
+                        break
+            if code is None:
+                if before and before[-1] in generic_chars | {"各"}:
+                    return None
+                code = ctx.county or ctx.prefecture
+                used = 0
+            if not code:
+                return None
+            region = gaz.regions[code]
+            short = before[len(before) - used:] if used else ""
+            if region.level == "county":
+                par = gaz.parent(code)
+                cshort = gaz.regions[code].name
+                for suf in ("区", "县", "市"):
+                    if cshort.endswith(suf) and len(cshort) > 2:
+                        cshort = cshort[:-1]
+                        break
+                place = (par.name if par else "") + cshort + zw
+                level = "township"
+                aliases = [cshort + zw + "妇联"]
+            else:
+                place = gaz.region_display(code) + zw
+                level = "county"
+                aliases = []
+            return FedMention(s - len(zw) - used, e, "", place + "妇联", level, code, gaz.federation_name(code), aliases, explicit=used > 0)
+    code, used = parse_place_chain(gaz, window, ctx)
+    if code:
+        prev = window[-used - 1] if used < len(window) else ""
+        if prev in ("各",):
+            return None
+        region = gaz.regions[code]
+        par = gaz.parent(code)
+        return FedMention(s - used, e, "", gaz.federation_name(code), region.level, code,
+                          gaz.federation_name(par.code) if par else "全国妇联")
+    # contextual: 省妇联 / 市妇联 / 区妇联
+    last = window[-1]
+    if last in ctx_levels and not (len(window) >= 2 and window[-2] in generic_chars):
+        lvl = ctx_levels[last]
+        code = {"province": ctx.province, "prefecture": ctx.prefecture, "county": ctx.county}.get(lvl)
+        if not code and lvl == "prefecture" and ctx.province and gaz.regions[ctx.province].name.endswith("市"):
+            code = ctx.province  # 市妇联 in a municipality's district document
+        if not code:
+            return None
+        region = gaz.regions[code]
+        if last == "州" and not region.name.endswith("州"):
+            return None
+        if last in ("区", "县") and not region.name.endswith(("区", "县", "旗", "市")):
+            return None
+        par = gaz.parent(code)
+        return FedMention(s - 1, e, "", gaz.federation_name(code), region.level, code,
+                          gaz.federation_name(par.code) if par else "全国妇联", explicit=False)
+    return None
+
+
+def vote_province(text: str, gaz: Optional[Gazetteer] = None) -> Optional[str]:
+    """Most frequently named province (by province or prefecture full name) in the text."""
+    gaz = gaz or get_gazetteer()
+    rx = _place_regex(gaz)
+    counts: dict[str, int] = {}
+    for m in rx.finditer(text):
+        for code in gaz.lookup(m.group(), short=False):
+            prov = gaz.province_of(code)
+            if prov:
+                counts[prov.code] = counts.get(prov.code, 0) + 1
+    if not counts:
+        return None
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+
+
+@lru_cache(maxsize=1)
+def _place_regex_cached() -> re.Pattern:
+    gaz = get_gazetteer()
+    names = {r.name for r in gaz.regions.values() if r.level in ("province", "prefecture") and not gaz.is_transparent(r.code)}
+    return re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)))
+
+
+def _place_regex(gaz: Gazetteer) -> re.Pattern:
+    return _place_regex_cached()

@@ -1,0 +1,201 @@
+"""Department and Person mention finding."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+from .resources import get_resources
+from .structure import Table
+
+_VAGUE_DEPT = ("有关", "相关", "党政", "职能", "各级", "政府", "主管", "责任", "成员", "业务", "各", "工作", "其他", "多", "等")
+
+
+@dataclass
+class DeptMention:
+    start: int
+    end: int
+    name: str
+    own: bool
+    aliases: tuple = ()
+    lead_row: Optional[int] = None  # table row index when found in a lead column
+
+
+@dataclass
+class PersonMention:
+    start: int
+    end: int
+    name: str
+    role: Optional[str] = None
+
+
+def find_departments(text: str, fed_spans: list[tuple[int, int, str]]) -> list[DeptMention]:
+    """Lexicon departments plus X部门/X机关 partner patterns (with shared-suffix enumerations)."""
+    res = get_resources()
+    deps = res.departments
+    out: list[DeptMention] = []
+    taken: list[tuple[int, int]] = []
+    own_unambiguous = {n for n, k in deps.kind.items() if k == "own" and len(n) >= 4 and n not in ("办公室", "机关党委")}
+    for m in deps.regex.finditer(text):
+        name = m.group()
+        kind = deps.kind[name]
+        a, b = m.start(), m.end()
+        prev = text[max(0, a - 2): a]
+        if kind == "own":
+            right_after_fed = any(fe == a for _, fe, _ in fed_spans)
+            if not (name in own_unambiguous or right_after_fed):
+                continue
+            if prev.endswith(("委", "党")) and not right_after_fed:
+                continue
+        out.append(DeptMention(a, b, name, kind == "own"))
+        taken.append((a, b))
+        if kind == "partner" and name.endswith(("部门", "机关")):
+            _enumerated(text, a, name[-2:], deps, out)
+    # X部门 / X机关 with shared suffix enumerations: 统战、民宗部门
+    for m in re.finditer(r"([\u4e00-\u9fff]{2,4})(部门|机关)", text):
+        a, b = m.start(), m.end()
+        if any(ta <= a < tb for ta, tb in taken):
+            continue
+        stem = m.group(1)
+        full = stem + m.group(2)
+        # the stem may include a verb before it; keep the last 2 chars unless a known stem matches
+        known = [s for s in deps.surface if full.endswith(s) and deps.kind.get(deps.surface[s]) == "partner"]
+        if known:
+            best = max(known, key=len)
+            name = deps.surface[best]
+            a = b - len(best)
+        else:
+            stem2 = stem[-2:]
+            if stem2.startswith(_VAGUE_DEPT) or stem2 in _VAGUE_DEPT or any(v in stem2 for v in ("有关", "相关", "党政", "职能")):
+                continue
+            if stem.endswith(("有关", "相关", "党政", "职能", "主管", "成员", "各级", "工作", "政府")):
+                continue
+            continue
+        out.append(DeptMention(a, b, name, False))
+        taken.append((a, b))
+        _enumerated(text, a, m.group(2), deps, out)
+    out.sort(key=lambda d: (d.start, d.end))
+    return out
+
+
+def _enumerated(text, a, suffix, deps, out) -> None:
+    """Shared-suffix enumerations before a department: 统战、民宗部门 → 统战部门."""
+    if True:
+        k = a
+        while k > 0 and text[k - 1] == "、":
+            j = k - 1
+            i = j
+            while i > 0 and "\u4e00" <= text[i - 1] <= "\u9fff" and j - i < 4:
+                i -= 1
+            stem_prev = text[i:j]
+            cand = None
+            for length in range(len(stem_prev), 1, -1):
+                s = stem_prev[-length:]
+                if s in deps.surface and deps.kind.get(deps.surface[s]) == "partner":
+                    cand = (j - length, j, deps.surface[s], s)
+                    break
+                if s + suffix in deps.surface:
+                    cand = (j - length, j, deps.surface[s + suffix], s)
+                    break
+            if not cand:
+                break
+            out.append(DeptMention(cand[0], cand[1], cand[2], False, (cand[3],)))
+            k = cand[0]
+
+
+def lead_table_departments(text: str, tables: list[Table]) -> list[tuple[int, DeptMention, tuple[int, int]]]:
+    """(row index, department, content cell span) for tables with a lead-office column."""
+    res = get_resources()
+    deps = res.departments
+    heads = res.patterns["lead_table_headers"]
+    out = []
+    for t in tables:
+        lead_col = next((i for i, h in enumerate(t.header) if any(x in h for x in heads)), None)
+        if lead_col is None:
+            continue
+        content_col = next((i for i, h in enumerate(t.header) if i != lead_col and re.search(r"内容|项目|活动|工作|任务|名称", h)), None)
+        if content_col is None:
+            content_col = 1 if lead_col != 1 and len(t.header) > 1 else 0
+        for ri, row in enumerate(t.rows):
+            if lead_col >= len(row) or content_col >= len(row):
+                continue
+            a, b = row[lead_col]
+            cell = text[a:b]
+            squeezed = cell.replace(" ", "")
+            # map squeezed positions back to text offsets
+            pos_map = [a + i for i, ch in enumerate(cell) if ch != " "]
+            for m in deps.regex.finditer(squeezed):
+                s, e = pos_map[m.start()], pos_map[m.end() - 1] + 1
+                out.append((ri, DeptMention(s, e, deps.surface[m.group()], True), row[content_col]))
+            if not deps.regex.search(squeezed):
+                for part in re.split(r"[、，\s]+", cell):
+                    if re.fullmatch(r"[\u4e00-\u9fff]{2,10}(部|办|室|委|中心)", part) and not part.startswith("各"):
+                        s = a + cell.find(part)
+                        out.append((ri, DeptMention(s, s + len(part), part, True), row[content_col]))
+    return out
+
+
+def find_persons(text: str, tables: list[Table], fed_spans: list[tuple[int, int, str]]) -> list[PersonMention]:
+    """Persons from role words (主席黄芳), reporter bylines and name columns of tables."""
+    res = get_resources()
+    p = res.patterns
+    surn = res.surnames
+    after = p["person_after_words"]
+    out: list[PersonMention] = []
+    roles = sorted(p["person_roles"], key=len, reverse=True)
+    role_re = re.compile("(" + "|".join(re.escape(r) for r in roles) + ")")
+
+    def is_name(s: str) -> bool:
+        if not (2 <= len(s) <= 4) or not re.fullmatch(r"[\u4e00-\u9fff]+", s):
+            return False
+        return s[:2] in surn or s[0] in surn
+
+    reporter = set(p["person_reporter_roles"])
+    for m in role_re.finditer(text):
+        role = m.group()
+        e = m.end()
+        if role in reporter:
+            # byline: 记者 欧阳婷 吴小兵 / 整理：今日女报 / 凤网记者 张伊人
+            seg_end = text.find("\n", e)
+            seg = text[e: seg_end if seg_end >= 0 else len(text)]
+            pos = e
+            for tok in re.split(r"(\s+|：|/)", seg):
+                if tok and is_name(tok) and len(tok) <= 3 + (1 if tok[:2] in surn else 0):
+                    out.append(PersonMention(pos, pos + len(tok), tok, role))
+                elif tok and tok.strip() and tok not in ("：", "/") and not is_name(tok):
+                    if out and out[-1].start >= e:
+                        break
+                pos += len(tok)
+            continue
+        # role + name: 主席黄芳主持
+        for length in (3, 2, 4):
+            cand = text[e: e + length]
+            if not is_name(cand):
+                continue
+            nxt = text[e + length: e + length + 2]
+            if any(nxt.startswith(w) for w in after) or e + length >= len(text):
+                out.append(PersonMention(e, e + length, cand, role))
+                break
+    # tables: name columns
+    heads = p["person_table_headers"]
+    for t in tables:
+        cols = [i for i, h in enumerate(t.header) if any(x in h for x in heads)]
+        for row in t.rows:
+            for ci in cols:
+                if ci >= len(row):
+                    continue
+                a, b = row[ci]
+                cell = text[a:b]
+                for m in re.finditer(r"[\u4e00-\u9fff]{2,4}", cell):
+                    if is_name(m.group()):
+                        out.append(PersonMention(a + m.start(), a + m.end(), m.group(), None))
+    # dedupe by span
+    seen = set()
+    uniq = []
+    for pm in sorted(out, key=lambda x: (x.start, x.end)):
+        if (pm.start, pm.end) in seen:
+            continue
+        seen.add((pm.start, pm.end))
+        uniq.append(pm)
+    return uniq

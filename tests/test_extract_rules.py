@@ -1,0 +1,146 @@
+"""Unseen-style snippets: other provinces, half-width punctuation, page breaks, news reports."""
+
+from loaders.extract import extract_text
+
+
+def ents(res, type_):
+    return {e.name: e for e in res.entities if e.type == type_}
+
+
+def rels(res, type_=None):
+    return {(r.head, r.type, r.tail) for r in res.relations if type_ is None or r.type == type_}
+
+
+def names_and_aliases(res, type_):
+    out = set()
+    for e in res.entities:
+        if e.type == type_:
+            out.add(e.name)
+            out.update(e.aliases)
+    return out
+
+
+GD = """关于印发《广州市番禺区妇联2023年工作要点》的通知
+各镇街妇联:
+现将《广州市番禺区妇联2023年工作要点》印发给你们,请认真贯彻落实。
+广州市番禺区妇女联合会
+2023年3月1日
+广州市番禺区妇联2023年工作要点
+一、强化思想引领
+1.深入开展"巾帼心向党"主题宣讲活动,增强"四个意识"、坚定"四个自信"、做到"两个维护"。认真落实省妇联、市妇联工作部署。
+2.精心打造"禺妹之家"服务品牌,实施"百企千岗"巾帼就业行动,创评500户"美丽庭院"。
+3.联合民政部门开展关爱困境儿童活动,积极与公安机关对接。宣传贯彻《中华人民共和国妇女权益保障法》。
+"""
+
+
+def test_guangdong_county_plan_halfwidth():
+    res = extract_text(GD, "gd.txt")
+    feds = ents(res, "Federation")
+    assert res.meta.issuer == "广州市番禺区妇联"
+    assert res.meta.year == 2023 and res.meta.date == "2023-03-01"
+    assert feds["广州市番禺区妇联"].level == "county"
+    assert feds["广州市番禺区妇联"].parent == "广州市妇联"
+    assert "广东省妇联" in feds and "广州市妇联" in feds
+    assert ("广东省妇联", "LEADS", "广州市妇联") in rels(res)
+    assert ("广州市妇联", "LEADS", "广州市番禺区妇联") in rels(res)
+    camps = names_and_aliases(res, "Campaign")
+    assert {"巾帼心向党", "禺妹之家", "百企千岗", "美丽庭院"} <= camps
+    assert not {"四个意识", "四个自信", "两个维护"} & camps
+    assert "妇女权益保障法" in ents(res, "Law")
+    assert ("广州市番禺区妇联", "COORDINATES", "民政部门") in rels(res)
+    assert ("广州市番禺区妇联", "COORDINATES", "公安机关") in rels(res)
+    r = next(r for r in res.relations if r.tail == "美丽庭院")
+    assert any("500户" in t for t in r.targets)
+
+
+def test_evidence_and_offsets_consistent():
+    res = extract_text(GD, "gd.txt")
+    n = res.normalized_text
+    for r in res.relations:
+        assert n[r.start:r.end] == r.evidence
+    for e in res.entities:
+        for m in e.mentions:
+            assert n[m.start:m.end] == m.text
+    assert len(res.to_original) == len(n) + 1
+
+
+SC = """成都市武侯区妇联召开2022年工作会
+
+本报记者 李明
+
+3月5日,成都市武侯区妇联召开2022年工作会。区妇联党组书记、主席张小红出席会议并讲话。会议指出,要深入实施"蓉城巾帼家美行动",持续推进"武侯姐妹微家"建设。
+双流区妇联
+启动"双流姐妹创业营"项目,开展"家风润双流"活动。
+"""
+
+
+def test_sichuan_news_report_attributes_to_each_federation():
+    res = extract_text(SC, "sc.txt")
+    assert res.meta.kind == "report"
+    assert res.meta.issuer == "成都市武侯区妇联"
+    r = rels(res, "IMPLEMENTS")
+    camps = names_and_aliases(res, "Campaign")
+    assert "蓉城巾帼家美行动" in camps and "双流姐妹创业营" in camps
+    assert ("成都市武侯区妇联", "IMPLEMENTS", "蓉城巾帼家美行动") in r
+    assert any(h == "成都市双流区妇联" and "双流姐妹创业营" in t for h, _, t in r)
+    assert ("张小红", "LEADS", "成都市武侯区妇联") in rels(res)
+    assert "李明" in ents(res, "Person")
+
+
+def test_beijing_district_resolution_and_generic_sets():
+    text = "北京市朝阳区妇联2021年工作要点\n各街道妇联、各级妇联、基层妇联要认真开展“朝阳姐妹帮帮团”行动。市妇联将给予指导。"
+    res = extract_text(text)
+    feds = ents(res, "Federation")
+    assert "北京市朝阳区妇联" in feds and feds["北京市朝阳区妇联"].parent == "北京市妇联"
+    assert "北京市妇联" in feds
+    assert not any("各级" in n or "基层" in n or "街道" in n for n in feds)
+
+
+def test_page_break_inside_campaign_and_law_names():
+    text = "湖南省妇联2022年工作要点\n深入实施“家家幸福安\n\n康工程”，宣传贯彻《家庭教育促\n\n进法》。学习《习近\n\n平谈治国理政》。"
+    res = extract_text(text)
+    assert "家家幸福安康工程" in ents(res, "Campaign")
+    assert "家庭教育促进法" in ents(res, "Law")
+    assert not any("治国理政" in n for n in names_and_aliases(res, "Law"))
+
+
+def test_local_campaigns_without_lexicon_and_slogans_rejected():
+    text = ("岳阳市妇联2022年工作要点\n坚持“强三性”“去四化”，服务“三高四新”战略。"
+            "精心打造“洞庭湘妹”服务品牌，深入实施湖湘巾帼振兴行动，开展“她力量”巾帼创业大赛。")
+    res = extract_text(text)
+    camps = names_and_aliases(res, "Campaign")
+    assert "洞庭湘妹" in camps and "湖湘巾帼振兴行动" in camps
+    assert any("巾帼创业大赛" in c or c == "她力量" for c in camps)
+    assert not {"强三性", "去四化", "三高四新"} & camps
+
+
+def test_department_scoping_by_region():
+    a = extract_text("岳阳市妇联2021年工作要点\n联合民政部门开展关爱留守儿童活动。")
+    b = extract_text("常德市妇联2021年工作要点\n联合民政部门开展关爱留守儿童活动。")
+    da = ents(a, "Department")["民政部门"]
+    db = ents(b, "Department")["民政部门"]
+    assert da.scope == "岳阳市" and db.scope == "常德市"
+    assert da.region_code != db.region_code
+
+
+def test_own_offices_lead_table():
+    text = ("株洲市妇联2022年工作要点\n一、重点工作\n1.开展“株洲巾帼绽放”行动。\n附件\n"
+            "序号\t内容\t牵头部室\n1\t“株洲巾帼绽放”行动\t妇女发展部\n2\t“家风传承”宣讲活动\t宣传部\n")
+    res = extract_text(text)
+    r = rels(res)
+    assert ("妇女发展部", "PART_OF", "株洲市妇联") in r
+    assert ("妇女发展部", "LEADS", "株洲巾帼绽放") in r
+    assert ("宣传部", "LEADS", "家风传承") in r
+    assert ents(res, "Department")["妇女发展部"].own_office
+
+
+def test_robust_inputs():
+    for s in ["", "   ", "\x00\ufffd\ud7ff", "妇联" * 1000, "《" * 300 + "》" * 10, "“" * 99, "省妇联", "a" * 100000]:
+        res = extract_text(s)
+        assert len(res.to_original) == len(res.normalized_text) + 1
+
+
+def test_deterministic():
+    a = extract_text(GD).model_dump_json()
+    b = extract_text(GD).model_dump_json()
+    assert a == b
