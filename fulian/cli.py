@@ -30,11 +30,12 @@ class CliError(Exception):
 def _library_errors() -> tuple[type[BaseException], ...]:
     from graph.model import SchemaError
     from graph.store import StoreError
+    from loaders.evaluate import EvalError
     from loaders.pipeline import BuildError
 
     from fulian import cli  # under `python -m fulian.cli` this module is __main__, not fulian.cli
 
-    errors: list[type[BaseException]] = [CliError, cli.CliError, StoreError, BuildError, SchemaError]
+    errors: list[type[BaseException]] = [CliError, cli.CliError, StoreError, BuildError, SchemaError, EvalError]
     try:
         from fulian.neo4j_server import Neo4jServerError
 

@@ -13,20 +13,17 @@ from graph.model import KnowledgeGraph, counts_of
 from graph.nx_store import unbacked_nodes
 from graph.store import StoreError, sorted_rows
 
-DEFAULT_URI = "bolt://127.0.0.1:7687"
 BATCH_ROWS = 2000
 _REL_ENDS = ("type", "start_id", "end_id", "start_label", "end_label")
 
 
 def connection_settings(uri: Optional[str] = None) -> tuple[str, str, str]:
-    """(uri, user, password) from arguments, NEO4J_* variables, or the local server's files."""
-    uri = uri or os.environ.get("NEO4J_URI", DEFAULT_URI)
-    user = os.environ.get("NEO4J_USER", "neo4j")
-    password = os.environ.get("NEO4J_PASSWORD")
-    if password is None:
-        from fulian import neo4j_server
+    """(uri, user, password) from arguments, NEO4J_* variables, or the local server (`fulian neo4j up`)."""
+    from fulian import neo4j_server
 
-        password = neo4j_server.password()
+    uri = uri or os.environ.get("NEO4J_URI") or f"bolt://127.0.0.1:{neo4j_server.bolt_port()}"
+    user = os.environ.get("NEO4J_USER", "neo4j")
+    password = os.environ.get("NEO4J_PASSWORD") or neo4j_server.password()
     return uri, user, password
 
 

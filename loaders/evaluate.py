@@ -258,28 +258,17 @@ def result_to_gold_format(result) -> dict:
     }
 
 
-def _read_doc(path: Path) -> str:
-    try:
-        from . import read as _read  # another engineer's module (encodings, formats)
+class EvalError(RuntimeError):
+    """Gold or documents that cannot be scored; the message names the file."""
 
-        for fn_name in ("read_text", "read_document", "read_file"):
-            fn = getattr(_read, fn_name, None)
-            if callable(fn):
-                out = fn(path)
-                if isinstance(out, str):
-                    return out
-                text = getattr(out, "text", None)
-                if isinstance(text, str):
-                    return text
-    except Exception:
-        pass
-    raw = path.read_bytes()
-    for enc in ("utf-8-sig", "gb18030", "utf-16"):
-        try:
-            return raw.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    return raw.decode("utf-8", errors="replace")
+
+def _read_doc(path: Path) -> str:
+    from loaders.read import ReadError, read_document
+
+    try:
+        return read_document(path).text
+    except ReadError as e:
+        raise EvalError(f"{path}: {e.reason}") from e
 
 
 def evaluate(gold_dir, docs_dir=None) -> Report:
@@ -289,16 +278,23 @@ def evaluate(gold_dir, docs_dir=None) -> Report:
     gold_dir = Path(gold_dir)
     docs_dir = Path(docs_dir) if docs_dir else gold_dir.parent / "corpus"
     golds, preds = [], []
-    for gp in sorted(gold_dir.glob("*.json")):
-        gold = json.loads(gp.read_text(encoding="utf-8"))
+    gold_files = sorted(gold_dir.glob("*.json"))
+    if not gold_files:
+        raise EvalError(f"{gold_dir}: no gold JSON files")
+    for gp in gold_files:
+        try:
+            gold = json.loads(gp.read_text(encoding="utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError) as e:
+            raise EvalError(f"{gp}: not a gold JSON file ({e})") from e
+        if not isinstance(gold, dict) or not isinstance(gold.get("entities", []), list):
+            raise EvalError(f"{gp}: not a gold JSON file (expected an object with entities and relations)")
         docname = gold.get("document") or gp.with_suffix(".txt").name
         gold.setdefault("document", docname)
         candidates = [docs_dir / docname, gold_dir / docname, gold_dir.parent / "corpus" / docname]
         path = next((c for c in candidates if c.exists()), None)
         golds.append(gold)
         if path is None:
-            preds.append({"document": docname, "entities": [], "relations": []})
-            continue
+            raise EvalError(f"{gp}: its document {docname} is not in {docs_dir}: give the folder with --docs")
         result = extract_text(_read_doc(path), docname)
         preds.append(result_to_gold_format(result))
     return score(golds, preds)

@@ -1,7 +1,7 @@
 """Reachability of the Neo4j server the tests run against.
 
 ``require_neo4j()`` returns ``(uri, user, password)`` for a server that accepts a Bolt login,
-taken from NEO4J_URI / NEO4J_USER / NEO4J_PASSWORD when set, else ``bolt://127.0.0.1:7687``,
+taken from NEO4J_URI / NEO4J_USER / NEO4J_PASSWORD when set, else the local server's Bolt port,
 ``neo4j`` and :func:`fulian.neo4j_server.password`. The server is never started here: start
 it with ``fulian neo4j up`` (CI: ``scripts/neo4j-ci.sh start``).
 
@@ -23,8 +23,6 @@ _ROOT = Path(__file__).resolve().parents[1]
 if str(_ROOT) not in sys.path:
     sys.path.insert(0, str(_ROOT))
 
-DEFAULT_URI = "bolt://127.0.0.1:7687"
-
 # (True, (uri, user, password)) or (False, (kind, message)); probed once per test session.
 _checked: Optional[tuple[bool, object]] = None
 
@@ -35,7 +33,11 @@ def in_ci() -> bool:
 
 def neo4j_settings() -> tuple[str, str, str]:
     """(uri, user, password) from the environment or the local server's password file."""
-    uri = os.environ.get("NEO4J_URI") or DEFAULT_URI
+    from graph.neo4j_store import connection_settings
+
+    if not os.environ.get("NEO4J_URI"):
+        return connection_settings()
+    uri = os.environ["NEO4J_URI"]
     user = os.environ.get("NEO4J_USER") or "neo4j"
     pw = os.environ.get("NEO4J_PASSWORD")
     if not pw:
