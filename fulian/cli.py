@@ -198,6 +198,11 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 # -- parser -----------------------------------------------------------------
 
+def _add_extract_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--jobs", type=int, default=0, help="worker processes for extraction (default: up to 2)")
+    p.add_argument("--force", action="store_true", help="re-extract documents even when unchanged")
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="fulian", description="Build and query a knowledge graph of women's-federation (妇联) work documents.",
@@ -212,8 +217,7 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: the sample corpus)")
     b.add_argument("--out", default=os.environ.get("FULIAN_GRAPH", "fulian-graph.json"),
                    help="graph file to create or update (default: %(default)s)")
-    b.add_argument("--jobs", type=int, default=0, help="worker processes (default: up to 2)")
-    b.add_argument("--force", action="store_true", help="re-extract documents even when unchanged")
+    _add_extract_options(b)
     b.add_argument("--json", action="store_true", help="print the report as JSON")
     b.set_defaults(func=cmd_build)
 
@@ -232,9 +236,8 @@ def build_parser() -> argparse.ArgumentParser:
     ld.add_argument("paths", nargs="*", metavar="PATH", help="documents to build straight into Neo4j")
     ld.add_argument("--graph", default=os.environ.get("FULIAN_GRAPH", "fulian-graph.json"),
                     help="graph file to load when no PATH is given (default: %(default)s)")
-    ld.add_argument("--uri", help="Bolt URI (default: NEO4J_URI or bolt://127.0.0.1:7687)")
-    ld.add_argument("--jobs", type=int, default=0, help="worker processes when building from PATHs")
-    ld.add_argument("--force", action="store_true", help="re-extract documents even when unchanged")
+    ld.add_argument("--uri", help="Bolt URI (default: NEO4J_URI or the local server of `fulian neo4j up`)")
+    _add_extract_options(ld)
     ld.add_argument("--replace", action="store_true",
                     help="make Neo4j equal to the file: remove documents the file no longer has")
     ld.set_defaults(func=cmd_load)

@@ -99,6 +99,11 @@ def hierarchy_edges() -> str:
     )
 
 
+def delete_relationships(rel_type: str) -> str:
+    """Remove every relationship of one type (derived links such as REPEATS are recomputed)."""
+    return f"MATCH ()-[r:{_rel_type(rel_type)}]->() DELETE r"
+
+
 def delete_nodes() -> str:
     return "UNWIND $ids AS id MATCH (n {id: id}) DETACH DELETE n"
 

@@ -174,6 +174,9 @@ class Neo4jStore:
         if doomed:
             self._write_tx(lambda tx: tx.run(cypher.delete_nodes(), ids=doomed).consume())
 
+    def delete_relationships(self, rel_type: str) -> None:
+        self._write_tx(lambda tx: tx.run(cypher.delete_relationships(rel_type)).consume())
+
     def clear(self) -> None:
         def work(tx):
             return tx.run(cypher.clear_batch(), limit=10000).single()["deleted"]

@@ -80,6 +80,12 @@ class NetworkxStore:
         """Drop entities and regions that no document backs any more (see `unbacked_nodes`)."""
         self.graph.remove_nodes_from(unbacked_nodes(self.graph))
 
+    def delete_relationships(self, rel_type: str) -> None:
+        self._check_writable()
+        doomed = [(u, v, k) for u, v, k, d in self.graph.edges(keys=True, data=True) if d.get("type") == rel_type]
+        self.graph.remove_edges_from(doomed)
+        self.dirty = True
+
     def clear(self) -> None:
         self._check_writable()
         self.graph = nx.MultiDiGraph()

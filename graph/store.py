@@ -30,6 +30,9 @@ class GraphStore(Protocol):
     def delete_document(self, doc_id: str) -> None:
         """Remove a document, its passages and the relationships it alone supports."""
 
+    def delete_relationships(self, rel_type: str) -> None:
+        """Remove every relationship of one type (for derived links that are recomputed)."""
+
     def document_hashes(self) -> dict[str, str]:
         """doc id -> content hash of every loaded document."""
 

@@ -56,12 +56,4 @@ def run(store: Any, name: str, **params: Any) -> list[dict[str, Any]]:
 
 def delete_repeats(store: Any) -> None:
     """Remove every REPEATS link (a write: the store must be writable)."""
-    if backend_of(store) == "neo4j":
-        store._write_tx(lambda tx: tx.run(cypher.WRITE_STATEMENTS["delete_repeats"]).consume())
-    else:
-        if getattr(store, "read_only", False):
-            from graph.store import StoreError
-
-            raise StoreError("this store was opened read-only")
-        if nx_queries.delete_repeats(store.graph):
-            store.dirty = True
+    store.delete_relationships("REPEATS")

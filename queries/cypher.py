@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from graph.cypher import FULLTEXT_INDEX
 
-__all__ = ["STATEMENTS", "WRITE_STATEMENTS", "PARAMETERS", "FULLTEXT_INDEX"]
+__all__ = ["STATEMENTS", "PARAMETERS", "FULLTEXT_INDEX"]
 
 
 def entity_names() -> str:
@@ -162,11 +162,6 @@ def repeats() -> str:
     )
 
 
-def delete_repeats() -> str:
-    """(write) Remove every REPEATS link before they are computed again."""
-    return "MATCH ()-[r:REPEATS]->() DELETE r"
-
-
 # name -> (function, parameters it takes)
 _READ = {
     "entity_names": (entity_names, ("labels",)),
@@ -186,4 +181,3 @@ _READ = {
 
 STATEMENTS: dict[str, str] = {name: fn() for name, (fn, _) in _READ.items()}
 PARAMETERS: dict[str, tuple[str, ...]] = {name: params for name, (_, params) in _READ.items()}
-WRITE_STATEMENTS: dict[str, str] = {"delete_repeats": delete_repeats()}

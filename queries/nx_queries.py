@@ -247,12 +247,6 @@ def repeats(g: nx.MultiDiGraph) -> list[dict[str, Any]]:
     return rows
 
 
-def delete_repeats(g: nx.MultiDiGraph) -> int:
-    doomed = [(u, v, k) for u, v, k, d in g.edges(keys=True, data=True) if d.get("type") == "REPEATS"]
-    g.remove_edges_from(doomed)
-    return len(doomed)
-
-
 QUERIES = {
     "entity_names": entity_names,
     "adoptions": adoptions,

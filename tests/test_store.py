@@ -125,3 +125,13 @@ def test_read_only_store_refuses_writes(tmp_path):
 def test_unknown_backend():
     with pytest.raises(StoreError, match="unknown backend 'sqlite': choose one of embedded, neo4j"):
         open_store("sqlite")
+
+
+def test_delete_relationships_of_one_type(empty_store):
+    empty_store.write(document_graph())
+    before = empty_store.counts()
+    empty_store.delete_relationships("COORDINATES")
+    after = empty_store.counts()
+    assert "COORDINATES" not in after["relationships"]
+    assert after["nodes"] == before["nodes"]
+    assert sum(after["relationships"].values()) == sum(before["relationships"].values()) - 1
