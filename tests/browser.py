@@ -254,8 +254,11 @@ def image_stats(png: bytes, rgb: Optional[tuple[int, int, int]] = None, toleranc
             "near_color": near}
 
 
-def visit(url: str, until_js: str, binary: Optional[str] = None, timeout: float = 120.0) -> tuple[Any, bytes]:
-    """Open any URL, wait until the JS expression `until_js` is truthy; return its value and a screenshot."""
+def visit(url: str, *steps: str, binary: Optional[str] = None, timeout: float = 120.0) -> tuple[list[Any], bytes]:
+    """Open any URL and run each JS expression in turn until it is truthy (e.g. wait, fill and click, wait).
+
+    Returns each step's value (falsy when it timed out; later steps are then not run) and a screenshot.
+    """
     binary = binary or chromium_or_skip()
     profile = tempfile.mkdtemp(prefix="fulian-chromium-")
     dt = _DevTools(binary, profile)
@@ -265,17 +268,23 @@ def visit(url: str, until_js: str, binary: Optional[str] = None, timeout: float 
         dt.call("Emulation.setDeviceMetricsOverride",
                 {"width": WIDTH, "height": HEIGHT, "deviceScaleFactor": 1, "mobile": False}, session=session)
         dt.call("Page.navigate", {"url": url}, session=session)
-        deadline = time.monotonic() + timeout
-        value: Any = None
-        while time.monotonic() < deadline and not value:
-            try:
-                value = _evaluate(dt, session, until_js)
-            except BrowserError:
-                value = None
+        values: list[Any] = []
+        for step in steps:
+            deadline = time.monotonic() + timeout
+            value: Any = None
+            while time.monotonic() < deadline and not value:
+                try:
+                    value = _evaluate(dt, session, step)
+                except BrowserError:
+                    value = None
+                if not value:
+                    time.sleep(0.5)
+            values.append(value)
             if not value:
-                time.sleep(0.5)
+                break
+        time.sleep(0.5)
         shot = dt.call("Page.captureScreenshot", {"format": "png"}, session=session, timeout=60)
-        return value, base64.b64decode(shot["data"])
+        return values, base64.b64decode(shot["data"])
     finally:
         dt.close()
         shutil.rmtree(profile, ignore_errors=True)
