@@ -1,0 +1,1 @@
+"""Benchmarks: a synthetic corpus with ground truth (`generate`) and the benchmark runner (`run`)."""

@@ -1,0 +1,655 @@
+"""Benchmark the loader, the stores and the queries; every number is a ratio against a baseline
+measured in the same run, on the same machine.
+
+    python -m benchmarks.run [--sizes 100,1000] [--neo4j] [--json out.json]
+
+Rows (metric, measured, baseline, ratio, goal, met?):
+  extract_throughput     loader (read + extract + graph records) chars/s vs bare jieba.lcut(HMM=False)  ≥ 0.5×
+  startup_s              import + dictionaries + first extraction, fresh subprocess, best of 3 warm   ≤ 1.5 s
+  parallel_speedup       build(jobs=2) vs build(jobs=1), docs/s, extraction only (null store)         ≥ 1.6×
+  e2e_time_s[N]          read → extract → embedded graph (→ Neo4j with --neo4j), fresh subprocess     < 600 s at 10,000
+  e2e_peak_rss_mb[N]     peak RSS of that subprocess plus its workers                                  < 2048 MB
+  neo4j_load_vs_unwind   Neo4j load rows/s vs bare `UNWIND $rows MERGE (n:X {id: row.id})`             ≥ 0.7×
+  neo4j_load_vs_per_row  Neo4j load rows/s vs one auto-commit query per row (small sample)            ≥ 50×
+  query_p95_ms[...]      lineage / coverage query latency on the largest graph, both backends         p95 < 50 ms (Neo4j)
+  quality_micro_f1[N]    strict micro F1 vs the generated gold, ratio to F1 on the real sample corpus
+
+Neo4j (only with --neo4j; NEO4J_URI / NEO4J_USER / NEO4J_PASSWORD, or the local server of
+`python -m fulian.neo4j_server up`): the micro-benchmarks write only nodes labelled
+:FulianBenchX / :FulianBenchRow and delete them afterwards. Loading the generated graph needs the
+project labels, so it runs only on an EMPTY database, or with --neo4j-clear, which DELETES
+EVERYTHING in the database first (and between sizes). The largest graph is left loaded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import inspect
+import json
+import os
+import platform
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import time
+import unicodedata
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DATA = Path("/tmp/fulian-bench")
+SAMPLE_CORPUS = ROOT / "data" / "corpus"
+SAMPLE_GOLD = ROOT / "data" / "gold"
+
+STARTUP_TEXT = ("关于印发《长沙市望城区妇联2022年工作要点》的通知\n\n长沙市望城区妇联2022年工作要点\n\n"
+                "一、强化政治引领\n\n一是推进理论引领。深化“巾帼大宣讲”活动，认真落实省妇联、市妇联的指示精神。"
+                "全面启动2022年“美丽庭院”创建，创评10000户“美丽庭院”。宣传贯彻《中华人民共和国家庭教育促进法》。\n")
+
+
+def log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------------------
+# corpus
+# ---------------------------------------------------------------------------
+
+def ensure_corpus(data_dir: Path, n: int, seed: int, province: str) -> Path:
+    from benchmarks.generate import generate
+
+    out = data_dir / f"docs-{n}-seed{seed}"
+    mf = out / "manifest.json"
+    if mf.exists():
+        m = json.loads(mf.read_text(encoding="utf-8"))
+        if m.get("docs") == n and m.get("seed") == seed and m.get("province") == province:
+            return out
+    log(f"generating {n} documents in {out} …")
+    generate(n, out, seed=seed, province=province)
+    return out
+
+
+def corpus_files(d: Path) -> list[Path]:
+    return sorted((d / "corpus").glob("*.txt"))
+
+
+# ---------------------------------------------------------------------------
+# extraction: throughput, start-up, parallelism, quality
+# ---------------------------------------------------------------------------
+
+def measure_throughput(files: list[Path]) -> dict[str, Any]:
+    import jieba
+
+    from loaders.pipeline import process_file
+
+    texts = [p.read_text(encoding="utf-8") for p in files]
+    chars = sum(len(t) for t in texts)
+    for p in files[:3]:  # warm: dictionaries loaded, caches filled
+        process_file(p)
+    jieba.initialize()
+    jieba.lcut(texts[0], HMM=False)
+    t = time.perf_counter()
+    rejected = 0
+    for p in files:
+        if process_file(p).error:
+            rejected += 1
+    loader_s = time.perf_counter() - t
+    best_jieba = float("inf")
+    for _ in range(2):
+        t = time.perf_counter()
+        for text in texts:
+            jieba.lcut(text, HMM=False)
+        best_jieba = min(best_jieba, time.perf_counter() - t)
+    return {"docs": len(files), "chars": chars, "loader_s": loader_s, "jieba_s": best_jieba,
+            "loader_cps": chars / loader_s, "jieba_cps": chars / best_jieba, "rejected": rejected}
+
+
+def _time_subprocess(code: str, runs: int) -> dict[str, Any]:
+    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    inner, wall = [], []
+    for i in range(runs + 1):  # the first run only warms the OS cache and the dictionary caches
+        t = time.perf_counter()
+        out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
+        w = time.perf_counter() - t
+        if out.returncode != 0:
+            raise RuntimeError(f"start-up probe failed: {out.stderr.strip()[-800:]}")
+        if i:
+            inner.append(float(out.stdout.strip().splitlines()[-1]))
+            wall.append(w)
+    return {"best_s": min(inner), "runs_s": inner, "best_wall_s": min(wall)}
+
+
+def measure_startup(runs: int) -> dict[str, Any]:
+    probe = ("import time; t0 = time.perf_counter()\n{body}\n"
+             "print(time.perf_counter() - t0)")
+    text = repr(STARTUP_TEXT)
+    loader = _time_subprocess(probe.format(
+        body=f"from loaders.extract import extract_text\nextract_text({text}, 'startup.txt')"), runs)
+    jieba = _time_subprocess(probe.format(
+        body=f"import jieba\njieba.setLogLevel(60)\njieba.lcut({text}, HMM=False)"), runs)
+    return {"loader": loader, "jieba": jieba}
+
+
+class NullStore:
+    """Accepts documents and keeps only counts: isolates extraction in `build`."""
+
+    backend = "null"
+
+    def __init__(self) -> None:
+        self.docs = 0
+        self.rows = 0
+
+    def document_hashes(self) -> dict[str, str]:
+        return {}
+
+    def replace_document(self, doc_id: str, kg: Any) -> None:
+        self.docs += 1
+        self.rows += len(kg.nodes) + len(kg.relationships)
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        return {"nodes": {}, "relationships": {}}
+
+
+def measure_parallel(files: list[Path]) -> dict[str, Any]:
+    from loaders.pipeline import build
+
+    out = {}
+    for jobs in (1, 2):
+        store = NullStore()
+        t = time.perf_counter()
+        kw = {"link_text": False} if "link_text" in inspect.signature(build).parameters else {}
+        report = build(files, store, jobs=jobs, force=True, **kw)  # extraction only: no text-reuse linking
+        s = time.perf_counter() - t
+        out[f"jobs{jobs}"] = {"seconds": s, "docs_per_s": len(files) / s, "read": len(report.read),
+                              "rejected": len(report.rejected)}
+    out["speedup"] = out["jobs2"]["docs_per_s"] / out["jobs1"]["docs_per_s"]
+    out["docs"] = len(files)
+    out["cpus"] = os.cpu_count()
+    return out
+
+
+_QUOTES = "\"'“”‘’「」『』《》〈〉"
+
+
+def _norm(s: str) -> str:
+    s = unicodedata.normalize("NFKC", s or "")
+    return "".join(ch for ch in s if not ch.isspace() and ch not in _QUOTES)
+
+
+def strict_micro(golds: list[dict], preds: list[dict]) -> dict[str, float]:
+    """Strict micro P/R/F1 over entities and relations, per docs/ANNOTATION.md (fallback scorer)."""
+    tp = fp = fn = 0
+    for gold, pred in zip(golds, preds):
+        g_ents = gold.get("entities", [])
+        keys = [(e["type"], {_norm(x) for x in [e["name"], *e.get("aliases", [])]} - {""}) for e in g_ents]
+        used = set()
+        to_gold: dict[tuple[str, str], str] = {}
+        for e in pred.get("entities", []):
+            pk = {_norm(x) for x in [e["name"], *e.get("aliases", [])]} - {""}
+            hit = next((i for i, (t, k) in enumerate(keys) if i not in used and t == e["type"] and k & pk), None)
+            if hit is None:
+                hit = next((i for i, (t, k) in enumerate(keys) if t == e["type"] and k & pk), None)
+                fp += 1
+            else:
+                used.add(hit)
+                tp += 1
+            if hit is not None:
+                to_gold[(e["type"], e["name"])] = g_ents[hit]["name"]
+        fn += len(g_ents) - len(used)
+        g_rels = {(r["head"], r["type"], r["tail"]) for r in gold.get("relations", [])}
+        p_rels = set()
+        for r in pred.get("relations", []):
+            h = to_gold.get((r.get("head_type"), r["head"])) or next(
+                (v for (t, n), v in to_gold.items() if n == r["head"]), None)
+            tl = to_gold.get((r.get("tail_type"), r["tail"])) or next(
+                (v for (t, n), v in to_gold.items() if n == r["tail"]), None)
+            p_rels.add((h or "?" + r["head"], r["type"], tl or "?" + r["tail"]))
+        hits = len(p_rels & g_rels)
+        tp += hits
+        fp += len(p_rels) - hits
+        fn += len(g_rels) - hits
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return {"precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0, "tp": tp, "fp": fp, "fn": fn}
+
+
+def prediction(result: Any) -> dict:
+    """An ExtractionResult in the gold format."""
+    return {"document": result.source, "issuer": result.meta.issuer, "year": result.meta.year,
+            "entities": [{"type": e.type, "name": e.name, "aliases": list(e.aliases),
+                          **({"level": e.level} if e.level else {})} for e in result.entities],
+            "relations": [{"head": r.head, "head_type": r.head_type, "type": r.type, "tail": r.tail,
+                           "tail_type": r.tail_type} for r in result.relations]}
+
+
+def score_docs(golds: list[dict], preds: list[dict]) -> tuple[dict[str, Any], str]:
+    """Strict micro scores (entities + relations), by loaders.evaluate.score when present, else the fallback."""
+    try:
+        from loaders.evaluate import score
+    except ImportError:
+        return strict_micro(golds, preds), "benchmarks.run.strict_micro"
+    rep = score(golds, preds)
+    strict = rep.scores["strict"]
+    out: dict[str, Any] = {k: getattr(strict["all"], k) for k in ("precision", "recall", "f1", "tp", "fp", "fn")}
+    out["entities_f1"] = strict["entities"].f1
+    out["relations_f1"] = strict["relations"].f1
+    out["lenient_f1"] = rep.scores["lenient"]["all"].f1
+    out["per_type_f1"] = {k: v.f1 for k, v in strict.items() if k not in ("all", "entities", "relations")}
+    docs = rep.documents
+    out["issuer_accuracy"] = sum(d["issuer_ok"] for d in docs) / len(docs) if docs else None
+    out["year_accuracy"] = sum(d["year_ok"] for d in docs) / len(docs) if docs else None
+    return out, "loaders.evaluate.score"
+
+
+def measure_quality(corpus: Path, gold: Path, limit: int) -> dict[str, Any]:
+    from loaders.extract import extract_text
+    from loaders.read import read_document
+
+    files = sorted(corpus.glob("*.txt"))[:limit]
+    golds, preds = [], []
+    for p in files:
+        g = gold / (p.stem + ".json")
+        if not g.exists():
+            continue
+        golds.append(json.loads(g.read_text(encoding="utf-8")))
+        preds.append(prediction(extract_text(read_document(p).text, p.name)))
+    micro, scorer = score_docs(golds, preds)
+    return {"docs": len(golds), "scorer": scorer, **micro}
+
+
+# ---------------------------------------------------------------------------
+# end to end, in a fresh subprocess (honest peak RSS)
+# ---------------------------------------------------------------------------
+
+def e2e_child(params: dict) -> dict:
+    from graph.nx_store import NetworkxStore
+    from loaders.pipeline import build
+
+    files = corpus_files(Path(params["corpus"]))
+    t0 = time.perf_counter()
+    store = NetworkxStore(params["graph"])
+    store.clear()
+    report = build(files, store, jobs=params["jobs"], force=True)
+    t_build = time.perf_counter() - t0
+    store.save()
+    t_saved = time.perf_counter() - t0
+    g = store.graph
+    out = {"docs": len(files), "read": len(report.read), "rejected": len(report.rejected),
+           "nodes": g.number_of_nodes(), "edges": g.number_of_edges(), "build_s": t_build,
+           "save_s": t_saved - t_build}
+    if params.get("neo4j"):
+        from graph.load import store_to_neo4j
+        from graph.neo4j_store import Neo4jStore
+
+        neo = Neo4jStore(uri=params.get("uri"))
+        try:
+            if params.get("clear"):
+                neo.clear()
+            t = time.perf_counter()
+            store_to_neo4j(NetworkxStore(params["graph"], read_only=True), neo)
+            out["neo4j_s"] = time.perf_counter() - t
+        finally:
+            neo.close()
+    out["total_s"] = time.perf_counter() - t0
+    self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    child_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    out["peak_rss_self_mb"] = self_kb / 1024
+    out["peak_rss_worker_mb"] = child_kb / 1024
+    # conservative: the parent's peak plus every worker at the largest worker's peak
+    out["peak_rss_mb"] = (self_kb + child_kb * max(0, params["jobs"])) / 1024
+    return out
+
+
+def run_e2e(corpus_dir: Path, graph: Path, jobs: int, neo4j: bool = False, clear: bool = False,
+            uri: Optional[str] = None) -> dict:
+    params = {"corpus": str(corpus_dir), "graph": str(graph), "jobs": jobs, "neo4j": neo4j, "clear": clear,
+              "uri": uri}
+    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    out = subprocess.run([sys.executable, "-m", "benchmarks.run", "--e2e-child", json.dumps(params)],
+                         cwd=ROOT, env=env, capture_output=True, text=True)
+    if out.returncode != 0:
+        raise RuntimeError(f"end-to-end run failed: {out.stderr.strip()[-1500:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+# ---------------------------------------------------------------------------
+# Neo4j baselines
+# ---------------------------------------------------------------------------
+
+def neo4j_is_empty(uri: Optional[str]) -> bool:
+    from graph.neo4j_store import Neo4jStore
+
+    s = Neo4jStore(uri=uri)
+    try:
+        return not s.read("MATCH (n) WHERE NOT n:FulianBenchX AND NOT n:FulianBenchRow RETURN n LIMIT 1")
+    finally:
+        s.close()
+
+
+def neo4j_baselines(uri: Optional[str], rows: int, per_row_sample: int = 300, batch: int = 2000) -> dict:
+    """Bare UNWIND … MERGE on :FulianBenchX(id) with a constraint, and one query per row; cleaned up after."""
+    from graph.neo4j_store import Neo4jStore
+
+    store = Neo4jStore(uri=uri)
+    drv, db = store.driver, store.database
+    out: dict[str, Any] = {"rows": rows, "batch": batch}
+    try:
+        with drv.session(database=db) as s:
+            s.run("CREATE CONSTRAINT fulian_bench_x_id IF NOT EXISTS FOR (n:FulianBenchX) REQUIRE n.id IS UNIQUE").consume()
+            s.run("CREATE CONSTRAINT fulian_bench_row_id IF NOT EXISTS FOR (n:FulianBenchRow) REQUIRE n.id IS UNIQUE").consume()
+            s.run("CALL db.awaitIndexes(60)").consume()
+        _bench_cleanup(drv, db)
+        warm = [{"id": f"warm:{i}"} for i in range(batch)]  # plan cache and JIT warm, like the load's later batches
+        with drv.session(database=db) as s:
+            s.execute_write(lambda tx: tx.run("UNWIND $rows AS row MERGE (n:FulianBenchX {id: row.id})",
+                                              rows=warm).consume())
+        _bench_cleanup(drv, db)
+        ids = [{"id": f"bench:{i}"} for i in range(rows)]
+        t = time.perf_counter()
+        for i in range(0, rows, batch):
+            chunk = ids[i:i + batch]
+            with drv.session(database=db) as s:
+                s.execute_write(lambda tx: tx.run("UNWIND $rows AS row MERGE (n:FulianBenchX {id: row.id})",
+                                                  rows=chunk).consume())
+        s_unwind = time.perf_counter() - t
+        out["unwind_s"] = s_unwind
+        out["unwind_rows_per_s"] = rows / s_unwind
+        n = min(per_row_sample, rows)
+        with drv.session(database=db) as s:
+            t = time.perf_counter()
+            for i in range(n):
+                s.run("MERGE (n:FulianBenchRow {id: $id})", id=f"row:{i}").consume()
+            s_row = time.perf_counter() - t
+        out["per_row_sample"] = n
+        out["per_row_s"] = s_row
+        out["per_row_rows_per_s"] = n / s_row
+    finally:
+        _bench_cleanup(drv, db)
+        with drv.session(database=db) as s:
+            s.run("DROP CONSTRAINT fulian_bench_x_id IF EXISTS").consume()
+            s.run("DROP CONSTRAINT fulian_bench_row_id IF EXISTS").consume()
+        store.close()
+    return out
+
+
+def _bench_cleanup(drv: Any, db: str) -> None:
+    for label in ("FulianBenchX", "FulianBenchRow"):
+        while True:
+            with drv.session(database=db) as s:
+                n = s.run(f"MATCH (n:{label}) WITH n LIMIT 20000 DETACH DELETE n RETURN count(*) AS c").single()["c"]
+            if not n:
+                break
+
+
+# ---------------------------------------------------------------------------
+# query latency
+# ---------------------------------------------------------------------------
+
+def measure_queries(store: Any, manifest: dict, reps: int) -> dict[str, Any]:
+    from queries import QueryError, campaign_diffusion, coverage
+
+    campaigns = manifest["popular_campaigns"]
+    province = next(f["name"] for f in manifest["federations"] if f["level"] == "province")
+    out = {}
+    def cover(c: str) -> list:
+        try:
+            return coverage(store, c, under=province)
+        except QueryError:  # the province federation itself may be missing: let the query pick
+            return coverage(store, c)
+
+    for qname, fn in (("lineage", lambda c: campaign_diffusion(store, c)), ("coverage", cover)):
+        usable = []
+        for c in campaigns:  # warm-up, and drop names the extractor never produced
+            try:
+                fn(c)
+                usable.append(c)
+            except QueryError:
+                pass
+        lat = []
+        rows = 0
+        for i in range(reps if usable else 0):
+            c = usable[i % len(usable)]
+            t = time.perf_counter()
+            rows += len(fn(c))
+            lat.append((time.perf_counter() - t) * 1000)
+        out[qname] = {"n": len(lat), "params": usable, "mean_rows": rows / max(1, len(lat)),
+                      "p50_ms": _pct(lat, 50), "p95_ms": _pct(lat, 95)}
+    return out
+
+
+def projection(times: dict[int, float]) -> tuple[float, float]:
+    """(fixed seconds, seconds per document): a least-squares line through the sizes measured
+    (through the origin when only one size was run)."""
+    ns = sorted(times)
+    if len(ns) == 1:
+        return 0.0, times[ns[0]] / ns[0]
+    mx = sum(ns) / len(ns)
+    my = sum(times[n] for n in ns) / len(ns)
+    slope = sum((n - mx) * (times[n] - my) for n in ns) / sum((n - mx) ** 2 for n in ns)
+    if slope <= 0:  # noise swamped the size effect: scale the largest run instead
+        return 0.0, times[ns[-1]] / ns[-1]
+    return max(0.0, my - slope * mx), slope
+
+
+def _pct(xs: list[float], p: float) -> Optional[float]:
+    if not xs:
+        return None
+    xs = sorted(xs)
+    k = (len(xs) - 1) * p / 100
+    lo, hi = int(k), min(int(k) + 1, len(xs) - 1)
+    return xs[lo] + (xs[hi] - xs[lo]) * (k - lo)
+
+
+# ---------------------------------------------------------------------------
+# table
+# ---------------------------------------------------------------------------
+
+def row(metric: str, measured: Optional[float], baseline: Optional[float], goal: str,
+        met: Optional[bool], unit: str = "", ratio: Optional[float] = None, note: str = "") -> dict:
+    if ratio is None and measured is not None and baseline:
+        ratio = measured / baseline
+    return {"metric": metric, "measured": measured, "baseline": baseline, "ratio": ratio, "goal": goal,
+            "met": met, "unit": unit, "note": note}
+
+
+def _fmt(v: Any) -> str:
+    if v is None:
+        return "—"
+    if isinstance(v, bool):
+        return "yes" if v else "NO"
+    if isinstance(v, float):
+        if abs(v) >= 1000:
+            return f"{v:,.0f}"
+        if abs(v) >= 10:
+            return f"{v:.1f}"
+        return f"{v:.3g}" if abs(v) < 1 else f"{v:.2f}"
+    return str(v)
+
+
+def format_table(rows: list[dict]) -> str:
+    cols = ["metric", "measured", "baseline", "ratio", "goal", "met"]
+    cells = [[r["metric"], _fmt(r["measured"]) + (f" {r['unit']}" if r["unit"] and r["measured"] is not None else ""),
+              _fmt(r["baseline"]), (_fmt(r["ratio"]) + "×") if r["ratio"] is not None else "—", r["goal"],
+              _fmt(r["met"]) + (f" ({r['note']})" if r["note"] else "")] for r in rows]
+
+    def width(s: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
+
+    widths = [max(width(c) for c in [h] + [cell[i] for cell in cells]) for i, h in enumerate(cols)]
+    pad = lambda s, w: s + " " * (w - width(s))  # noqa: E731
+    lines = ["  ".join(pad(h, w) for h, w in zip(cols, widths)), "  ".join("-" * w for w in widths)]
+    lines += ["  ".join(pad(c, w) for c, w in zip(cell, widths)) for cell in cells]
+    return "\n".join(lines)
+
+
+def format_markdown(rows: list[dict]) -> str:
+    lines = ["| metric | measured | baseline | ratio | goal | met? |", "|---|---|---|---|---|---|"]
+    for r in rows:
+        measured = _fmt(r["measured"]) + (f" {r['unit']}" if r["unit"] and r["measured"] is not None else "")
+        ratio = (_fmt(r["ratio"]) + "×") if r["ratio"] is not None else "—"
+        met = _fmt(r["met"]) + (f" ({r['note']})" if r["note"] else "")
+        lines.append(f"| `{r['metric']}` | {measured} | {_fmt(r['baseline'])} | {ratio} | {r['goal']} | {met} |")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------
+
+def run(args: argparse.Namespace) -> dict:
+    sizes = sorted({int(s) for s in args.sizes.split(",") if s.strip()})
+    data = Path(args.data_dir)
+    results: dict[str, Any] = {
+        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version(),
+                    "processor": platform.processor() or platform.machine()},
+        "started": time.strftime("%Y-%m-%d %H:%M:%S"), "sizes": sizes, "seed": args.seed, "details": {}}
+    det = results["details"]
+    rows: list[dict] = []
+    dirs = {n: ensure_corpus(data, n, args.seed, args.province) for n in sizes}
+    largest = dirs[sizes[-1]]
+    files = corpus_files(largest)
+    rnd = random.Random(args.seed)
+    sample = sorted(rnd.sample(files, min(args.sample, len(files))))
+
+    log("start-up …")
+    st = det["startup"] = measure_startup(args.startup_runs)
+    rows.append(row("startup_s", st["loader"]["best_s"], st["jieba"]["best_s"], "≤ 1.5 s",
+                    st["loader"]["best_s"] <= 1.5, "s"))
+
+    log(f"throughput on {len(sample)} documents …")
+    tp = det["throughput"] = measure_throughput(sample)
+    rows.append(row("extract_throughput", tp["loader_cps"], tp["jieba_cps"], "≥ 0.5×",
+                    tp["loader_cps"] / tp["jieba_cps"] >= 0.5, "chars/s",
+                    note=f"{tp['rejected']} of {tp['docs']} docs rejected" if tp["rejected"] else ""))
+
+    par_files = sorted(rnd.sample(files, min(args.parallel_docs, len(files))))
+    log(f"parallel build on {len(par_files)} documents …")
+    par = det["parallel"] = measure_parallel(par_files)
+    rows.append(row("parallel_speedup", par["jobs2"]["docs_per_s"], par["jobs1"]["docs_per_s"], "≥ 1.6×",
+                    par["speedup"] >= 1.6, "docs/s", note=f"{os.cpu_count()} cores" + (
+                        f"; {par['jobs1']['rejected']} of {len(par_files)} docs rejected" if par["jobs1"]["rejected"] else "")))
+
+    # Neo4j: may we load the project labels?
+    neo_load = False
+    if args.neo4j:
+        if args.neo4j_clear:
+            neo_load = True
+        elif neo4j_is_empty(args.uri):
+            neo_load = True  # empty: we load, and clear only what we loaded between sizes
+        else:
+            det["neo4j_skipped_load"] = "database not empty; pass --neo4j-clear to let the benchmark wipe it"
+            log("Neo4j database is not empty: skipping the graph load (pass --neo4j-clear to wipe it)")
+
+    det["e2e"] = {}
+    graph_paths = {}
+    for n in sizes:
+        graph_paths[n] = data / f"graph-{n}-seed{args.seed}.json"
+        log(f"end to end, {n} documents{' (+ Neo4j)' if neo_load else ''} …")
+        det["e2e"][str(n)] = run_e2e(dirs[n], graph_paths[n], jobs=2, neo4j=neo_load, clear=neo_load, uri=args.uri)
+    project = projection({n: det["e2e"][str(n)]["total_s"] for n in sizes})
+    det["e2e_projection"] = {"fixed_s": project[0], "per_doc_s": project[1],
+                             "at_10000_s": project[0] + project[1] * 10000}
+    for n in sizes:
+        e = det["e2e"][str(n)]
+        proj = det["e2e_projection"]["at_10000_s"]
+        note = f"{e['rejected']} of {e['docs']} docs rejected" if e["rejected"] else ""
+        if n < 10000:
+            note = (note + "; " if note else "") + f"projected {proj:,.0f} s at 10,000"
+        rows.append(row(f"e2e_time_s[{n}]", e["total_s"], None, "< 600 s at 10,000",
+                        (e["total_s"] < 600) if n >= 10000 else proj < 600, "s", note=note))
+        rows.append(row(f"e2e_peak_rss_mb[{n}]", e["peak_rss_mb"], None, "< 2048 MB", e["peak_rss_mb"] < 2048, "MB"))
+
+    if args.neo4j:
+        e = det["e2e"][str(sizes[-1])]
+        graph_rows = e["nodes"] + e["edges"]
+        log(f"Neo4j baselines ({graph_rows} rows) …")
+        nb = det["neo4j_baselines"] = neo4j_baselines(args.uri, rows=max(10_000, min(graph_rows, 200_000)))
+        if neo_load and "neo4j_s" in e:
+            rate = graph_rows / e["neo4j_s"]
+            det["neo4j_load"] = {"rows": graph_rows, "seconds": e["neo4j_s"], "rows_per_s": rate}
+            rows.append(row("neo4j_load_vs_unwind", rate, nb["unwind_rows_per_s"], "≥ 0.7×",
+                            rate / nb["unwind_rows_per_s"] >= 0.7, "rows/s"))
+            rows.append(row("neo4j_load_vs_per_row", rate, nb["per_row_rows_per_s"], "≥ 50×",
+                            rate / nb["per_row_rows_per_s"] >= 50, "rows/s",
+                            note=f"per-row rate from {nb['per_row_sample']} rows"))
+
+    manifest = json.loads((largest / "manifest.json").read_text(encoding="utf-8"))
+    from graph.nx_store import NetworkxStore
+
+    log("query latency (embedded) …")
+    q_emb = det["queries_embedded"] = measure_queries(NetworkxStore(graph_paths[sizes[-1]], read_only=True),
+                                                      manifest, args.query_reps)
+    for q in ("lineage", "coverage"):
+        rows.append(row(f"query_p50_ms[{q},embedded]", q_emb[q]["p50_ms"], None, "report", None, "ms"))
+        rows.append(row(f"query_p95_ms[{q},embedded]", q_emb[q]["p95_ms"], None, "report", None, "ms"))
+    if args.neo4j and neo_load:
+        from graph.neo4j_store import Neo4jStore
+
+        log("query latency (Neo4j) …")
+        neo = Neo4jStore(uri=args.uri, read_only=True)
+        try:
+            q_neo = det["queries_neo4j"] = measure_queries(neo, manifest, args.query_reps)
+        finally:
+            neo.close()
+        for q in ("lineage", "coverage"):
+            p95 = q_neo[q]["p95_ms"]
+            rows.append(row(f"query_p50_ms[{q},neo4j]", q_neo[q]["p50_ms"], None, "report", None, "ms"))
+            rows.append(row(f"query_p95_ms[{q},neo4j]", p95, None, "< 50 ms", p95 is not None and p95 < 50, "ms"))
+
+    log("extraction quality …")
+    base = det["quality_sample_corpus"] = measure_quality(SAMPLE_CORPUS, SAMPLE_GOLD, 10 ** 9)
+    det["quality"] = {}
+    for n in sizes:
+        q = det["quality"][str(n)] = measure_quality(dirs[n] / "corpus", dirs[n] / "gold", args.quality_docs)
+        rows.append(row(f"quality_micro_f1[{n}]", q["f1"], base["f1"], "report (baseline: real sample corpus)",
+                        None, note=f"{q['docs']} docs, P {q['precision']:.2f} R {q['recall']:.2f}"))
+
+    results["rows"] = rows
+    results["finished"] = time.strftime("%Y-%m-%d %H:%M:%S")
+    return results
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--sizes", default="100,1000", help="corpus sizes, comma-separated (default 100,1000)")
+    p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--province", default="湖南省")
+    p.add_argument("--data-dir", default=str(DEFAULT_DATA), help=f"generated corpora and graphs (default {DEFAULT_DATA})")
+    p.add_argument("--json", help="write the results (rows and details) to this file")
+    p.add_argument("--sample", type=int, default=300, help="documents for the throughput comparison (default 300)")
+    p.add_argument("--parallel-docs", type=int, default=400, help="documents for jobs=1 vs jobs=2 (default 400)")
+    p.add_argument("--quality-docs", type=int, default=1000, help="documents scored per size (default 1000)")
+    p.add_argument("--startup-runs", type=int, default=3, help="timed start-up runs after one warm-up (default 3)")
+    p.add_argument("--query-reps", type=int, default=50, help="timed calls per query and backend (default 50)")
+    p.add_argument("--neo4j", action="store_true",
+                   help="also benchmark Neo4j (NEO4J_URI/NEO4J_USER/NEO4J_PASSWORD or the local server); "
+                        "micro-benchmarks use only :FulianBenchX/:FulianBenchRow nodes and remove them; the graph "
+                        "load needs an empty database unless --neo4j-clear")
+    p.add_argument("--neo4j-clear", action="store_true",
+                   help="let the benchmark DELETE EVERYTHING in the Neo4j database before each load")
+    p.add_argument("--uri", default=None, help="Neo4j bolt URI (default NEO4J_URI or bolt://127.0.0.1:7687)")
+    p.add_argument("--markdown", action="store_true", help="print the table as Markdown")
+    p.add_argument("--from-json", help="only print the table of an earlier --json result")
+    p.add_argument("--e2e-child", help=argparse.SUPPRESS)
+    return p
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.e2e_child:
+        print(json.dumps(e2e_child(json.loads(args.e2e_child))))
+        return 0
+    if args.from_json:
+        results = json.loads(Path(args.from_json).read_text(encoding="utf-8"))
+    else:
+        results = run(args)
+    print(format_markdown(results["rows"]) if args.markdown else format_table(results["rows"]))
+    if args.json and not args.from_json:
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.json).write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+        log(f"results written to {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
