@@ -293,6 +293,8 @@ class CampaignFinder:
 
     def _make_campaign(self, text, st, e, surface, suffix, places, cands, rule):
         plain = clean_space(dequote(surface))
+        if re.search(r"(?:妇联|妇女联合会|妇工委)\s*\d{4}\s*年(?:度)?(?:工作)?(?:计划|要点|安排|总结)", plain):
+            return  # the document's own title (a work plan) is not a program of work
         core = self.strip_modifiers(plain, places)
         # quoted core: first valid quoted piece at the start of the phrase
         quotes = [(q.start(), q.group(1)) for q in re.finditer(r"“([^“”]{2,40})”", surface)]
@@ -365,6 +367,8 @@ class CampaignFinder:
                 continue
             if len(core2) < 4 or self.is_slogan(core2):
                 continue
+            if re.fullmatch(r"[省市州县区]?妇儿规划", core2) and not period:
+                continue  # bare abbreviation referring back to the plan, not a named document
             aliases = [plain, core]
             name = core
             if period and year and self.periods.get(period):
@@ -425,10 +429,25 @@ class CampaignFinder:
             lex = self.lexicon_canonical(q)
             name = lex or q
             aliases = [q]
+            end = b
+            # “两癌”免费检查: the quoted word plus its continuation is a lexicon program
+            cont = re.match(r"[\u4e00-\u9fff]{1,8}", text[b:s1])
+            if not lex and cont:
+                for k in range(len(cont.group()), 1, -1):
+                    lx = self.lexicon_canonical(q + cont.group()[:k])
+                    if lx:
+                        name, end = lx, b + k
+                        aliases.append(q + cont.group()[:k])
+                        break
+            # “江苏省最美家庭” / “长沙市三八红旗手”: a full place name before the program is not part of it
+            if name == q:
+                core = places.strip(q)
+                if core != q and len(core) >= 3 and q[: len(q) - len(core)].endswith(("省", "市", "区", "县", "州", "镇", "街道")):
+                    name = self.lexicon_canonical(core) or core
             m = re.match(r"(创建工程|创建活动|创建|系列活动|系列行动|主题活动|活动|行动|工程|项目|建设|平台|品牌|工作)", text[b:s1])
             if m:
                 aliases.append(q + m.group())
-            cands.append(Cand("Campaign", a, b, name, aliases, "C-quoted", strong=True))
+            cands.append(Cand("Campaign", a, end, name, aliases, "C-quoted", strong=True))
 
     # 家庭教育宣传周、家庭教育精品课程下基层、家风家教宣传展示等主题活动 ----------
     def _enumerations(self, text, s0, s1, cands, places):

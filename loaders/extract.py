@@ -422,6 +422,9 @@ def _relations(text, sentences, sent_of, passages, table: _EntityTable, feds, is
             for f in feds_by_sent.get(si, []):
                 if s.start <= f.start and f.end <= pos and f.level != "organ":
                     between = text[f.end:pos]
+                    # 根据全国妇联《…》要求 / 全国妇联印发的《…》: the federation authors a document, not the doer
+                    if re.match(r"(?:印发|制定|出台)?的?《", between) or re.search(r"(?:根据|按照|依据|遵照)$", text[max(s.start, f.start - 4):f.start]):
+                        continue
                     if re.search(r"[将要]|开展|实施|推进|深化|启动|举办", between[:12]) or len(between) < 3:
                         best = f
             if best:
@@ -477,7 +480,7 @@ def _relations(text, sentences, sent_of, passages, table: _EntityTable, feds, is
             continue
         before = text[max(0, pm.start - 16): pm.start]
         for f in feds:
-            if f.end <= pm.start and pm.start - f.end <= 12 and re.fullmatch(r"(?:党组书记|党组副书记|书记|主席|主任|、|，| )*", text[f.end:pm.start] or ""):
+            if f.end <= pm.start and pm.start - f.end <= 12 and re.fullmatch(r"(?:党组书记|党组副书记|书记|主席|主任|、|，|：|:| )*", text[f.end:pm.start] or ""):
                 add(pm.name, "Person", "LEADS", f.name, "Federation", pm.start, "R-person-leads")
                 ent = table.get("Person", pm.name)
                 if ent and not ent.role:

@@ -52,6 +52,16 @@ def find_departments(text: str, fed_spans: list[tuple[int, int, str]]) -> list[D
         taken.append((a, b))
         if kind == "partner" and name.endswith(("部门", "机关")):
             _enumerated(text, a, name[-2:], deps, out)
+    # level-prefixed partner bodies in a coordination clause: 联合区农业农村局、市中级人民法院…
+    for a, b, name, alias in _partner_bodies(text, res.patterns):
+        inner = [i for i, d in enumerate(out) if a <= d.start and d.end <= b and not d.own]
+        if any(ta < b and a < tb for ta, tb in taken if not any(out[i].start == ta and out[i].end == tb for i in inner)):
+            continue
+        for i in sorted(inner, reverse=True):
+            taken.remove((out[i].start, out[i].end))
+            del out[i]
+        out.append(DeptMention(a, b, name, False, (alias,) if alias else ()))
+        taken.append((a, b))
     # X部门 / X机关 with shared suffix enumerations: 统战、民宗部门
     for m in re.finditer(r"([\u4e00-\u9fff]{2,4})(部门|机关)", text):
         a, b = m.start(), m.end()
@@ -76,6 +86,49 @@ def find_departments(text: str, fed_spans: list[tuple[int, int, str]]) -> list[D
         taken.append((a, b))
         _enumerated(text, a, m.group(2), deps, out)
     out.sort(key=lambda d: (d.start, d.end))
+    return out
+
+
+_PARTNER_RE_CACHE: dict = {}
+
+
+def _partner_bodies(text: str, p: dict) -> list[tuple[int, int, str, str]]:
+    """Government bodies named with a level prefix (区人社局, 县卫健委, 街道综治中心, 省委宣传部) inside a clause
+    that says the federation works with them (coordination trigger)."""
+    key = "re"
+    rx = _PARTNER_RE_CACHE.get(key)
+    if rx is None:
+        pre = "|".join(re.escape(x) for x in sorted(p.get("partner_dept_prefixes", []), key=len, reverse=True))
+        suf = "|".join(re.escape(x) for x in sorted(p.get("partner_dept_suffixes", []), key=len, reverse=True))
+        rx = re.compile(r"(?:%s)([\u4e00-\u9fff]{1,8}?)(?:%s)(?![\u4e00-\u9fff]{0,1}(?:妇联|妇女))" % (pre, suf)) if pre and suf else None
+        _PARTNER_RE_CACHE[key] = rx
+    if rx is None:
+        return []
+    trig = p.get("coordinates_triggers", [])
+    reject = p.get("partner_dept_reject", [])
+    out = []
+    for cl in re.finditer(r"[^，。；：！？\n]+", text):
+        clause = cl.group()
+        if not any(t in clause for t in trig):
+            continue
+        pos = 0
+        while True:
+            m = rx.search(clause, pos)
+            if not m:
+                break
+            pos = m.end()
+            stem = m.group(1)
+            surface = m.group()
+            if any(r in stem for r in reject) or (surface[:2] in ("省委", "市委", "区委", "县委") and not surface.endswith("部") and len(stem) < 2):
+                continue
+            # the prefix must start a word: preceded by punctuation, a trigger or an enumeration mark
+            before = clause[:m.start()]
+            if before and not (before.endswith(("、", "和", "与", "及", "同", "合", "会同", "联合", "配合", "携手", "同")) or not re.match(r"[\u4e00-\u9fff]", before[-1])):
+                continue
+            a = cl.start() + m.start()
+            lead = next((x for x in sorted(p.get("partner_dept_prefixes", []), key=len, reverse=True) if surface.startswith(x)), "")
+            alias = surface[len(lead):] if lead and not lead.endswith("委") else ""
+            out.append((a, a + len(surface), surface, alias))
     return out
 
 
@@ -160,15 +213,19 @@ def find_persons(text: str, tables: list[Table], fed_spans: list[tuple[int, int,
             seg_end = text.find("\n", e)
             seg = text[e: seg_end if seg_end >= 0 else len(text)]
             pos = e
-            for tok in re.split(r"(\s+|：|/)", seg):
+            for tok in re.split(r"([^\u4e00-\u9fff])", seg):
                 if tok and is_name(tok) and len(tok) <= 3 + (1 if tok[:2] in surn else 0):
                     out.append(PersonMention(pos, pos + len(tok), tok, role))
-                elif tok and tok.strip() and tok not in ("：", "/") and not is_name(tok):
+                elif tok and tok.strip() and tok not in ("：", ":", "/", "、", "，", ",") and not is_name(tok):
                     if out and out[-1].start >= e:
                         break
                 pos += len(tok)
             continue
-        # role + name: 主席黄芳主持
+        # role + name: 主席黄芳主持 / 主席：沈佳 / 联系人：周敏，
+        sep = re.match(r"[：:]?[ \u3000]?", text[e: e + 2])
+        if sep and sep.end() and text[e + sep.end(): e + sep.end() + 1] in ("\n", ""):
+            continue
+        e += sep.end() if sep else 0
         for length in (3, 2, 4):
             cand = text[e: e + length]
             if not is_name(cand):

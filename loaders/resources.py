@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+
 DATA_DIR = Path(__file__).parent / "data"
 
 
@@ -99,7 +100,11 @@ def get_resources() -> Resources:
 
 @lru_cache(maxsize=1)
 def get_tokenizer():
-    """A private jieba Tokenizer with the domain user dictionary (HMM off at call sites)."""
+    """A private jieba Tokenizer with the domain user dictionary (HMM off at call sites).
+
+    Built on first use, so importing the extractor stays cheap; jieba keeps its own
+    dictionary cache on disk between runs.
+    """
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
