@@ -44,7 +44,7 @@ def indexes() -> list[str]:
         stmts.append(f"CREATE INDEX rel_{rel_type.lower()}_id IF NOT EXISTS FOR ()-[r:{rel_type}]-() ON (r.id)")
     for rel_type in schema.EXTRACTED_REL_TYPES + ("MENTIONS", "REPEATS"):
         stmts.append(f"CREATE INDEX rel_{rel_type.lower()}_doc IF NOT EXISTS FOR ()-[r:{rel_type}]-() ON (r.doc_id)")
-    stmts.append(f"CREATE INDEX rel_implements_year IF NOT EXISTS FOR ()-[r:IMPLEMENTS]-() ON (r.year)")
+    stmts.append("CREATE INDEX rel_implements_year IF NOT EXISTS FOR ()-[r:IMPLEMENTS]-() ON (r.year)")
     labels = "|".join(schema.ENTITY_LABELS + ("Passage", "Document"))
     stmts.append(
         f"CREATE FULLTEXT INDEX {FULLTEXT_INDEX} IF NOT EXISTS FOR (n:{labels}) "

@@ -8,8 +8,8 @@ from typing import Any, Callable, Iterable, Optional
 
 import networkx as nx
 
-from graph import cypher, schema
-from graph.model import KnowledgeGraph, counts_of
+from graph import cypher
+from graph.model import KnowledgeGraph
 from graph.nx_store import unbacked_nodes
 from graph.store import StoreError, sorted_rows
 

@@ -29,6 +29,19 @@ class NetworkxStore:
         self.graph = nx.MultiDiGraph()
         if self.path and self.path.exists():
             self.graph = load_graph(self.path)
+        self._by_doc: Optional[dict[str, tuple[set, set]]] = None  # doc id -> (edge keys, passage ids)
+
+    def _doc_index(self) -> dict[str, tuple[set, set]]:
+        """What each document stated (built on first use, then kept up to date by writes)."""
+        if self._by_doc is None:
+            self._by_doc = {}
+            for u, v, k, d in self.graph.edges(keys=True, data=True):
+                if d.get("doc_id"):
+                    self._by_doc.setdefault(d["doc_id"], (set(), set()))[0].add((u, v, k))
+            for n, d in self.graph.nodes(data=True):
+                if d.get("label") == "Passage" and d.get("doc_id"):
+                    self._by_doc.setdefault(d["doc_id"], (set(), set()))[1].add(n)
+        return self._by_doc
 
     # -- writing ---------------------------------------------------------
     def _check_writable(self) -> None:
@@ -53,32 +66,54 @@ class NetworkxStore:
                 progress(1)
         for row in kg.rel_rows():
             g.add_edge(row["start_id"], row["end_id"], key=row["id"], **row)
+            if self._by_doc is not None and row.get("doc_id"):
+                self._by_doc.setdefault(row["doc_id"], (set(), set()))[0].add(
+                    (row["start_id"], row["end_id"], row["id"]))
             if progress is not None:
                 progress(1)
+        if self._by_doc is not None:
+            for n in kg.nodes.values():
+                if n.label == "Passage":
+                    self._by_doc.setdefault(n.doc_id, (set(), set()))[1].add(n.id)
         self.dirty = True
 
     def replace_document(self, doc_id: str, kg: KnowledgeGraph) -> None:
         self._check_writable()
-        self.delete_document(doc_id, prune=False)
+        touched = self._delete(doc_id)
         self.write(kg)
-        self._prune_orphans()
+        self._prune(touched)
 
-    def delete_document(self, doc_id: str, prune: bool = True) -> None:
+    def delete_document(self, doc_id: str) -> None:
         self._check_writable()
-        g = self.graph
-        doomed_edges = [(u, v, k) for u, v, k, d in g.edges(keys=True, data=True) if d.get("doc_id") == doc_id]
-        g.remove_edges_from(doomed_edges)
-        passages = [n for n, d in g.nodes(data=True) if d.get("label") == "Passage" and d.get("doc_id") == doc_id]
-        g.remove_nodes_from(passages)
-        if doc_id in g:
-            g.remove_node(doc_id)
-        if prune:
-            self._prune_orphans()
-        self.dirty = True
+        self._prune(self._delete(doc_id))
 
-    def _prune_orphans(self) -> None:
-        """Drop entities and regions that no document backs any more (see `unbacked_nodes`)."""
-        self.graph.remove_nodes_from(unbacked_nodes(self.graph))
+    def _delete(self, doc_id: str) -> set[str]:
+        """Remove a document's statements; return the nodes they touched (pruning candidates)."""
+        g = self.graph
+        edges, passages = self._doc_index().pop(doc_id, (set(), set()))
+        edges = [e for e in edges if g.has_edge(*e)]
+        touched = {n for u, v, _ in edges for n in (u, v)}
+        for p in passages:
+            if p in g:
+                touched.update(g.successors(p))
+                touched.update(g.predecessors(p))
+        g.remove_edges_from(edges)
+        g.remove_nodes_from([p for p in passages if p in g])
+        if doc_id in g:
+            touched.update(g.successors(doc_id))
+            g.remove_node(doc_id)
+        self.dirty = True
+        return touched - passages - {doc_id}
+
+    def _prune(self, candidates: set[str]) -> None:
+        """Drop candidates no document backs any more, then re-check their hierarchy parents."""
+        g = self.graph
+        todo = {c for c in candidates if c in g}
+        while todo:
+            doomed = [n for n in sorted(todo) if g.nodes[n].get("label") in _PRUNABLE and not _backed(g, n, set())]
+            parents = {p for n in doomed for p in _hierarchy_parents(g, n)}
+            g.remove_nodes_from(doomed)
+            todo = {p for p in parents if p in g}
 
     def delete_relationships(self, rel_type: str) -> None:
         self._check_writable()
@@ -89,6 +124,7 @@ class NetworkxStore:
     def clear(self) -> None:
         self._check_writable()
         self.graph = nx.MultiDiGraph()
+        self._by_doc = None
         self.dirty = True
 
     def save(self, path: str | os.PathLike | None = None) -> Path:
@@ -130,6 +166,26 @@ class NetworkxStore:
             self.close()
 
 
+_PRUNABLE = schema.ENTITY_LABELS + ("Region",)
+
+
+def _hierarchy_parents(g: nx.MultiDiGraph, n: str) -> list[str]:
+    ups = [u for u, _, d in g.in_edges(n, data=True) if d.get("type") == "LEADS" and not d.get("doc_id")]
+    ups += [v for _, v, d in g.out_edges(n, data=True) if d.get("type") in ("PART_OF", "IN_REGION")]
+    return ups
+
+
+def _backed(g: nx.MultiDiGraph, n: str, seen: set) -> bool:
+    """A document states something about `n`, or about a node below it in the hierarchy."""
+    seen.add(n)
+    if any(d.get("doc_id") for _, _, d in g.in_edges(n, data=True)) or \
+            any(d.get("doc_id") for _, _, d in g.out_edges(n, data=True)):
+        return True
+    below = [v for _, v, d in g.out_edges(n, data=True) if d.get("type") == "LEADS" and not d.get("doc_id")]
+    below += [u for u, _, d in g.in_edges(n, data=True) if d.get("type") in ("PART_OF", "IN_REGION")]
+    return any(_backed(g, b, seen) for b in below if b not in seen)
+
+
 def unbacked_nodes(g: nx.MultiDiGraph) -> list[str]:
     """Entities and regions with no document behind them, directly or through a node below.
 
@@ -146,8 +202,7 @@ def unbacked_nodes(g: nx.MultiDiGraph) -> list[str]:
             if up not in backed:
                 backed.add(up)
                 todo.append(up)
-    kinds = schema.ENTITY_LABELS + ("Region",)
-    return [n for n, d in g.nodes(data=True) if d.get("label") in kinds and n not in backed]
+    return [n for n, d in g.nodes(data=True) if d.get("label") in _PRUNABLE and n not in backed]
 
 
 def save_graph(g: nx.MultiDiGraph, path: Path) -> None:

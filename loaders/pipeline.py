@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+from collections import deque
 from concurrent.futures import ProcessPoolExecutor
+from itertools import islice
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Optional
+from typing import Any, Callable, Iterable, Iterator, Optional
 
 from graph.model import KnowledgeGraph, node_id
 from graph.store import GraphStore
@@ -96,7 +98,8 @@ def build(paths: Iterable[str | Path], store: GraphStore, *, jobs: int = 1,
     if not files and not rejected:
         raise BuildError(f"no documents found in {', '.join(map(str, paths))}: "
                          "give .txt, .md, .docx, .pdf or .html files")
-    known = {} if force else store.document_hashes()
+    loaded = store.document_hashes()
+    known = {} if force else loaded
     todo = []
     for f in files:
         did = doc_id_for(f)
@@ -109,7 +112,7 @@ def build(paths: Iterable[str | Path], store: GraphStore, *, jobs: int = 1,
     results: Iterable[DocumentGraph]
     if jobs > 1 and len(todo) > 1:
         pool = ProcessPoolExecutor(max_workers=jobs)
-        results = pool.map(process_file, todo, chunksize=max(1, len(todo) // (jobs * 8)))
+        results = bounded_map(pool, process_file, todo, window=jobs * 4)
     else:
         pool = None
         results = map(process_file, todo)
@@ -117,8 +120,11 @@ def build(paths: Iterable[str | Path], store: GraphStore, *, jobs: int = 1,
         for dg in results:
             if dg.error:
                 report.rejected.append((dg.source, dg.error))
-            else:
+            elif dg.doc_id in loaded:  # changed: drop what it stated before, in the same step
                 store.replace_document(dg.doc_id, dg.graph)
+                report.read.append(dg.source)
+            else:  # new: nothing to replace
+                store.write(dg.graph)
                 report.read.append(dg.source)
             if progress:
                 progress(dg.source)
@@ -131,6 +137,22 @@ def build(paths: Iterable[str | Path], store: GraphStore, *, jobs: int = 1,
         link_repeats(store)
     report.counts = store.counts()
     return report
+
+
+def bounded_map(pool: ProcessPoolExecutor, fn: Callable, items: list, window: int) -> Iterator:
+    """Like `pool.map`, in order, but with at most `window` tasks in flight, so finished
+    results never pile up in memory while the caller is busy writing."""
+    it = iter(items)
+    pending: deque = deque(pool.submit(fn, x) for x in islice(it, window))
+    while pending:
+        fut = pending.popleft()
+        nxt = next(it, _END)
+        if nxt is not _END:
+            pending.append(pool.submit(fn, nxt))
+        yield fut.result()
+
+
+_END = object()
 
 
 def default_jobs() -> int:
