@@ -28,27 +28,15 @@ class CliError(Exception):
 
 
 def _library_errors() -> tuple[type[BaseException], ...]:
+    from fulian import cli  # under `python -m fulian.cli` this module is __main__, not fulian.cli
+    from fulian.neo4j_server import Neo4jServerError
     from graph.model import SchemaError
     from graph.store import StoreError
     from loaders.evaluate import EvalError
     from loaders.pipeline import BuildError
+    from queries.errors import QueryError
 
-    from fulian import cli  # under `python -m fulian.cli` this module is __main__, not fulian.cli
-
-    errors: list[type[BaseException]] = [CliError, cli.CliError, StoreError, BuildError, SchemaError, EvalError]
-    try:
-        from fulian.neo4j_server import Neo4jServerError
-
-        errors.append(Neo4jServerError)
-    except ImportError:
-        pass
-    try:
-        from queries.errors import QueryError
-
-        errors.append(QueryError)
-    except ImportError:
-        pass
-    return tuple(errors)
+    return (CliError, cli.CliError, StoreError, BuildError, SchemaError, EvalError, Neo4jServerError, QueryError)
 
 
 def _progress(total: int, desc: str, unit: str = "doc"):
@@ -258,14 +246,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _extensions() -> list[Callable[[Any], None]]:
     """Subcommands defined next to their library code (queries, views)."""
-    found = []
-    for module in ("queries.cli", "fulian.view_cli"):
-        try:
-            mod = __import__(module, fromlist=["register"])
-        except ImportError:
-            continue
-        found.append(mod.register)
-    return found
+    from fulian import view_cli
+    from queries import cli as query_cli
+
+    return [query_cli.register, view_cli.register]
 
 
 def main(argv: Optional[list[str]] = None) -> int:

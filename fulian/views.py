@@ -26,6 +26,7 @@ from typing import Any, Iterable, Optional
 
 from graph import schema
 from graph.model import id_key
+from queries.errors import QueryError
 
 KINDS = ("campaign", "federation", "hierarchy", "query")
 MAX_NODES = 1000  # above this a view keeps the most connected nodes and says so on the page
@@ -71,13 +72,7 @@ EVIDENCE_MAX = 300  # characters of an evidence sentence in a tooltip
 TOOLTIP_ROWS = 5    # supporting statements listed per edge tooltip
 
 
-try:  # the query layer's error type, which `fulian` prints as one line
-    from queries.errors import QueryError as _ErrorBase
-except ImportError:  # pragma: no cover - the queries package is optional for the views
-    _ErrorBase = ValueError  # type: ignore[misc,assignment]
-
-
-class ViewError(_ErrorBase):  # type: ignore[valid-type,misc]
+class ViewError(QueryError):
     """A view that cannot be drawn; the message says why and what to do (printed as one line)."""
 
     def __init__(self, message: str):
