@@ -109,3 +109,23 @@ def test_kill_9_during_load_then_rerun_gives_the_clean_graph(loaded_neo4j, tmp_p
     assert loaded_neo4j.counts() == src.counts()
     assert loaded_neo4j.relationships() == src.relationships()
     loaded_neo4j.clear()
+
+
+def test_load_documents_straight_into_neo4j(loaded_neo4j, tmp_path):
+    from loaders.pipeline import build
+
+    doc = ROOT / "data" / "corpus" / "002_81c5735885d10893.txt"
+    loaded_neo4j.clear()
+    env = dict(os.environ, NEO4J_URI=loaded_neo4j.uri)
+    res = subprocess.run([sys.executable, "-m", "fulian.cli", "load", str(doc)], cwd=ROOT, env=env,
+                         capture_output=True, text=True, timeout=600)
+    assert res.returncode == 0, res.stderr
+    assert "loaded into " + loaded_neo4j.uri in res.stdout
+    embedded = NetworkxStore(tmp_path / "one.json")
+    build([doc], embedded)
+    assert loaded_neo4j.counts() == embedded.counts()
+    assert loaded_neo4j.relationships() == embedded.relationships()
+    again = subprocess.run([sys.executable, "-m", "fulian.cli", "load", str(doc)], cwd=ROOT, env=env,
+                           capture_output=True, text=True, timeout=600)
+    assert again.returncode == 0 and loaded_neo4j.counts() == embedded.counts()
+    loaded_neo4j.clear()
