@@ -19,6 +19,24 @@ its offsets in the repeating document, `doc_id`/`year` = the repeating document'
 - sibling — federations neither above the other carry near-identical wording (the later repeats
   the earlier); `text_inheritance` names their nearest common upstream federation and any
   source passage both repeat.
+
+Scaling (standard phrasing such as 坚持以习近平新时代中国特色社会主义思想为指导 is in nearly every plan):
+
+- identical normalized clauses are grouped first; similarity is computed between distinct clauses
+  only, then expanded to their occurrences;
+- a clause found in more than `max_df` documents (default 8), counting the documents of its
+  near-copies, is common phrasing: each occurrence gets one link only, vertical to the nearest
+  ancestor federation that used it at or before that year (best score, then latest year), or,
+  when no ancestor used it earlier, upward from the nearest ancestor's earliest later use; no
+  self or sibling links. This is done through an index (federation → clause → occurrences), so
+  the work per occurrence depends on the hierarchy's depth, not on how often the wording occurs.
+  The limit is an absolute count, not a share of the corpus, so the all-pairs part stays bounded
+  (at most max_df² per clause) however large the corpus; sibling/self links among more than a
+  handful of federations say "standard wording", not "copied from each other";
+- rarer wording keeps every kind, between all its occurrences;
+- one link per (repeating, source) passage pair, and at most `max_links` (default 5) per
+  repeating passage: highest score, then vertical, upward, self, sibling, then source passage id.
+  So a build writes at most max_links × passages REPEATS links.
 """
 
 from __future__ import annotations
@@ -41,6 +59,8 @@ KINDS = ("vertical", "upward", "self", "sibling")
 DEFAULT_THRESHOLD = 0.6
 DEFAULT_MIN_CHARS = 12
 DEFAULT_N = 3
+DEFAULT_MAX_DF = 8
+DEFAULT_MAX_LINKS = 5
 
 _CLAUSE_END = re.compile(r"[。！？；，!?;,\n\r]+")
 _DROP = re.compile(r"[\s\W_]+", re.UNICODE)  # punctuation, spaces, quotes (CJK characters are \w)
@@ -167,52 +187,247 @@ def _order(a: _Clause, b: _Clause, anc: dict[str, set[str]]) -> Optional[tuple[s
     return ("sibling",) + tuple(later_first)
 
 
+def _federation_distances(store: Any) -> dict[str, dict[str, int]]:
+    """federation id → {each ancestor: distance} (nearest first once sorted)."""
+    return {f: {a: d for a, d in dist.items() if a != f} for f, dist in _depths(store).items()}
+
+
+def _link_key(rep: _Clause, score: float) -> tuple:
+    """Which clause pair speaks for a (repeating, source) passage pair: best score, then longest, then first."""
+    return (score, len(rep.norm), -rep.doc_start)
+
+
 def find_repeats(store: Any, threshold: float = DEFAULT_THRESHOLD, *, min_chars: int = DEFAULT_MIN_CHARS,
-                 n: int = DEFAULT_N, kinds: Iterable[str] = KINDS) -> tuple[list[Relationship], dict[str, dict]]:
-    """The REPEATS relationships the store's passages support (not written), and the passages' properties."""
+                 n: int = DEFAULT_N, kinds: Iterable[str] = KINDS, max_df: Optional[int] = DEFAULT_MAX_DF,
+                 max_links: Optional[int] = DEFAULT_MAX_LINKS) -> tuple[list[Relationship], dict[str, dict]]:
+    """The REPEATS relationships the store's passages support (not written), and the passages' properties.
+
+    `max_df`: wording found in more than this many documents (counting near-copies) is common
+    phrasing and only gets nearest-ancestor vertical/upward links (None: no limit).
+    `max_links`: at most this many links from one repeating passage, strongest first (None: no cap).
+    """
     kinds = set(kinds)
     unknown = kinds - set(KINDS)
     if unknown:
         raise QueryError(f"unknown kinds {sorted(unknown)}; known: {', '.join(KINDS)}")
+    if max_df is not None and max_df < 1:
+        raise QueryError(f"max_df must be at least 1, got {max_df}")
+    if max_links is not None and max_links < 1:
+        raise QueryError(f"max_links must be at least 1, got {max_links}")
     rows = backend.run(store, "passages")
     props: dict[str, dict] = {}
-    items: list[_Clause] = []
+    by_norm: dict[str, list[_Clause]] = defaultdict(list)
     for r in rows:
         p = r["props"]
         props[p["id"]] = p
         base = p.get("start") or 0
-        for s, e, raw, norm in clauses(p.get("text") or "", min_chars):
-            items.append(_Clause(p["id"], r["doc_id"], r["year"], frozenset(r["issuers"]), base + s, base + e,
-                                 raw, norm))
-    anc = _ancestor_map(store)
-    sets = [shingles(c.norm, n) for c in items]
-    best: dict[tuple[str, str], tuple[float, str, _Clause]] = {}
-    for i, j, score in similar_pairs(sets, threshold, allowed=lambda i, j: items[i].doc_id != items[j].doc_id):
-        ordered = _order(items[i], items[j], anc)
-        if ordered is None or ordered[0] not in kinds:
+        issuers = frozenset(r["issuers"])
+        if not issuers:  # no issuer, no direction: such a clause never links
             continue
-        kind, rep, src = ordered
+        for s, e, raw, norm in clauses(p.get("text") or "", min_chars):
+            by_norm[norm].append(_Clause(p["id"], r["doc_id"], r["year"], issuers, base + s, base + e, raw, norm))
+    # 1. one entry per distinct normalized clause, in a fixed order (the store's row order never matters)
+    norms = sorted(by_norm)
+    groups = [sorted(by_norm[u], key=lambda c: (c.doc_id, c.passage, c.doc_start)) for u in norms]
+    del by_norm
+    sets = [shingles(u, n) for u in norms]
+    pairs = similar_pairs(sets, threshold)
+    del sets
+    neighbours: dict[int, list[tuple[int, float]]] = defaultdict(list)
+    for i, j, score in pairs:
+        neighbours[i].append((j, score))
+        neighbours[j].append((i, score))
+    # 2. common phrasing: in more than max_df documents, itself or with its near-copies
+    docs = [{c.doc_id for c in g} for g in groups]
+    common = [False] * len(norms)
+    if max_df is not None:
+        for u in range(len(norms)):
+            seen = set(docs[u])
+            if len(seen) <= max_df:
+                for v, _ in neighbours.get(u, ()):
+                    seen |= docs[v]
+                    if len(seen) > max_df:
+                        break
+            common[u] = len(seen) > max_df
+    del docs
+    anc = _ancestor_map(store)
+    best: dict[tuple[str, str], tuple[tuple, float, str, _Clause]] = {}
+
+    def offer(kind: str, rep: _Clause, src: _Clause, score: float) -> None:
         key = (rep.passage, src.passage)
+        score = round(score, 6)
+        rank = _link_key(rep, score)
         cur = best.get(key)
-        cand = (round(score, 6), kind, rep)
-        if cur is None or (cand[0], len(rep.norm), -rep.doc_start) > (cur[0], len(cur[2].norm), -cur[2].doc_start):
-            best[key] = cand
+        if cur is None or rank > cur[0]:
+            best[key] = (rank, score, kind, rep)
+
+    def offer_pair(a: _Clause, b: _Clause, score: float) -> None:
+        ordered = _order(a, b, anc)
+        if ordered is not None and ordered[0] in kinds:
+            offer(ordered[0], ordered[1], ordered[2], score)
+
+    # 3. rare wording (both sides in at most max_df documents): every pair of its occurrences, all kinds
+    for u, g in enumerate(groups):
+        if not common[u]:
+            for x in range(len(g)):
+                for y in range(x + 1, len(g)):
+                    offer_pair(g[x], g[y], 1.0)
+    for i, j, score in pairs:
+        if not common[i] and not common[j]:
+            for a in groups[i]:
+                for b in groups[j]:
+                    offer_pair(a, b, score)
+    # 4. common wording: each occurrence links once, to its nearest ancestor federation using it
+    if any(common) and kinds & {"vertical", "upward"}:
+        _link_common(groups, common, neighbours, anc, _federation_distances(store), kinds, offer)
+    # 5. one link per (repeating, source) passage pair, at most max_links per repeating passage
+    per_rep: dict[str, list[tuple]] = defaultdict(list)
+    for (rp, sp), (_, score, kind, rep) in best.items():
+        per_rep[rp].append((-score, KINDS.index(kind), sp, kind, rep))
     rels = []
-    for (rp, sp), (score, kind, rep) in sorted(best.items()):
-        rels.append(Relationship(type="REPEATS", start_id=rp, start_label="Passage", end_id=sp, end_label="Passage",
-                                 doc_id=rep.doc_id, year=rep.year, evidence=rep.raw, start=rep.doc_start,
-                                 end=rep.doc_end, rule=f"{RULE}:{kind}", score=score))
+    for rp in sorted(per_rep):
+        links = sorted(per_rep[rp], key=lambda t: t[:3])
+        if max_links is not None:
+            links = links[:max_links]
+        for neg, _, sp, kind, rep in sorted(links, key=lambda t: t[2]):
+            rels.append(Relationship(type="REPEATS", start_id=rp, start_label="Passage", end_id=sp,
+                                     end_label="Passage", doc_id=rep.doc_id, year=rep.year, evidence=rep.raw,
+                                     start=rep.doc_start, end=rep.doc_end, rule=f"{RULE}:{kind}", score=-neg))
     return rels, props
 
 
+def _link_common(groups: list[list[_Clause]], common: list[bool], neighbours: dict[int, list[tuple[int, float]]],
+                 anc: dict[str, set[str]], dist: dict[str, dict[str, int]], kinds: set[str], offer) -> None:
+    """Links for common phrasing, through an index (federation → clause → occurrences), never all pairs.
+
+    An occurrence `a` of clause u looks at the clauses it may match here (u itself when common, and
+    each near-copy v when u or v is common), federation by federation up its ancestry, nearest
+    first: the nearest ancestor with an occurrence at or before a's year gives the one vertical
+    link (best score, then the latest year); when no ancestor used it earlier, the nearest
+    ancestor's earliest later occurrence gives an upward link. Work per occurrence is bounded by
+    the depth of the hierarchy and the number of near-copies, not by how often the wording occurs.
+    """
+    at: dict[str, dict[int, list[_Clause]]] = defaultdict(lambda: defaultdict(list))
+    for u, g in enumerate(groups):
+        if common[u] or any(common[v] for v, _ in neighbours.get(u, ())):
+            for c in g:
+                for f in c.issuers:
+                    at[f][u].append(c)
+    for here in at.values():  # latest year first, then a fixed order
+        for occ in here.values():
+            occ.sort(key=lambda c: (_neg_year(c.year), c.doc_id, c.passage, c.doc_start))
+    ladders: dict[frozenset, list[list[str]]] = {}
+    above: dict[tuple[frozenset, frozenset], bool] = {}
+
+    def ladder(issuers: frozenset) -> list[list[str]]:
+        """The ancestors of a set of issuers, grouped by distance, nearest first."""
+        if issuers not in ladders:
+            d: dict[str, int] = {}
+            for f in issuers:
+                for a, k in dist.get(f, {}).items():
+                    d[a] = min(d.get(a, k), k)
+            steps: dict[int, list[str]] = defaultdict(list)
+            for a, k in d.items():
+                if a not in issuers:
+                    steps[k].append(a)
+            ladders[issuers] = [sorted(steps[k]) for k in sorted(steps)]
+        return ladders[issuers]
+
+    def is_above(b: frozenset, a: frozenset) -> bool:
+        """Whether issuers `b` are above issuers `a`, exactly as `_order` decides it."""
+        key = (b, a)
+        if key not in above:
+            b_above = any(fb in anc[fa] for fa in a for fb in b)
+            a_above = any(fa in anc[fb] for fa in a for fb in b)
+            above[key] = not (a & b) and b_above and not a_above
+        return above[key]
+
+    def later(b: _Clause, a: _Clause) -> bool:
+        return b.year is not None and a.year is not None and b.year > a.year
+
+    def source(a: _Clause, targets: dict[int, float]) -> Optional[tuple[str, _Clause, float]]:
+        """(kind, the other occurrence, score) of the one link of occurrence `a` of clause `u`."""
+        steps = ladder(a.issuers)
+        if "vertical" in kinds:
+            for feds in steps:  # the nearest ancestor using it at or before a's year; best score, latest year
+                found = None
+                for score, occ in _occurrences(at, feds, targets):
+                    for b in occ:  # latest first: the first fit is this clause's best
+                        if not later(b, a) and is_above(b.issuers, a.issuers):
+                            rank = (-score, _neg_year(b.year), b.doc_id, b.passage, b.doc_start)
+                            if found is None or rank < found[0]:
+                                found = (rank, b, score)
+                            break
+                if found is not None:
+                    return "vertical", found[1], found[2]
+        if "upward" in kinds:
+            for feds in steps:  # else the nearest ancestor's earliest later use repeats a
+                found = None
+                for score, occ in _occurrences(at, feds, targets):
+                    for b in occ:
+                        if later(b, a) and is_above(b.issuers, a.issuers):
+                            rank = (-score, _year_key(b.year), b.doc_id, b.passage, b.doc_start)
+                            if found is None or rank < found[0]:
+                                found = (rank, b, score)
+                if found is not None:
+                    return "upward", found[1], found[2]
+        return None
+
+    for u, g in enumerate(groups):
+        targets = {v: s for v, s in neighbours.get(u, ()) if common[u] or common[v]}
+        if common[u]:
+            targets[u] = 1.0
+        if not targets:
+            continue
+        memo: dict[tuple, Optional[tuple[str, _Clause, float]]] = {}
+        for a in g:
+            # the answer depends only on who issued a and when (an ancestor's occurrence is never in a's document)
+            key = (a.issuers, a.year)
+            if key not in memo:
+                memo[key] = source(a, targets)
+            hit = memo[key]
+            if hit is None:
+                continue
+            kind, b, score = hit
+            if kind == "vertical":
+                offer(kind, a, b, score)
+            else:
+                offer(kind, b, a, score)
+
+
+def _occurrences(at: dict[str, dict[int, list[_Clause]]], feds: list[str], targets: dict[int, float]):
+    """(score, occurrences) of each target clause used by one of `feds`."""
+    for f in feds:
+        here = at.get(f)
+        if not here:
+            continue
+        if len(targets) <= len(here):
+            for v, score in targets.items():
+                occ = here.get(v)
+                if occ:
+                    yield score, occ
+        else:
+            for v, occ in here.items():
+                if v in targets:
+                    yield targets[v], occ
+
+
+def _neg_year(year: Optional[int]) -> tuple:
+    """Sort key putting the latest year first (unknown years last)."""
+    return (0, -year) if year is not None else (1, 0)
+
+
 def link_repeats(store: Any, threshold: float = DEFAULT_THRESHOLD, *, min_chars: int = DEFAULT_MIN_CHARS,
-                 n: int = DEFAULT_N, kinds: Iterable[str] = KINDS, replace: bool = True) -> int:
+                 n: int = DEFAULT_N, kinds: Iterable[str] = KINDS, replace: bool = True,
+                 max_df: Optional[int] = DEFAULT_MAX_DF, max_links: Optional[int] = DEFAULT_MAX_LINKS) -> int:
     """Compute REPEATS links over every passage of `store` and write them; returns how many.
 
     With `replace` (default) earlier REPEATS links are removed first, so a run reflects the
     current passages and threshold. Call it after each build; the store must be writable.
+    `max_df` and `max_links`: see `find_repeats`.
     """
-    rels, props = find_repeats(store, threshold, min_chars=min_chars, n=n, kinds=kinds)
+    rels, props = find_repeats(store, threshold, min_chars=min_chars, n=n, kinds=kinds, max_df=max_df,
+                               max_links=max_links)
     if replace:
         backend.delete_repeats(store)
     if not rels:

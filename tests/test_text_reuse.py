@@ -42,3 +42,136 @@ def test_prefix_filtering_finds_exactly_the_brute_force_pairs(texts, threshold):
     got = similar_pairs(sets, threshold)
     assert [(i, j) for i, j, _ in got] == [(i, j) for i, j, _ in brute]
     assert all(abs(a[2] - b[2]) < 1e-12 for a, b in zip(got, brute))
+
+
+# -- common phrasing at scale (a synthetic province, no extraction) ------------------
+
+import random  # noqa: E402
+from collections import Counter  # noqa: E402
+
+import pytest  # noqa: E402
+
+from graph.model import Document, Federation, KnowledgeGraph, Passage  # noqa: E402
+from graph.nx_store import NetworkxStore  # noqa: E402
+from queries.text_reuse import find_repeats, link_repeats  # noqa: E402
+from tests.graph_samples import rel  # noqa: E402
+
+BOILERPLATE = ("坚持以习近平新时代中国特色社会主义思想为指导，以优异成绩迎接党的二十大胜利召开。"
+               "团结带领广大妇女为经济社会发展贡献巾帼力量。")
+YEARS = (2019, 2020, 2021, 2022)
+
+
+def _random_clause(rng: random.Random, k: int = 16) -> str:
+    return "".join(chr(0x4E00 + rng.randrange(20000)) for _ in range(k))
+
+
+def synthetic_province(cities: int, counties: int = 4, seed: int = 7) -> KnowledgeGraph:
+    """A province, `cities` cities with `counties` counties each, one plan a year per federation.
+
+    Every plan carries the same boilerplate passage; each has a passage of its own wording
+    (which its next year's plan repeats: a self link); in each city the first two counties'
+    2021 plans share a near-copy (a sibling link)."""
+    rng = random.Random(seed)
+    kg = KnowledgeGraph()
+    prov = kg.add_node(Federation(name="湖南省妇联", level="province"))
+    tree = [(prov, None)]
+    for c in range(cities):
+        city = kg.add_node(Federation(name=f"第{c}市妇联", level="prefecture"))
+        rel(kg, "LEADS", prov, city, rule="hierarchy")
+        tree.append((city, prov))
+        for k in range(counties):
+            county = kg.add_node(Federation(name=f"第{c}市第{k}县妇联", level="county"))
+            rel(kg, "LEADS", city, county, rule="hierarchy")
+            tree.append((county, city))
+    shared = {c: _random_clause(rng, 20) for c in range(cities)}
+    for fed, _ in tree:
+        own = _random_clause(rng)
+        name = kg.nodes[fed].name
+        for y in YEARS:
+            stem = f"{name}{y}"
+            texts = [BOILERPLATE, f"{own}。{_random_clause(rng)}；{_random_clause(rng)}。"]
+            if name.endswith(("第0县妇联", "第1县妇联")) and y == 2021:
+                c = int(name[1:name.index("市")])
+                text = shared[c]
+                texts.append(text if name.endswith("第0县妇联") else text[:5] + "走近" + text[7:])
+            doc = kg.add_node(Document(name=stem, source=f"{stem}.txt", title=stem, issuer=name, year=y,
+                                       content_hash="h-" + stem, n_chars=sum(map(len, texts))))
+            rel(kg, "ISSUED_BY", doc, fed, doc_id=doc)
+            pos = 0
+            for i, t in enumerate(texts):
+                p = kg.add_node(Passage(name=f"{stem}#{i}", doc_id=doc, index=i, start=pos, end=pos + len(t),
+                                        text=t))
+                rel(kg, "IN_DOCUMENT", p, doc, doc_id=doc)
+                pos += len(t) + 1
+    return kg
+
+
+def _store(kg: KnowledgeGraph) -> NetworkxStore:
+    store = NetworkxStore(None)
+    store.write(kg)
+    return store
+
+
+def _passages(store) -> int:
+    return sum(1 for _, d in store.graph.nodes(data=True) if d.get("label") == "Passage")
+
+
+def test_repeats_grow_linearly_with_common_phrasing():
+    ratios = []
+    for cities in (2, 6, 18):
+        store = _store(synthetic_province(cities))
+        n = link_repeats(store)
+        ratios.append(n / _passages(store))
+        assert n <= 5 * _passages(store)  # the cap: at most 5 links per repeating passage
+    # links per passage stay flat while the corpus grows 9×
+    assert max(ratios) <= 1.5 * min(ratios) and max(ratios) <= 2, ratios
+    # without the common-phrasing rule the same boilerplate links every pair of plans
+    small = _store(synthetic_province(6))
+    assert link_repeats(small, max_df=None, max_links=None) > 10 * link_repeats(small)
+
+
+def test_common_phrasing_links_only_to_the_nearest_ancestor():
+    store = _store(synthetic_province(6))
+    link_repeats(store)
+    rows = store.relationships("REPEATS")
+    node = store.graph.nodes
+    doc_of = {p: d["doc_id"] for p, d in node(data=True) if d.get("label") == "Passage"}
+    issuer = {d: node[d]["issuer"] for d in set(doc_of.values())}
+    boiler = [r for r in rows if node[r["start_id"]]["text"] == BOILERPLATE]
+    kinds = Counter(r["rule"].split(":")[1] for r in boiler)
+    assert kinds == {"vertical": (6 + 24) * len(YEARS)}, kinds  # every city and county plan, once
+    starts = Counter(r["start_id"] for r in boiler if r["rule"].endswith(":vertical"))
+    assert max(starts.values()) == 1  # one source per repeating passage
+    for r in boiler:
+        lower, upper = issuer[doc_of[r["start_id"]]], issuer[doc_of[r["end_id"]]]
+        if r["rule"].endswith(":vertical"):
+            want = "湖南省妇联" if lower.count("市") == 1 and "县" not in lower else lower[:lower.index("市") + 1] + "妇联"
+            assert upper == want, (lower, upper)
+            assert node[doc_of[r["end_id"]]]["year"] == node[doc_of[r["start_id"]]]["year"]
+    # rare wording keeps every kind: a plan repeating its own earlier wording, sibling near-copies
+    rules = Counter(r["rule"] for r in rows if node[r["start_id"]]["text"] != BOILERPLATE)
+    # each federation's own clause: 2020 repeats 2019, 2021 both, 2022 all three
+    assert rules["shingle-jaccard:self"] == (1 + 6 + 24) * 6
+    sib = [r for r in rows if r["rule"].endswith(":sibling")]
+    assert len(sib) == 6 and all(0.6 <= r["score"] < 1 for r in sib)
+
+
+def test_max_links_and_max_df_are_checked():
+    from queries.errors import QueryError
+
+    store = _store(synthetic_province(2))
+    with pytest.raises(QueryError):
+        find_repeats(store, max_df=0)
+    with pytest.raises(QueryError):
+        find_repeats(store, max_links=0)
+    capped, _ = find_repeats(store, max_df=None, max_links=2)
+    assert max(Counter(r.start_id for r in capped).values()) == 2
+
+
+def test_common_phrasing_parity(empty_store):
+    kg = synthetic_province(3)
+    empty_store.write(kg)
+    reference = _store(kg)
+    got = [r.properties() for r in find_repeats(empty_store)[0]]
+    assert got == [r.properties() for r in find_repeats(reference)[0]] and got
+    assert link_repeats(empty_store) == link_repeats(reference) == len(got)
