@@ -138,25 +138,8 @@ def _score_doc(gold: dict, pred: dict, lenient: bool):
             return 2
         return None
 
-    matched = _greedy(g_ents, p_ents, ent_ok)
-    mg = {gi for gi, _ in matched}
-    mp = {pi for _, pi in matched}
-    for gi, g in enumerate(g_ents):
-        t = g.get("type")
-        if t not in groups:
-            groups[t] = PRF()
-        if gi in mg:
-            groups[t].tp += 1
-        else:
-            groups[t].fn += 1
-            misses.append({"kind": "entity", "type": t, "name": g.get("name")})
-    for pi, p in enumerate(p_ents):
-        if pi not in mp:
-            t = p.get("type")
-            if t not in groups:
-                groups[t] = PRF()
-            groups[t].fp += 1
-            fps.append({"kind": "entity", "type": t, "name": p.get("name")})
+    _tally(g_ents, p_ents, _greedy(g_ents, p_ents, ent_ok), "entity", lambda e: e.get("name"),
+           groups, misses, fps)
 
     def index(ents):
         idx: dict[str, set[str]] = {}
@@ -188,26 +171,27 @@ def _score_doc(gold: dict, pred: dict, lenient: bool):
                 return None
         return exact
 
-    rmatched = _greedy(g_rels, p_rels, rel_ok)
-    mg = {gi for gi, _ in rmatched}
-    mp = {pi for _, pi in rmatched}
-    for gi, g in enumerate(g_rels):
-        t = g.get("type")
-        if t not in groups:
-            groups[t] = PRF()
-        if gi in mg:
-            groups[t].tp += 1
-        else:
-            groups[t].fn += 1
-            misses.append({"kind": "relation", "type": t, "name": f"{g.get('head')} -{t}-> {g.get('tail')}"})
-    for pi, p in enumerate(p_rels):
-        if pi not in mp:
-            t = p.get("type")
-            if t not in groups:
-                groups[t] = PRF()
-            groups[t].fp += 1
-            fps.append({"kind": "relation", "type": t, "name": f"{p.get('head')} -{t}-> {p.get('tail')}"})
+    _tally(g_rels, p_rels, _greedy(g_rels, p_rels, rel_ok), "relation",
+           lambda r: f"{r.get('head')} -{r.get('type')}-> {r.get('tail')}", groups, misses, fps)
     return groups, misses, fps
+
+
+def _tally(golds: list[dict], preds: list[dict], matched, kind: str, name, groups: dict, misses: list,
+           fps: list) -> None:
+    """Count matched pairs as tp, unmatched gold as fn (a miss), unmatched predictions as fp."""
+    mg = {gi for gi, _ in matched}
+    mp = {pi for _, pi in matched}
+    for gi, g in enumerate(golds):
+        prf = groups.setdefault(g.get("type"), PRF())
+        if gi in mg:
+            prf.tp += 1
+        else:
+            prf.fn += 1
+            misses.append({"kind": kind, "type": g.get("type"), "name": name(g)})
+    for pi, p in enumerate(preds):
+        if pi not in mp:
+            groups.setdefault(p.get("type"), PRF()).fp += 1
+            fps.append({"kind": kind, "type": p.get("type"), "name": name(p)})
 
 
 def score(gold_docs: Iterable[dict], predicted_docs: Iterable[dict]) -> Report:

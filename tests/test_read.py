@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import sys
 from pathlib import Path
 
 import pytest
@@ -22,23 +23,8 @@ from loaders.read import (
 
 FIX = Path(__file__).resolve().parent / "fixtures" / "read"
 
-SIMPLIFIED = (
-    "岳阳市妇女联合会文件\n"
-    "岳妇发〔2021〕5号\n"
-    "\n"
-    "岳阳市妇联 2021 年工作要点\n"
-    "\n"
-    "2021 年是建党 100 周年，是开启全面建设社会主义现代化国家新征程的一年，"
-    "也是“十四五”规划开局之年。全市妇联工作的总体思路是：团结带领全市广大妇女"
-    "为实施“三高四新”战略贡献巾帼力量。\n"
-)
-TRADITIONAL = (
-    "岳陽市婦女聯合會文件\n"
-    "岳婦發〔2021〕5號\n"
-    "\n"
-    "全市婦聯工作的總體思路是：以新時代中國特色社會主義思想為指導，"
-    "團結帶領全市廣大婦女貢獻巾幗力量。\n"
-)
+sys.path.insert(0, str(FIX))
+from make_fixtures import SIMPLIFIED, TRADITIONAL  # noqa: E402  the texts the fixtures were made from
 
 
 def reason_of(path) -> str:
