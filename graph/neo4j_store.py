@@ -90,29 +90,22 @@ class Neo4jStore:
 
     def read(self, query: str, params: Optional[dict[str, Any]] = None) -> list[dict[str, Any]]:
         """Run a read query in a READ session (the server refuses writes) and return plain records."""
-
-        import neo4j
-
-        def work(tx):
-            return [r.data() for r in tx.run(query, params or {})]
-
-        try:
-            with self._session(write=False) as s:
-                return s.execute_read(work)
-        except (neo4j.exceptions.ServiceUnavailable, neo4j.exceptions.SessionExpired) as e:
-            raise StoreError(f"lost the connection to Neo4j at {self.uri} ({type(e).__name__}): "
-                             "check it is running (`fulian neo4j status`) and run the same command again") from e
+        return self._managed(False, lambda tx: [r.data() for r in tx.run(query, params or {})])
 
     def _write_tx(self, fn: Callable[[Any], Any]) -> Any:
-        """One managed write transaction: the driver retries transient failures, then we give up clearly."""
+        """One managed write transaction (retried by the driver on transient failures)."""
+        return self._managed(True, fn)
+
+    def _managed(self, write: bool, fn: Callable[[Any], Any]) -> Any:
         import neo4j
 
         try:
-            with self._session(write=True) as s:
-                return s.execute_write(fn)
+            with self._session(write=write) as s:
+                return s.execute_write(fn) if write else s.execute_read(fn)
         except (neo4j.exceptions.ServiceUnavailable, neo4j.exceptions.SessionExpired) as e:
-            raise StoreError(f"lost the connection to Neo4j at {self.uri} while writing ({type(e).__name__}); "
-                             "what was written is whole: run the same command again to finish") from e
+            raise StoreError(f"lost the connection to Neo4j at {self.uri} ({type(e).__name__}): check it is "
+                             "running (`fulian neo4j status`) and run the same command again; what was "
+                             "written is whole") from e
 
     def ensure_schema(self) -> None:
         """Constraints first, then indexes (idempotent)."""
