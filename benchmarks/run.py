@@ -143,9 +143,12 @@ class NullStore:
     def document_hashes(self) -> dict[str, str]:
         return {}
 
-    def replace_document(self, doc_id: str, kg: Any) -> None:
+    def write(self, kg: Any, progress: Any = None) -> None:
         self.docs += 1
         self.rows += len(kg.nodes) + len(kg.relationships)
+
+    def replace_document(self, doc_id: str, kg: Any) -> None:
+        self.write(kg)
 
     def counts(self) -> dict[str, dict[str, int]]:
         return {"nodes": {}, "relationships": {}}
