@@ -214,7 +214,13 @@ def _resolve_window(gaz, window, s, e, suffix, ctx, generic_chars, ctx_levels, z
         par = gaz.parent(code)
         return FedMention(s - used, e, "", gaz.federation_name(code), region.level, code,
                           gaz.federation_name(par.code) if par else "全国妇联")
-    # contextual: 省妇联 / 市妇联 / 区妇联
+    # contextual: 自治区妇联 in an autonomous region's document is the province-level federation
+    if window.endswith("自治区") and ctx.province and gaz.regions[ctx.province].name.endswith("自治区"):
+        if len(window) >= 4 and window[-4] in generic_chars:
+            return None
+        region = gaz.regions[ctx.province]
+        return FedMention(s - 3, e, "", gaz.federation_name(ctx.province), region.level, ctx.province, "全国妇联", explicit=False)
+    # contextual: 省妇联 / 市妇联 / 区妇联 / 盟妇联 / 旗妇联
     last = window[-1]
     if last in ctx_levels and not (len(window) >= 2 and window[-2] in generic_chars):
         lvl = ctx_levels[last]
@@ -224,7 +230,7 @@ def _resolve_window(gaz, window, s, e, suffix, ctx, generic_chars, ctx_levels, z
         if not code:
             return None
         region = gaz.regions[code]
-        if last == "州" and not region.name.endswith("州"):
+        if last in ("州", "盟", "旗") and not region.name.endswith(last):
             return None
         if last in ("区", "县") and not region.name.endswith(("区", "县", "旗", "市")):
             return None

@@ -32,6 +32,10 @@ _HEADING_START = re.compile(
     r"^\s*(?:[一二三四五六七八九十]+[、是]|（[一二三四五六七八九十\d]+）|\d+[\.．、]|第[一二三四五六七八九十\d]+[章节条部分]|附件|[-*]\s)"
 )
 _SENT_END = set("。！？；：…”》）")
+# a page-number line left between two pages of a PDF/Word export: "- 3 -", "— 12 —", "第3页 共8页", "3/8"
+_PAGE_NO = r"(?:[-—–－‐]{1,2}[ \t\u3000]*\d{1,3}[ \t\u3000]*[-—–－‐]{1,2}|第[ \t\u3000]*\d{1,3}[ \t\u3000]*页(?:[ \t\u3000]*[,，/]?[ \t\u3000]*共[ \t\u3000]*\d{1,3}[ \t\u3000]*页)?|\d{1,3}[ \t\u3000]*/[ \t\u3000]*\d{1,3})"
+_PAGE_AHEAD = re.compile(r"(?:\r?\n[ \t\u3000]*)+" + _PAGE_NO + r"[ \t\u3000]*(?=\r?\n|$)(?:\r?\n[ \t\u3000]*)*")
+_PAGE_LINE = re.compile(r"[ ]*(?:\n[ ]*)+" + _PAGE_NO + r"[ ]*(?=\n|$)[ \n]*")
 
 
 _MAP_CACHE: dict[str, str] = {}
@@ -61,12 +65,19 @@ def _pass_chars(text: str) -> tuple[list[str], list[int]]:
     omap: list[int] = []
     n = len(text)
     open_quote = False
+    hold_until = -1  # newlines up to here belong to a page break: a quote stays open across it
     i = 0
     while i < n:
         ch = text[i]
+        if open_quote and ch in "\r\n" and i >= hold_until:
+            pm = _PAGE_AHEAD.match(text, i)
+            if pm:
+                hold_until = pm.end()
         if ch == "\r":
             out.append("\n")
             omap.append(i)
+            if i >= hold_until:
+                open_quote = False
             if i + 1 < n and text[i + 1] == "\n":
                 i += 1
             i += 1
@@ -74,7 +85,8 @@ def _pass_chars(text: str) -> tuple[list[str], list[int]]:
         if ch in "\n\u2028\u2029\x0b\x0c\x85":
             out.append("\n")
             omap.append(i)
-            open_quote = False
+            if i >= hold_until:
+                open_quote = False
             i += 1
             continue
         m = _map_char(ch)
@@ -120,6 +132,25 @@ def _deletions(s: str) -> list[bool]:
                 keep[k] = False
     for m in _DIGIT_HAN_SPACE.finditer(s):
         for k in range(m.start(), m.end()):
+            keep[k] = False
+    # page-number lines: dropped; the two pages are joined when the text runs on across them
+    for m in _PAGE_LINE.finditer(s):
+        a, b = m.start(), m.end()
+        ls = s.rfind("\n", 0, a) + 1
+        prev_line = s[ls:a].strip()
+        nxt = s[b: b + 1]
+        runs_on = (
+            prev_line
+            and nxt
+            and prev_line[-1] not in _SENT_END
+            and prev_line[-1] not in ".!?"
+            and (_HAN_RE.match(nxt) or nxt in "，、。；：”》）")
+            and not _HEADING_START.match(s[b: s.find("\n", b) if s.find("\n", b) >= 0 else len(s)])
+        )
+        first_nl = s.find("\n", a)
+        start = a if runs_on else first_nl + 1
+        end = b if (runs_on or b >= len(s)) else b
+        for k in range(start, end):
             keep[k] = False
     # page-break joins
     for m in _BREAK.finditer(s):

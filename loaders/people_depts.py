@@ -100,7 +100,7 @@ def _partner_bodies(text: str, p: dict) -> list[tuple[int, int, str, str]]:
     if rx is None:
         pre = "|".join(re.escape(x) for x in sorted(p.get("partner_dept_prefixes", []), key=len, reverse=True))
         suf = "|".join(re.escape(x) for x in sorted(p.get("partner_dept_suffixes", []), key=len, reverse=True))
-        rx = re.compile(r"(?:%s)([\u4e00-\u9fff]{1,8}?)(?:%s)(?![\u4e00-\u9fff]{0,1}(?:妇联|妇女))" % (pre, suf)) if pre and suf else None
+        rx = re.compile(r"(?:%s)([\u4e00-\u9fff]{0,8}?)(?:%s)(?![\u4e00-\u9fff]{0,1}(?:妇联|妇女))" % (pre, suf)) if pre and suf else None
         _PARTNER_RE_CACHE[key] = rx
     if rx is None:
         return []
@@ -116,7 +116,8 @@ def _partner_bodies(text: str, p: dict) -> list[tuple[int, int, str, str]]:
             m = rx.search(clause, pos)
             if not m:
                 break
-            pos = m.end()
+            # a rejected candidate may swallow a real one (县妇联将联合县民政局): retry one character on
+            pos = m.start() + 1
             stem = m.group(1)
             surface = m.group()
             if any(r in stem for r in reject) or (surface[:2] in ("省委", "市委", "区委", "县委") and not surface.endswith("部") and len(stem) < 2):
@@ -125,6 +126,7 @@ def _partner_bodies(text: str, p: dict) -> list[tuple[int, int, str, str]]:
             before = clause[:m.start()]
             if before and not (before.endswith(("、", "和", "与", "及", "同", "合", "会同", "联合", "配合", "携手", "同")) or not re.match(r"[\u4e00-\u9fff]", before[-1])):
                 continue
+            pos = m.end()
             a = cl.start() + m.start()
             lead = next((x for x in sorted(p.get("partner_dept_prefixes", []), key=len, reverse=True) if surface.startswith(x)), "")
             alias = surface[len(lead):] if lead and not lead.endswith("委") else ""
