@@ -35,10 +35,19 @@ def entity_fulltext() -> str:
 
 
 def adoptions() -> str:
-    """Every IMPLEMENTS of a campaign or law (`$labels`; only `$ids` unless null), with its document."""
+    """Every IMPLEMENTS of a campaign or law (`$labels`; only `$ids` unless null), with its document.
+
+    Starts from the targets (id seeks through the uniqueness constraints), not from every IMPLEMENTS.
+    """
     return (
+        "CALL () {\n"
+        "  UNWIND coalesce($ids, []) AS cid MATCH (c:Campaign {id: cid}) RETURN c\n"
+        "  UNION UNWIND coalesce($ids, []) AS cid MATCH (c:Law {id: cid}) RETURN c\n"
+        "  UNION MATCH (c:Campaign) WHERE $ids IS NULL RETURN c\n"
+        "  UNION MATCH (c:Law) WHERE $ids IS NULL RETURN c\n"
+        "}\n"
+        "WITH c WHERE labels(c)[0] IN $labels\n"
         "MATCH (f:Federation)-[r:IMPLEMENTS]->(c)\n"
-        "WHERE labels(c)[0] IN $labels AND ($ids IS NULL OR c.id IN $ids)\n"
         "OPTIONAL MATCH (d:Document {id: r.doc_id})\n"
         "RETURN c.id AS target_id, labels(c)[0] AS kind, c.name AS target,\n"
         "       f.id AS federation_id, f.name AS federation, f.level AS level, f.region_code AS region_code,\n"
