@@ -142,6 +142,11 @@ def count_relationships() -> str:
     return "MATCH ()-[r]->() RETURN type(r) AS key, count(*) AS n"
 
 
-def clear_batch() -> str:
-    """Delete up to `$limit` nodes (called until nothing is left)."""
+def clear_relationships_batch() -> str:
+    """Delete up to `$limit` relationships (called until none is left; keeps each transaction small)."""
+    return "MATCH ()-[r]->() WITH r LIMIT $limit DELETE r RETURN count(*) AS deleted"
+
+
+def clear_nodes_batch() -> str:
+    """Delete up to `$limit` nodes once their relationships are gone."""
     return "MATCH (n) WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS deleted"

@@ -184,11 +184,10 @@ class Neo4jStore:
         self._write_tx(lambda tx: tx.run(cypher.delete_relationships(rel_type)).consume())
 
     def clear(self) -> None:
-        def work(tx):
-            return tx.run(cypher.clear_batch(), limit=10000).single()["deleted"]
-
-        while self._write_tx(work):
-            pass
+        """Delete everything, in small transactions (a large graph would exceed the memory of one)."""
+        for query in (cypher.clear_relationships_batch(), cypher.clear_nodes_batch()):
+            while self._write_tx(lambda tx, q=query: tx.run(q, limit=5000).single()["deleted"]):
+                pass
 
     def close(self) -> None:
         self.driver.close()
