@@ -16,7 +16,6 @@ Neo4jStore through READ sessions only.
 
 from __future__ import annotations
 
-import difflib
 import html
 import json
 import re
@@ -27,6 +26,7 @@ from typing import Any, Iterable, Optional
 from graph import schema
 from graph.model import id_key
 from queries.errors import QueryError
+from queries.resolve import suggestions
 
 KINDS = ("campaign", "federation", "hierarchy", "query")
 MAX_NODES = 1000  # above this a view keeps the most connected nodes and says so on the page
@@ -222,15 +222,11 @@ def resolve(source: _Source, name: str, labels: tuple[str, ...], what: str) -> d
     if not pool:
         raise ViewError(f"no {what} named '{_short(name)}': the graph has no {'/'.join(labels)} nodes "
                         "(build it with `fulian build`, or check --graph / --backend)")
-    canonical: dict[str, str] = {}
-    for n, aliases in pool:
-        canonical.setdefault(n, n)
-        for a in aliases:
-            canonical.setdefault(a, n)
+    rows = [{"name": n, "aliases": list(aliases)} for n, aliases in pool]
     probe = name[:200]
-    close = [canonical[c] for c in canonical if probe in c or (len(c) >= 2 and c in probe)]
-    close += [canonical[c] for c in difflib.get_close_matches(probe, list(canonical), n=8, cutoff=0.4)]
-    close = list(dict.fromkeys(close))[:5]
+    close = [r["name"] for r in rows for form in (r["name"], *r["aliases"])
+             if probe in form or (len(form) >= 2 and form in probe)]
+    close = list(dict.fromkeys(close + suggestions(probe, rows, n=8)))[:5]
     hint = f"; closest: {', '.join(close)}" if close else f"; no similar name among {len(pool)} {'/'.join(labels)} nodes"
     raise ViewError(f"no {what} named '{_short(name)}'{hint}")
 
