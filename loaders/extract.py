@@ -341,6 +341,12 @@ def _merge_alias_named(table: _EntityTable, type_: str) -> None:
         del table.by_key[(type_, _key(e.name))]
 
 
+# separators of a list of joint doers: 准格尔旗妇联、伊金霍洛旗妇联 / 长沙市妇联和株洲市妇联
+_FED_JOIN_RE = re.compile(r"\s*(?:、|和|与|及|以及)\s*")
+# the list is the object of coordination: 联合/会同/配合 X、Y
+_COORD_BEFORE_RE = re.compile(r"(?:联合|会同|配合|协同|协助)\s*$")
+
+
 def _fed_right_before(fed_spans, pos: int) -> Optional[str]:
     for a, b, name in fed_spans:
         if b == pos:
@@ -414,25 +420,58 @@ def _relations(text, sentences, sent_of, passages, table: _EntityTable, feds, is
         if 0 <= f.start < len(sent_of):
             feds_by_sent.setdefault(sent_of[f.start], []).append(f)
 
-    def actor_for(pos: int) -> str:
+    def _doer_chain(pos: int) -> list:
+        """Federations named as doers of what follows pos: the nearest one before the trigger plus any
+        federations joined to it by 、/和/与/及/以及 (准格尔旗妇联、伊金霍洛旗妇联要打造…)."""
+        si = sent_of[pos] if 0 <= pos < len(sent_of) else -1
+        if si < 0:
+            return []
+        s = sentences[si]
+        best = None
+        cands = [f for f in feds_by_sent.get(si, []) if s.start <= f.start and f.level != "organ"]
+        for f in cands:
+            if f.end <= pos:
+                between = text[f.end:pos]
+                # 根据全国妇联《…》要求 / 全国妇联印发的《…》: the federation authors a document, not the doer
+                if re.match(r"(?:印发|制定|出台)?的?《", between) or re.search(r"(?:根据|按照|依据|遵照)$", text[max(s.start, f.start - 4):f.start]):
+                    continue
+                if re.search(r"[将要]|开展|实施|推进|深化|启动|举办", between[:12]) or len(between) < 3:
+                    best = f
+        if best is None:
+            return []
+        chain = [best]
+        while True:
+            head = chain[-1]
+            prev = next((f for f in cands if f.end <= head.start and f not in chain
+                         and _FED_JOIN_RE.fullmatch(text[f.end:head.start])), None)
+            if prev is None:
+                break
+            chain.append(prev)
+        return chain[::-1]
+
+    def _coordinated(chain) -> bool:
+        """联合/会同/配合 X、Y开展…: the listed federations are partners of the actor, not the doers."""
+        first = chain[0]
+        s0, _ = sent_span(first.start)
+        return bool(_COORD_BEFORE_RE.search(text[max(s0, first.start - 4):first.start]))
+
+    def _fallback_actor(pos: int) -> str:
         si = sent_of[pos] if 0 <= pos < len(sent_of) else -1
         if si >= 0:
-            s = sentences[si]
-            best = None
-            for f in feds_by_sent.get(si, []):
-                if s.start <= f.start and f.end <= pos and f.level != "organ":
-                    between = text[f.end:pos]
-                    # 根据全国妇联《…》要求 / 全国妇联印发的《…》: the federation authors a document, not the doer
-                    if re.match(r"(?:印发|制定|出台)?的?《", between) or re.search(r"(?:根据|按照|依据|遵照)$", text[max(s.start, f.start - 4):f.start]):
-                        continue
-                    if re.search(r"[将要]|开展|实施|推进|深化|启动|举办", between[:12]) or len(between) < 3:
-                        best = f
-            if best:
-                return best.name
-            pa = section_actor.get(s.passage)
+            pa = section_actor.get(sentences[si].passage)
             if pa:
                 return pa
         return issuer_name
+
+    def actors_for(pos: int) -> list[str]:
+        chain = _doer_chain(pos)
+        if chain and not _coordinated(chain):
+            return [f.name for f in chain]
+        return [_fallback_actor(pos)]
+
+    def actor_for(pos: int) -> str:
+        chain = _doer_chain(pos)
+        return chain[-1].name if chain else _fallback_actor(pos)
 
     triggers = pats["implements_triggers"]
     blockers = pats["non_implements_markers"]
@@ -447,9 +486,17 @@ def _relations(text, sentences, sent_of, passages, table: _EntityTable, feds, is
         has_trigger = any(t in sent for t in triggers)
         if kind != "plan" and not has_trigger:
             continue
-        actor = actor_for(c.start)
         targets = _targets_in(text, clause_a, clause_b, units) if re.search(r"\d", clause) else []
-        add(actor, "Federation", "IMPLEMENTS", ent.name, ent.type, c.start, "R-implements", targets)
+        chain = _doer_chain(c.start)
+        if chain and _coordinated(chain):
+            # 联合长沙市妇联、株洲市妇联开展…: the issuer (or section actor) does it, with the listed partners
+            actor = _fallback_actor(c.start)
+            add(actor, "Federation", "IMPLEMENTS", ent.name, ent.type, c.start, "R-implements", targets)
+            for f in chain:
+                add(actor, "Federation", "COORDINATES", f.name, "Federation", f.start, "R-coordinates-fed")
+            continue
+        for actor in actors_for(c.start):
+            add(actor, "Federation", "IMPLEMENTS", ent.name, ent.type, c.start, "R-implements", targets)
 
     # notice recipients implement the transmitted document: 各街镇妇联、经开区妇联…：现将《…》印发给你们
     m = re.search(r"印发给你们|现印发|印发给各", text[:3000])

@@ -144,3 +144,53 @@ def test_deterministic():
     a = extract_text(GD).model_dump_json()
     b = extract_text(GD).model_dump_json()
     assert a == b
+
+
+JOINT = """北京市妇联2024年工作要点
+一、推进重点工作
+1.深入开展"巾帼心向党"主题宣讲活动。
+2.东城区妇联、西城区妇联要打造"巾帼创业港"示范点。
+3.指导东华门街道妇联和交道口街道妇联开展"会改联"试点。
+4.联合东城区妇联、西城区妇联开展"最美家庭"评选活动。
+5.西城区妇联要深化"美丽庭院"创建。
+"""
+
+
+def _fed_named(res, short):
+    return next(n for n in ents(res, "Federation") if n.endswith(short))
+
+
+def test_joint_doer_list_all_implement():
+    res = extract_text(JOINT, "joint.txt")
+    assert res.meta.issuer == "北京市妇联"
+    impl = rels(res, "IMPLEMENTS")
+    dong, xi = _fed_named(res, "东城区妇联"), _fed_named(res, "西城区妇联")
+    assert (dong, "IMPLEMENTS", "巾帼创业港") in impl
+    assert (xi, "IMPLEMENTS", "巾帼创业港") in impl
+    # federations guided by the issuer are the doers of their pilot (u6 朝阳 会改联 convention)
+    nan, bei = _fed_named(res, "东华门街道妇联"), _fed_named(res, "交道口街道妇联")
+    assert (nan, "IMPLEMENTS", "会改联") in impl
+    assert (bei, "IMPLEMENTS", "会改联") in impl
+
+
+def test_coordination_list_keeps_issuer_as_doer():
+    res = extract_text(JOINT, "joint.txt")
+    issuer = res.meta.issuer
+    impl = rels(res, "IMPLEMENTS")
+    dong, xi = _fed_named(res, "东城区妇联"), _fed_named(res, "西城区妇联")
+    assert (issuer, "IMPLEMENTS", "最美家庭") in impl
+    assert (dong, "IMPLEMENTS", "最美家庭") not in impl
+    assert (xi, "IMPLEMENTS", "最美家庭") not in impl
+    coord = rels(res, "COORDINATES")
+    assert (issuer, "COORDINATES", dong) in coord
+    assert (issuer, "COORDINATES", xi) in coord
+
+
+def test_single_doer_only_named_federation():
+    res = extract_text(JOINT, "joint.txt")
+    impl = rels(res, "IMPLEMENTS")
+    dong, xi = _fed_named(res, "东城区妇联"), _fed_named(res, "西城区妇联")
+    assert (xi, "IMPLEMENTS", "美丽庭院") in impl
+    assert (dong, "IMPLEMENTS", "美丽庭院") not in impl
+    assert (res.meta.issuer, "IMPLEMENTS", "美丽庭院") not in impl
+    assert (res.meta.issuer, "IMPLEMENTS", "巾帼心向党") in impl
