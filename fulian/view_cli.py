@@ -23,7 +23,7 @@ def _common(p: argparse.ArgumentParser, kind: str) -> None:
                    help="graph to read: the embedded file or a Neo4j server (default: %(default)s)")
     p.add_argument("--graph", default=os.environ.get("FULIAN_GRAPH", "fulian-graph.json"),
                    help="embedded graph file (default: %(default)s)")
-    p.add_argument("--uri", help="Neo4j Bolt URI (default: NEO4J_URI or bolt://127.0.0.1:7687)")
+    p.add_argument("--uri", help="Neo4j Bolt URI (default: NEO4J_URI or the local server of `fulian neo4j up`)")
     p.add_argument("--max-nodes", type=int, default=None, metavar="N",
                    help="keep at most N nodes, the most connected first (default: 1000)")
 
@@ -71,8 +71,6 @@ def cmd_view(args: argparse.Namespace) -> int:
     kind = args.view_kind
     if kind == "query" and args.backend != "neo4j":
         raise ViewError("view query needs the Neo4j backend: use --backend neo4j")
-    if args.backend == "embedded" and not os.path.exists(args.graph):
-        raise ViewError(f"{args.graph}: no graph file; build one with `fulian build` or give --graph FILE")
     arg = {"campaign": getattr(args, "name", None), "federation": getattr(args, "name", None),
            "hierarchy": getattr(args, "root", None), "query": getattr(args, "cypher", None)}[kind]
     store = open_store(args.backend, args.graph, read_only=True, uri=args.uri)

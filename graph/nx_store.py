@@ -29,6 +29,9 @@ class NetworkxStore:
         self.graph = nx.MultiDiGraph()
         if self.path and self.path.exists():
             self.graph = load_graph(self.path)
+        elif self.path and read_only:
+            raise StoreError(f"{self.path}: no graph file; build one with `fulian build --out {self.path}` "
+                             "or give --graph FILE")
         self._by_doc: Optional[dict[str, tuple[set, set]]] = None  # doc id -> (edge keys, passage ids)
 
     def _doc_index(self) -> dict[str, tuple[set, set]]:

@@ -52,11 +52,8 @@ def _common() -> argparse.ArgumentParser:
 
 
 def _open(args: argparse.Namespace):
-    from graph.store import StoreError, open_store
+    from graph.store import open_store
 
-    if args.backend == "embedded" and not os.path.exists(args.graph):
-        raise StoreError(f"{args.graph}: no graph file; build one with `fulian build --out {args.graph}` "
-                         "or give --graph FILE")
     return open_store(args.backend, args.graph, read_only=True)
 
 

@@ -117,6 +117,8 @@ def test_not_a_graph_file_gives_the_remedy(tmp_path):
 
 
 def test_read_only_store_refuses_writes(tmp_path):
+    with NetworkxStore(tmp_path / "kg.json") as new:
+        new.write(document_graph())
     store = open_store("embedded", str(tmp_path / "kg.json"), read_only=True)
     with pytest.raises(StoreError, match="read-only"):
         store.write(document_graph())
@@ -135,3 +137,8 @@ def test_delete_relationships_of_one_type(empty_store):
     assert "COORDINATES" not in after["relationships"]
     assert after["nodes"] == before["nodes"]
     assert sum(after["relationships"].values()) == sum(before["relationships"].values()) - 1
+
+
+def test_read_only_store_of_a_missing_file_names_the_remedy(tmp_path):
+    with pytest.raises(StoreError, match=r"kg.json: no graph file; build one with `fulian build --out"):
+        open_store("embedded", str(tmp_path / "kg.json"), read_only=True)
