@@ -198,10 +198,7 @@ def unbacked_nodes(g: nx.MultiDiGraph) -> list[str]:
     backed = {n for u, v, d in g.edges(data=True) if d.get("doc_id") for n in (u, v)}
     todo = list(backed)
     while todo:
-        n = todo.pop()
-        ups = [u for u, _, d in g.in_edges(n, data=True) if d.get("type") == "LEADS" and not d.get("doc_id")]
-        ups += [v for _, v, d in g.out_edges(n, data=True) if d.get("type") in ("PART_OF", "IN_REGION")]
-        for up in ups:
+        for up in _hierarchy_parents(g, todo.pop()):
             if up not in backed:
                 backed.add(up)
                 todo.append(up)
