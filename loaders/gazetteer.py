@@ -61,6 +61,7 @@ class Gazetteer:
         self._townships_loaded = False
         self.township_index: dict[str, list[str]] = {}
         self._zone_rest: dict[str, str] = {}  # zone code → name without embedded parent names
+        self._provinces: Optional[list[Region]] = None
         with open(gaz_dir / "divisions.csv", encoding="utf-8") as fh:
             for row in csv.DictReader(fh):
                 self._add(Region(row["code"], row["name"], row["level"], row.get("parent_code") or ""))
@@ -207,7 +208,10 @@ class Gazetteer:
         return self.regions[code].level
 
     def province_names(self) -> Iterable[Region]:
-        return (r for r in self.regions.values() if r.level == "province")
+        """Provinces (kept once: the table holds ~45,000 regions once townships are loaded)."""
+        if self._provinces is None:
+            self._provinces = [r for r in self.regions.values() if r.level == "province"]
+        return iter(self._provinces)
 
 
 @lru_cache(maxsize=1)

@@ -59,6 +59,10 @@ def _map_char_raw(ch: str) -> str:
     return "".join(_PUNCT.get(c, c) for c in out)
 
 
+# characters that map to themselves and need no context (not ":" "," '"' or line breaks): copied in runs
+_PLAIN_RUN = re.compile("[\u4e00-\u9fff0-9A-Za-z \t.%/+=*#@&_\\-" + "".join(sorted(_KEEP_FULL)) + "]+")
+
+
 def _pass_chars(text: str) -> tuple[list[str], list[int]]:
     """Per-character mapping (NFKC, punctuation, quotes); returns chars and their original offsets."""
     out: list[str] = []
@@ -68,6 +72,16 @@ def _pass_chars(text: str) -> tuple[list[str], list[int]]:
     hold_until = -1  # newlines up to here belong to a page break: a quote stays open across it
     i = 0
     while i < n:
+        run = _PLAIN_RUN.match(text, i)
+        if run:
+            j = run.end()
+            out.extend(text[i:j])
+            omap.extend(range(i, j))
+            q = max(text.rfind("“", i, j), text.rfind("”", i, j))
+            if q >= 0:
+                open_quote = text[q] == "“"
+            i = j
+            continue
         ch = text[i]
         if open_quote and ch in "\r\n" and i >= hold_until:
             pm = _PAGE_AHEAD.match(text, i)
@@ -158,7 +172,8 @@ def _deletions(s: str) -> list[bool]:
         if a == 0 or b >= len(s):
             continue
         ls = s.rfind("\n", 0, a) + 1
-        prev_line = "".join(c for k, c in enumerate(s[ls:a], ls) if keep[k]).rstrip()
+        prev_line = s[ls:a] if all(keep[ls:a]) else "".join(c for k, c in enumerate(s[ls:a], ls) if keep[k])
+        prev_line = prev_line.rstrip()
         nl = s.find("\n", b)
         next_line = s[b: nl if nl >= 0 else len(s)]
         if not prev_line or not next_line or "\t" in prev_line or "\t" in next_line:

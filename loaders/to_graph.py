@@ -27,12 +27,17 @@ def entity_node(e: ExtractedEntity) -> Node:
     return {"Campaign": Campaign, "Law": Law}[e.type](name=e.name, aliases=aliases)
 
 
-def _add_region_chain(kg: KnowledgeGraph, code: Optional[str]) -> Optional[str]:
-    """Region node for `code` and its ancestors (PART_OF); returns the region id."""
+def _add_region_chain(kg: KnowledgeGraph, code: Optional[str], done: Optional[dict] = None) -> Optional[str]:
+    """Region node for `code` and its ancestors (PART_OF); returns the region id.
+
+    `done` (code → region id) remembers chains already added to this graph: adding them again
+    would only merge equal records."""
     from loaders import hierarchy
 
     if not code:
         return None
+    if done is not None and code in done:
+        return done[code]
     chain = hierarchy.region_chain(code)  # [(code, name, level)] from the region up to its province
     ids = []
     for c, name, level in chain:
@@ -40,21 +45,33 @@ def _add_region_chain(kg: KnowledgeGraph, code: Optional[str]) -> Optional[str]:
     for child, parent, (c, _, _) in zip(ids, ids[1:], chain[1:]):
         kg.add_relationship(Relationship(type="PART_OF", start_id=child, start_label="Region",
                                          end_id=parent, end_label="Region", rule="gazetteer"))
-    return ids[0] if ids else None
+    rid = ids[0] if ids else None
+    if done is not None:
+        done[code] = rid
+    return rid
 
 
-def _add_federation_chain(kg: KnowledgeGraph, fed: Federation) -> None:
-    """LEADS links from each parent federation down to `fed`, from the gazetteer (no document)."""
+def _add_federation_chain(kg: KnowledgeGraph, fed: Federation, done: Optional[dict] = None,
+                          parents_done: Optional[dict] = None) -> None:
+    """LEADS links from each parent federation down to `fed`, from the gazetteer (no document).
+
+    `parents_done` remembers parent records already added (with their region) to this graph."""
     from loaders import hierarchy
 
     child_id = fed.id
     for parent in hierarchy.federation_ancestors(fed.name, fed.region_code, fed.level):
-        pid = kg.add_node(Federation(name=parent["name"], level=parent["level"],
-                                     region_code=parent.get("region_code")))
-        region_id = _add_region_chain(kg, parent.get("region_code"))
-        if region_id:
-            kg.add_relationship(Relationship(type="IN_REGION", start_id=pid, start_label="Federation",
-                                             end_id=region_id, end_label="Region", rule="gazetteer"))
+        key = (parent["name"], parent["level"], parent.get("region_code"))
+        if parents_done is not None and key in parents_done:
+            pid = parents_done[key]
+        else:
+            pid = kg.add_node(Federation(name=parent["name"], level=parent["level"],
+                                         region_code=parent.get("region_code")))
+            region_id = _add_region_chain(kg, parent.get("region_code"), done)
+            if region_id:
+                kg.add_relationship(Relationship(type="IN_REGION", start_id=pid, start_label="Federation",
+                                                 end_id=region_id, end_label="Region", rule="gazetteer"))
+            if parents_done is not None:
+                parents_done[key] = pid
         kg.add_relationship(Relationship(type="LEADS", start_id=pid, start_label="Federation",
                                          end_id=child_id, end_label="Federation", rule="hierarchy"))
         child_id = pid
@@ -79,18 +96,20 @@ def result_to_graph(result: ExtractionResult, source: str, original_text: str) -
         starts.append(p.start)
 
     ids: dict[tuple[str, str], str] = {}
+    regions_done: dict = {}
+    parents_done: dict = {}
     for e in result.entities:
         node = entity_node(e)
         nid = kg.add_node(node)
         ids[(e.type, e.name)] = nid
         if isinstance(node, Federation):
-            region_id = _add_region_chain(kg, node.region_code)
+            region_id = _add_region_chain(kg, node.region_code, regions_done)
             if region_id:
                 kg.add_relationship(Relationship(type="IN_REGION", start_id=nid, start_label="Federation",
                                                  end_id=region_id, end_label="Region", rule="gazetteer"))
-            _add_federation_chain(kg, node)
+            _add_federation_chain(kg, node, regions_done, parents_done)
         elif isinstance(node, Department) and node.region_code and not node.own_office:
-            region_id = _add_region_chain(kg, node.region_code)
+            region_id = _add_region_chain(kg, node.region_code, regions_done)
             if region_id:
                 kg.add_relationship(Relationship(type="IN_REGION", start_id=nid, start_label="Department",
                                                  end_id=region_id, end_label="Region", rule="gazetteer"))
