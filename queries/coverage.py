@@ -10,6 +10,7 @@ from typing import Any, Iterable, Optional, TextIO
 import pandas as pd
 
 from graph.model import GAZETTEER_RULES
+from graph.schema import LEVELS
 from queries import backend, gazetteer
 from queries.errors import QueryError
 from queries.lineage import _labels, _level_key, _year_key, adoption_rows
@@ -18,17 +19,21 @@ from queries.resolve import normalize, resolve, resolve_one
 STATUS_ORDER = {"adopted": 0, "document, no adoption": 1, "no document": 2}
 
 
-def _by_federation(rows: Iterable[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+def _adopters(store: Any, ids: list[str], labels: tuple[str, ...], year: Optional[int] = None
+              ) -> dict[str, dict[str, Any]]:
+    """Federation id -> name, level, region_code, own_documents, years, docs, first (earliest year key)
+    of its adoptions of `ids` (those up to `year` when given), from the packed `adopters` statement."""
     feds: dict[str, dict[str, Any]] = {}
-    for r in rows:
-        f = feds.setdefault(r["federation_id"], {"federation": r["federation"], "level": r["level"],
-                                                 "region_code": r["region_code"], "years": set(), "docs": set(),
-                                                 "targets": set()})
-        if isinstance(r["year"], int) and r["year"] > 0:
-            f["years"].add(r["year"])
-        if r["doc_id"]:
-            f["docs"].add(r["doc_id"])
-        f["targets"].add(r["target"])
+    for row in backend.fetch(store, "adopters", labels=list(labels), ids=ids):
+        for fid, name, level, code, own, adoptions in row["federations"]:
+            if year is not None:
+                adoptions = [a for a in adoptions if isinstance(a[0], int) and 0 < a[0] <= year]
+                if not adoptions:
+                    continue
+            feds[fid] = {"federation": name, "level": level, "region_code": code, "own_documents": own,
+                         "years": {y for y, _ in adoptions if isinstance(y, int) and y > 0},
+                         "docs": {d for _, d in adoptions if d},
+                         "first": min(_year_key(y) for y, _ in adoptions)}
     return feds
 
 
@@ -37,6 +42,49 @@ def _default_under(adopters: dict[str, dict[str, Any]]) -> Optional[str]:
     ranked = sorted(((_level_key(a["level"]), a["federation"], fid) for fid, a in adopters.items()
                      if a["level"] == "national" or (a["region_code"] and a["level"] in ("province", "prefecture"))))
     return ranked[0][2] if ranked else None
+
+
+def _add_federations(fed_by_id: dict[str, dict[str, Any]], rows: Iterable[dict[str, Any]]) -> None:
+    for f in rows:
+        fed_by_id.setdefault(f["id"], {"id": f["id"], "name": f["name"], "level": f["level"],
+                                       "region_code": f["region_code"], "own_documents": len(f["documents"])})
+
+
+def _expected(store: Any, codes: list[str], fed_by_id: dict[str, dict[str, Any]]
+              ) -> tuple[dict[str, tuple[str, str]], list[dict[str, Any]]]:
+    """The federations standing for the gazetteer divisions `codes` (id -> (code, level)), and the
+    divisions none stands for. A division's federation is the one with its region code and level,
+    else one whose name or alias is the division's federation name; among several, the first
+    federation row in canonical order (as `backend.run(store, "federations")` lists them).
+
+    Only federations with those region codes are read, and every federation only when a division
+    has none (the name rule needs them all). Adds what it reads to `fed_by_id`.
+    """
+    wanted = [(code, gazetteer.level_of(code)) for code in codes]
+    feds = backend.run(store, "federations_at", ids=[], codes=list(dict.fromkeys(codes)))
+    by_code: dict[tuple, dict[str, Any]] = {}
+    for f in feds:
+        if f["region_code"]:
+            by_code.setdefault((f["region_code"], f["level"]), f)
+    by_name: Optional[dict[str, dict[str, Any]]] = None
+    expected: dict[str, tuple[str, str]] = {}
+    missing: list[dict[str, Any]] = []
+    for code, level in wanted:
+        fname = gazetteer.federation_name(code)
+        f = by_code.get((code, level))
+        if f is None:
+            if by_name is None:
+                by_name = {}
+                for g in backend.run(store, "federations"):
+                    for form in [g["name"], *g["aliases"]]:
+                        by_name.setdefault(normalize(form), g)
+            f = by_name.get(normalize(fname))
+        if f is not None:
+            expected[f["id"]] = (code, level)
+            _add_federations(fed_by_id, [f])
+        else:
+            missing.append({"federation": fname, "level": level, "region_code": code})
+    return expected, missing
 
 
 def coverage(store: Any, name: str, *, under: Optional[str] = None, year: Optional[int] = None,
@@ -52,19 +100,19 @@ def coverage(store: Any, name: str, *, under: Optional[str] = None, year: Option
     under `under`), in_graph.
     """
     targets = resolve(store, name, _labels(kind), variants=variants)
-    rows = adoption_rows(store, [t["id"] for t in targets], _labels(kind))
-    if year is not None:
-        rows = [r for r in rows if isinstance(r["year"], int) and 0 < r["year"] <= year]
-    adopters = _by_federation(rows)
-    feds = backend.run(store, "federations")
-    fed_by_id = {f["id"]: f for f in feds}
+    adopters = _adopters(store, [t["id"] for t in targets], _labels(kind), year)
     if under is not None:
         under_id = resolve_one(store, under, ("Federation",))["id"]
     else:
         under_id = _default_under(adopters)
+    fed_by_id: dict[str, dict[str, Any]] = {
+        fid: {"id": fid, "name": a["federation"], "level": a["level"], "region_code": a["region_code"],
+              "own_documents": a["own_documents"]} for fid, a in adopters.items()}
     expected: dict[str, tuple[str, str]] = {}  # federation key -> (region code, level)
     missing: list[dict[str, Any]] = []
     if under_id is not None:
+        if under_id not in fed_by_id:
+            _add_federations(fed_by_id, backend.run(store, "federations_at", ids=[under_id], codes=[]))
         top = fed_by_id[under_id]
         if top["level"] == "national":
             codes = gazetteer.children(None, include_zones)
@@ -72,26 +120,12 @@ def coverage(store: Any, name: str, *, under: Optional[str] = None, year: Option
             codes = gazetteer.children(top["region_code"], include_zones)
         else:
             raise QueryError(f"{top['name']} has no region code: coverage under it cannot use the gazetteer")
-        by_code = {}
-        by_name = {}
-        for f in feds:
-            if f["region_code"]:
-                by_code.setdefault((f["region_code"], f["level"]), f)
-            for form in [f["name"], *f["aliases"]]:
-                by_name.setdefault(normalize(form), f)
-        for code in codes:
-            level = gazetteer.level_of(code)
-            fname = gazetteer.federation_name(code)
-            f = by_code.get((code, level)) or by_name.get(normalize(fname))
-            if f is not None:
-                expected[f["id"]] = (code, level)
-            else:
-                missing.append({"federation": fname, "level": level, "region_code": code})
+        expected, missing = _expected(store, codes, fed_by_id)
     out = []
     for fid in sorted(set(adopters) | set(expected)):
         f = fed_by_id.get(fid, {})
         a = adopters.get(fid)
-        own = len(f.get("documents", []))
+        own = f.get("own_documents", 0)
         status = "adopted" if a else ("document, no adoption" if own else "no document")
         code, level = expected.get(fid, (None, None))
         out.append({
@@ -112,14 +146,19 @@ def adoption_counts(store: Any, name: str, *, kind: Optional[str] = None,
                     variants: bool = False) -> list[dict[str, Any]]:
     """Adopting federations of `name` per level and year: new adopters that year and the running total."""
     targets = resolve(store, name, _labels(kind), variants=variants)
-    rows = adoption_rows(store, [t["id"] for t in targets], _labels(kind))
-    first: dict[str, tuple[int, Optional[str]]] = {}
-    for r in rows:
-        y = _year_key(r["year"])
-        if r["federation_id"] not in first or y < first[r["federation_id"]][0]:
-            first[r["federation_id"]] = (y, r["level"])
+    ids = [t["id"] for t in targets]
+    adopters = _adopters(store, ids, _labels(kind))
+    firsts = [(a["first"], a["level"]) for a in adopters.values()]
+    if len({level for _, level in firsts if _level_key(level) == len(LEVELS)}) > 1:
+        # levels outside the schema sort as equals: keep the time order of adoption_rows between them
+        first: dict[str, tuple[int, Optional[str]]] = {}
+        for r in adoption_rows(store, ids, _labels(kind)):
+            y = _year_key(r["year"])
+            if r["federation_id"] not in first or y < first[r["federation_id"]][0]:
+                first[r["federation_id"]] = (y, r["level"])
+        firsts = list(first.values())
     counts: dict[tuple[Optional[str], int], int] = {}
-    for y, level in first.values():
+    for y, level in firsts:
         counts[(level, y)] = counts.get((level, y), 0) + 1
     out, running = [], {}
     for (level, y), n in sorted(counts.items(), key=lambda kv: (_level_key(kv[0][0]), kv[0][1])):

@@ -24,14 +24,35 @@ def entity_names() -> str:
     )
 
 
+# Names made of these characters only are their own normalized form (NFKC leaves CJK unified
+# ideographs, extension A and ASCII letters and digits alone; no white space, no quote marks).
+_PLAIN_NAME = "'[\u4e00-\u9fff\u3400-\u4dbf0-9A-Za-z]*'"
+
+
 def entity_fulltext() -> str:
-    """Candidate nodes of `$labels` from the CJK full-text index `$index` for the Lucene query `$query`."""
+    """Candidate nodes of `$labels` from the CJK full-text index `$index` for the Lucene query `$query`
+    that may be named `$normalized` (a normalized name): a name or alias contains it, or is not plain text
+    (then the caller's normalized comparison decides). Leaves out the many nodes that merely share a
+    bigram with the name (every federation shares 妇联)."""
     return (
         "CALL db.index.fulltext.queryNodes($index, $query) YIELD node\n"
         "WITH node WHERE labels(node)[0] IN $labels\n"
+        "  AND any(form IN [node.name] + coalesce(node.aliases, [])\n"
+        "          WHERE form CONTAINS $normalized OR NOT form =~ " + _PLAIN_NAME + ")\n"
         "RETURN DISTINCT node.id AS id, labels(node)[0] AS label, node.name AS name,\n"
         "       coalesce(node.aliases, []) AS aliases"
     )
+
+
+_TARGETS = (
+    "CALL () {\n"
+    "  UNWIND coalesce($ids, []) AS cid MATCH (c:Campaign {id: cid}) RETURN c\n"
+    "  UNION UNWIND coalesce($ids, []) AS cid MATCH (c:Law {id: cid}) RETURN c\n"
+    "  UNION MATCH (c:Campaign) WHERE $ids IS NULL RETURN c\n"
+    "  UNION MATCH (c:Law) WHERE $ids IS NULL RETURN c\n"
+    "}\n"
+    "WITH c WHERE labels(c)[0] IN $labels\n"
+)
 
 
 def adoptions() -> str:
@@ -40,20 +61,57 @@ def adoptions() -> str:
     Starts from the targets (id seeks through the uniqueness constraints), not from every IMPLEMENTS.
     """
     return (
-        "CALL () {\n"
-        "  UNWIND coalesce($ids, []) AS cid MATCH (c:Campaign {id: cid}) RETURN c\n"
-        "  UNION UNWIND coalesce($ids, []) AS cid MATCH (c:Law {id: cid}) RETURN c\n"
-        "  UNION MATCH (c:Campaign) WHERE $ids IS NULL RETURN c\n"
-        "  UNION MATCH (c:Law) WHERE $ids IS NULL RETURN c\n"
-        "}\n"
-        "WITH c WHERE labels(c)[0] IN $labels\n"
-        "MATCH (f:Federation)-[r:IMPLEMENTS]->(c)\n"
+        _TARGETS
+        + "MATCH (f:Federation)-[r:IMPLEMENTS]->(c)\n"
         "OPTIONAL MATCH (d:Document {id: r.doc_id})\n"
         "RETURN c.id AS target_id, labels(c)[0] AS kind, c.name AS target,\n"
         "       f.id AS federation_id, f.name AS federation, f.level AS level, f.region_code AS region_code,\n"
         "       r.year AS year, r.doc_id AS doc_id, d.title AS document, d.year AS document_year,\n"
         "       coalesce([(d)-[:ISSUED_BY]->(i:Federation) | i.name], []) AS issuers,\n"
         "       r.evidence AS evidence, coalesce(r.targets, []) AS targets, r.rule AS rule, r.id AS rel_id"
+    )
+
+
+def adoption_list() -> str:
+    """`adoptions` packed for the lineage questions: one row per campaign or law (`$labels`;
+    only `$ids` unless null), its IMPLEMENTS as one list of
+    [federation_id, federation, level, region_code, year, doc_id, document, issuers, evidence, targets].
+
+    One record per target instead of one per adoption: the driver's cost is per record.
+    """
+    return (
+        _TARGETS
+        + "MATCH (f:Federation)-[r:IMPLEMENTS]->(c)\n"
+        "OPTIONAL MATCH (d:Document {id: r.doc_id})\n"
+        "RETURN c.id AS target_id, labels(c)[0] AS kind, c.name AS target,\n"
+        "       collect([f.id, f.name, f.level, f.region_code, r.year, r.doc_id, d.title,\n"
+        "                coalesce([(d)-[:ISSUED_BY]->(i:Federation) | i.name], []), r.evidence,\n"
+        "                coalesce(r.targets, [])]) AS adoptions"
+    )
+
+
+def adopters() -> str:
+    """Federations implementing the campaigns or laws `$ids` (`$labels`; all when null), in one row:
+    a list of [federation_id, federation, level, region_code, own documents (count),
+    [[year, doc_id] of each IMPLEMENTS]] (coverage and adoption counts)."""
+    return (
+        _TARGETS
+        + "MATCH (f:Federation)-[r:IMPLEMENTS]->(c)\n"
+        "WITH f, collect([r.year, r.doc_id]) AS adoptions\n"
+        "RETURN collect([f.id, f.name, f.level, f.region_code, COUNT { (:Document)-[:ISSUED_BY]->(f) },\n"
+        "                adoptions]) AS federations"
+    )
+
+
+def federations_at() -> str:
+    """`federations` restricted to the ids `$ids` and the region codes `$codes` (same columns)."""
+    return (
+        "CALL () {\n"
+        "  UNWIND $ids AS fid MATCH (f:Federation {id: fid}) RETURN f\n"
+        "  UNION UNWIND $codes AS code MATCH (f:Federation {region_code: code}) RETURN f\n"
+        "}\n"
+        "RETURN f.id AS id, f.name AS name, coalesce(f.aliases, []) AS aliases, f.level AS level,\n"
+        "       f.region_code AS region_code, [(d:Document)-[:ISSUED_BY]->(f) | d.id] AS documents"
     )
 
 
@@ -174,14 +232,17 @@ def repeats() -> str:
 # name -> (function, parameters it takes)
 _READ = {
     "entity_names": (entity_names, ("labels",)),
-    "entity_fulltext": (entity_fulltext, ("index", "query", "labels")),
+    "entity_fulltext": (entity_fulltext, ("index", "query", "labels", "normalized")),
     "adoptions": (adoptions, ("labels", "ids")),
+    "adoption_list": (adoption_list, ("labels", "ids")),
+    "adopters": (adopters, ("labels", "ids")),
     "ancestors": (ancestors, ("id",)),
     "descendants": (descendants, ("id",)),
     "agenda": (agenda, ("id", "year")),
     "provenance_by_id": (provenance_by_id, ("rel_id",)),
     "provenance_by_ends": (provenance_by_ends, ("head_id", "type", "tail_id")),
     "federations": (federations, ()),
+    "federations_at": (federations_at, ("ids", "codes")),
     "profile": (profile, ("id",)),
     "passages": (passages, ()),
     "leads_edges": (leads_edges, ()),

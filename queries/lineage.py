@@ -41,6 +41,28 @@ def adoption_rows(store: Any, ids: Optional[list[str]], labels: tuple[str, ...] 
                                        r["doc_id"] or "", r["target"] or "", r["rel_id"] or ""))
 
 
+def _adoption_order(r: dict) -> tuple:
+    return (_year_key(r["year"]), _level_key(r["level"]), r["federation"] or "", r["doc_id"] or "", r["target"] or "")
+
+
+def _diffusion_rows(store: Any, ids: list[str], labels: tuple[str, ...]) -> list[dict]:
+    """The rows of `adoption_rows` that `campaign_diffusion` reads, in the same order, from the packed
+    `adoption_list` statement. Two adoptions equal on everything but the relationship id fall back
+    to `adoption_rows` (only that id orders them)."""
+    rows = []
+    for t in backend.fetch(store, "adoption_list", labels=list(labels), ids=ids):
+        for fid, fed, level, code, year, doc_id, title, issuers, evidence, targets in t["adoptions"]:
+            issuers = backend.canonical(issuers)
+            rows.append({"target_id": t["target_id"], "kind": t["kind"], "target": t["target"], "federation_id": fid,
+                         "federation": fed, "level": level, "region_code": code, "year": year, "doc_id": doc_id,
+                         "document": title, "issuer": issuers[0] if issuers else None,
+                         "evidence": backend.canonical(evidence), "targets": backend.canonical(targets)})
+    rows.sort(key=_adoption_order)
+    if any(_adoption_order(a) == _adoption_order(b) for a, b in zip(rows, rows[1:])):
+        return adoption_rows(store, ids, labels)
+    return rows
+
+
 def campaign_diffusion(store: Any, name: str, *, kind: Optional[str] = None,
                        variants: bool = False) -> list[dict[str, Any]]:
     """Every adoption of the campaign (or law) `name` in time order.
@@ -50,7 +72,7 @@ def campaign_diffusion(store: Any, name: str, *, kind: Optional[str] = None,
     `variants` also follows campaigns whose name contains `name` (美家美妇 → 美家美妇她行动).
     """
     targets = resolve(store, name, _labels(kind), variants=variants)
-    rows = adoption_rows(store, [t["id"] for t in targets], _labels(kind))
+    rows = _diffusion_rows(store, [t["id"] for t in targets], _labels(kind))
     first: dict[tuple[str, Optional[str]], int] = {}
     for r in rows:
         key = (r["target_id"], r["level"])

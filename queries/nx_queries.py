@@ -70,6 +70,47 @@ def adoptions(g: nx.MultiDiGraph, labels: list[str], ids: Optional[list[str]] = 
     return rows
 
 
+def _targets(g: nx.MultiDiGraph, labels: list[str], ids: Optional[list[str]]) -> list[str]:
+    """The campaigns and laws of `labels` with the ids `ids` (all of them when None), each once."""
+    kinds = [x for x in labels if x in ("Campaign", "Law")]
+    if ids is None:
+        return [n for n, d in g.nodes(data=True) if d.get("label") in kinds]
+    return [c for c in dict.fromkeys(ids) if c in g and _label(g, c) in kinds]
+
+
+def _implements(g: nx.MultiDiGraph, c: str) -> Iterable[tuple[str, dict]]:
+    return _in(g, c, "IMPLEMENTS", "Federation")
+
+
+def adoption_list(g: nx.MultiDiGraph, labels: list[str], ids: Optional[list[str]] = None) -> list[dict[str, Any]]:
+    rows = []
+    for c in _targets(g, labels, ids):
+        packed = []
+        for f, r in _implements(g, c):
+            fd = g.nodes[f]
+            doc = r.get("doc_id")
+            doc = doc if _is(g, doc, "Document") else None
+            packed.append([f, fd.get("name"), fd.get("level"), fd.get("region_code"), r.get("year"), r.get("doc_id"),
+                           g.nodes[doc].get("title") if doc else None, _issuer_names(g, doc), r.get("evidence"),
+                           list(r.get("targets") or [])])
+        if packed:
+            rows.append({"target_id": c, "kind": _label(g, c), "target": g.nodes[c].get("name"), "adoptions": packed})
+    return rows
+
+
+def adopters(g: nx.MultiDiGraph, labels: list[str], ids: Optional[list[str]] = None) -> list[dict[str, Any]]:
+    by_fed: dict[str, list] = {}
+    for c in _targets(g, labels, ids):
+        for f, r in _implements(g, c):
+            by_fed.setdefault(f, []).append([r.get("year"), r.get("doc_id")])
+    feds = []
+    for f, pairs in by_fed.items():
+        fd = g.nodes[f]
+        feds.append([f, fd.get("name"), fd.get("level"), fd.get("region_code"),
+                     sum(1 for _ in _in(g, f, "ISSUED_BY", "Document")), pairs])
+    return [{"federations": feds}]
+
+
 def _federation_row(g: nx.MultiDiGraph, n: str) -> dict[str, Any]:
     d = g.nodes[n]
     return {"id": n, "name": d.get("name"), "level": d.get("level"), "region_code": d.get("region_code")}
@@ -182,15 +223,24 @@ def provenance_by_ends(g: nx.MultiDiGraph, head_id: str, type: Optional[str], ta
             if b == tail_id and (type is None or r.get("type") == type)]
 
 
-def federations(g: nx.MultiDiGraph) -> list[dict[str, Any]]:
+def federations(g: nx.MultiDiGraph, only: Optional[Iterable[str]] = None) -> list[dict[str, Any]]:
     rows = []
-    for n, d in g.nodes(data=True):
+    for n in (g.nodes if only is None else only):
+        d = g.nodes[n]
         if d.get("label") != "Federation":
             continue
         docs = [u for u, _ in _in(g, n, "ISSUED_BY", "Document")]
         rows.append({"id": n, "name": d.get("name"), "aliases": list(d.get("aliases") or []),
                      "level": d.get("level"), "region_code": d.get("region_code"), "documents": docs})
     return rows
+
+
+def federations_at(g: nx.MultiDiGraph, ids: list[str], codes: list[Any]) -> list[dict[str, Any]]:
+    found = {f for f in ids or [] if _is(g, f, "Federation")}
+    if codes:
+        wanted = set(codes)
+        found |= {n for n, d in g.nodes(data=True) if d.get("label") == "Federation" and d.get("region_code") in wanted}
+    return federations(g, found)
 
 
 def profile(g: nx.MultiDiGraph, id: str) -> list[dict[str, Any]]:
@@ -250,12 +300,15 @@ def repeats(g: nx.MultiDiGraph) -> list[dict[str, Any]]:
 QUERIES = {
     "entity_names": entity_names,
     "adoptions": adoptions,
+    "adoption_list": adoption_list,
+    "adopters": adopters,
     "ancestors": ancestors,
     "descendants": descendants,
     "agenda": agenda,
     "provenance_by_id": provenance_by_id,
     "provenance_by_ends": provenance_by_ends,
     "federations": federations,
+    "federations_at": federations_at,
     "profile": profile,
     "passages": passages,
     "leads_edges": leads_edges,

@@ -6,8 +6,9 @@ With `variants`, containing nodes are returned even when an exact match exists
 (美家美妇 → 美家美妇, 美家美妇她行动, 美家美妇美庭院).
 
 On Neo4j the candidates come from the CJK full-text index (bigrams of the query, OR-ed, on
-`name` and `aliases_text`); the rule above then picks among them. Because the index can
-only miss a node whose raw name splits the query with spaces or punctuation, an empty pick
+`name` and `aliases_text`; nodes whose names and aliases are all plain CJK/ASCII text without the
+query are left out on the server, as they cannot match); the rule above then picks among them.
+Because the index can only miss a node whose raw name splits the query with spaces or punctuation, an empty pick
 (and any query that is not all CJK ideographs) falls back to the scan used on networkx.
 """
 
@@ -74,7 +75,7 @@ def _fulltext_candidates(store: Any, query: str, labels: Sequence[str]) -> Optio
 
     try:
         return backend.run(store, "entity_fulltext", index=backend.cypher.FULLTEXT_INDEX, query=lucene,
-                           labels=list(labels))
+                           labels=list(labels), normalized=normalize(query))
     except ClientError:  # index missing or still populating: scan instead
         return None
 

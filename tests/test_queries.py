@@ -354,6 +354,10 @@ def test_parity_of_every_raw_statement(store, reference):
     params = {
         "entity_names": dict(labels=["Campaign", "Law", "Federation"]),
         "adoptions": dict(labels=["Campaign", "Law"], ids=None),
+        "adoption_list": dict(labels=["Campaign", "Law"], ids=None),
+        "adopters": dict(labels=["Campaign", "Law"],
+                         ids=["campaign:美家美妇", "law:家庭教育促进法", "campaign:美家美妇"]),
+        "federations_at": dict(ids=["fed:全国妇联"], codes=["430600", "430700"]),
         "ancestors": dict(id="fed:长沙市望城区妇联"),
         "descendants": dict(id="fed:全国妇联"),
         "agenda": dict(id="fed:长沙市望城区妇联", year=None),
@@ -382,7 +386,7 @@ def test_neo4j_uses_the_fulltext_index(store, monkeypatch):
     store.ensure_schema()
     store.driver.execute_query("CALL db.awaitIndexes(60)", database_=store.database)
     rows = backend.run(store, "entity_fulltext", index="fulian_text", query=resolve_mod.fulltext_query("美家美妇"),
-                       labels=["Campaign"])
+                       labels=["Campaign"], normalized="美家美妇")
     assert {r["name"] for r in rows} >= {"美家美妇", "美家美妇她行动", "美家美妇美庭院"}
 
     def no_scan(*a, **k):
