@@ -205,21 +205,47 @@ def unbacked_nodes(g: nx.MultiDiGraph) -> list[str]:
     return [n for n, d in g.nodes(data=True) if d.get("label") in _PRUNABLE and n not in backed]
 
 
+# Saved files are JSON with one record per line, written and read record by record:
+#   {"format": "fulian-kg/node-link/1", "directed": true, "multigraph": true, "nodes": [
+#   {node},
+#   ...
+#   ], "edges": [
+#   {edge},
+#   ...
+#   ]}
+# Any JSON document with the same keys loads too (files written before this layout do).
+_HEAD = '{"format": "%s", "directed": true, "multigraph": true, "nodes": [\n' % FORMAT
+_MIDDLE = '], "edges": [\n'
+_TAIL = ']}\n'
+_BATCH = 5000  # records parsed at once when reading
+
+
+def _write_rows(fh, rows) -> None:
+    sep = ""
+    for row in rows:
+        fh.write(sep)
+        json.dump(row, fh, ensure_ascii=False, sort_keys=True)
+        sep = ",\n"
+    if sep:
+        fh.write("\n")
+
+
 def save_graph(g: nx.MultiDiGraph, path: Path) -> None:
-    """Write node-link JSON atomically: a temp file in the same folder, then rename."""
-    data = {
-        "format": FORMAT,
-        "directed": True,
-        "multigraph": True,
-        "nodes": sorted((dict(d) for _, d in g.nodes(data=True)), key=lambda r: r["id"]),
-        "edges": sorted((dict(d) for _, _, d in g.edges(data=True)), key=lambda r: r["id"]),
-    }
+    """Write the node-link JSON atomically (a temp file in the same folder, then rename), record by
+    record in id order, without building the whole document in memory."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, ensure_ascii=False, indent=0, sort_keys=True)
+            fh.write(_HEAD)
+            nodes = g.nodes
+            _write_rows(fh, (nodes[n] for n in sorted(nodes, key=lambda n: nodes[n]["id"])))
+            fh.write(_MIDDLE)
+            edges = sorted(((d["id"], d) for _, _, d in g.edges(data=True)), key=lambda t: t[0])
+            _write_rows(fh, (d for _, d in edges))
+            del edges
+            fh.write(_TAIL)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
@@ -229,11 +255,54 @@ def save_graph(g: nx.MultiDiGraph, path: Path) -> None:
         raise
 
 
+def _read_by_line(fh) -> Optional[nx.MultiDiGraph]:
+    """The graph of a file in the record-per-line layout, or None when the file has another layout."""
+    if fh.readline() != _HEAD:
+        return None
+    g = nx.MultiDiGraph()
+    section = "nodes"
+    batch: list[str] = []
+
+    def flush() -> None:
+        if not batch:
+            return
+        rows = json.loads("[" + "".join(batch).rstrip().rstrip(",") + "]")
+        batch.clear()
+        if section == "nodes":
+            for row in rows:
+                g.add_node(row["id"], **row)
+        else:
+            for row in rows:
+                g.add_edge(row["start_id"], row["end_id"], key=row["id"], **row)
+
+    for line in fh:
+        if line == _MIDDLE or line == _TAIL:
+            flush()
+            if line == _TAIL:
+                return g if section == "edges" else None
+            section = "edges"
+            continue
+        batch.append(line)
+        if len(batch) >= _BATCH:
+            flush()
+    return None  # cut short: let the whole-document parser report it
+
+
 def load_graph(path: Path) -> nx.MultiDiGraph:
     """Read a graph file written by `save_graph`, with a clear error when it is not one."""
     try:
         with open(path, encoding="utf-8") as fh:
+            try:
+                g = _read_by_line(fh)
+            except (json.JSONDecodeError, KeyError, TypeError, AttributeError):
+                g = None
+            if g is not None:
+                return g
+            fh.seek(0)
             data = json.load(fh)
+    except UnicodeDecodeError as e:
+        raise StoreError(f"{path}: not a fulian graph file (not UTF-8 text); "
+                         f"rebuild it with `fulian build --out {path}`") from e
     except json.JSONDecodeError as e:
         raise StoreError(f"{path}: not a fulian graph file (invalid JSON at line {e.lineno}); "
                          f"rebuild it with `fulian build --out {path}`") from e

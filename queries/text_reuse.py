@@ -103,52 +103,67 @@ def similar_pairs(sets: Sequence[frozenset], threshold: float,
                   allowed=None) -> list[tuple[int, int, float]]:
     """Every (i, j, jaccard) with i < j and jaccard ≥ threshold, by prefix filtering.
 
+    Sets are taken smallest first; each is probed with its first |s| − ⌈t·|s|⌉ + 1 shingles
+    (rarest first) against the sets before it, which were indexed by their first
+    |r| − ⌈2t/(1+t)·|r|⌉ + 1 (a smaller r needs that much overlap with any s at least as large),
+    and sets smaller than t·|s| are dropped from the front of each index list for good.
     `allowed(i, j)` may veto a pair before it is scored (e.g. same document)."""
     if not 0 < threshold <= 1:
         raise QueryError(f"threshold must be in (0, 1], got {threshold}")
-    freq: dict[str, int] = defaultdict(int)
+    freq: dict = defaultdict(int)
     for s in sets:
         for g in s:
             freq[g] += 1
-    index: dict[str, list[int]] = defaultdict(list)
+    index: dict = defaultdict(list)
+    head: dict = defaultdict(int)  # per shingle: entries before this one are too small from now on
+    size = [len(s) for s in sets]
     found = []
-    for i, s in enumerate(sets):
-        if not s:
-            continue
+    index_share = 2 * threshold / (1 + threshold)
+    for i in sorted((k for k in range(len(sets)) if size[k]), key=lambda k: (size[k], k)):
+        s = sets[i]
+        n = size[i]
         ordered = sorted(s, key=lambda g: (freq[g], g))
-        prefix = len(s) - math.ceil(threshold * len(s) - 1e-9) + 1
+        probe = n - math.ceil(threshold * n - 1e-9) + 1
+        min_size = threshold * n - 1e-9
         cands: set[int] = set()
-        for g in ordered[:prefix]:
-            cands.update(index[g])
-            index[g].append(i)
-        for j in sorted(cands):
+        for g in ordered[:probe]:
+            lst = index.get(g)
+            if not lst:
+                continue
+            h = head[g]
+            while h < len(lst) and size[lst[h]] < min_size:
+                h += 1
+            head[g] = h
+            cands.update(lst[h:] if h else lst)
+        for j in cands:
+            if allowed is not None and not (allowed(j, i) if j < i else allowed(i, j)):
+                continue
             t = sets[j]
-            small, big = sorted((len(s), len(t)))
-            if small < threshold * big - 1e-9:
-                continue
-            if allowed is not None and not allowed(j, i):
-                continue
-            score = jaccard(s, t)
+            inter = len(s & t)
+            score = inter / (n + size[j] - inter)
             if score >= threshold - 1e-12:
-                found.append((j, i, score))
+                found.append((j, i, score) if j < i else (i, j, score))
+        for g in ordered[:n - math.ceil(index_share * n - 1e-9) + 1]:
+            index[g].append(i)
     return sorted(found)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Clause:
+    """One clause occurrence; its text is the passage's [doc_start, doc_end) (see `_evidence`)."""
+
     passage: str
     doc_id: str
     year: Optional[int]
     issuers: frozenset
     doc_start: int
     doc_end: int
-    raw: str
-    norm: str
+    n_norm: int  # length of the normalized clause
 
 
 def _ancestor_map(store: Any) -> dict[str, set[str]]:
     parents: dict[str, set[str]] = defaultdict(set)
-    for r in backend.run(store, "leads_edges"):
+    for r in backend.fetch(store, "leads_edges"):  # order-free: sets
         parents[r["child"]].add(r["parent"])
     memo: dict[str, set[str]] = {}
 
@@ -194,7 +209,7 @@ def _federation_distances(store: Any) -> dict[str, dict[str, int]]:
 
 def _link_key(rep: _Clause, score: float) -> tuple:
     """Which clause pair speaks for a (repeating, source) passage pair: best score, then longest, then first."""
-    return (score, len(rep.norm), -rep.doc_start)
+    return (score, rep.n_norm, -rep.doc_start)
 
 
 def find_repeats(store: Any, threshold: float = DEFAULT_THRESHOLD, *, min_chars: int = DEFAULT_MIN_CHARS,
@@ -206,6 +221,30 @@ def find_repeats(store: Any, threshold: float = DEFAULT_THRESHOLD, *, min_chars:
     phrasing and only gets nearest-ancestor vertical/upward links (None: no limit).
     `max_links`: at most this many links from one repeating passage, strongest first (None: no cap).
     """
+    links, props = _repeat_links(store, threshold, min_chars=min_chars, n=n, kinds=kinds, max_df=max_df,
+                                 max_links=max_links)
+    return [_relationship(*link, props) for link in links], props
+
+
+_RULES = {k: f"{RULE}:{k}" for k in KINDS}
+
+
+def _evidence(rep: "_Clause", props: dict[str, dict]) -> str:
+    p = props[rep.passage]
+    base = p.get("start") or 0
+    return (p.get("text") or "")[rep.doc_start - base:rep.doc_end - base]
+
+
+def _relationship(rp: str, sp: str, kind: str, score: float, rep: "_Clause", props: dict[str, dict]) -> Relationship:
+    return Relationship(type="REPEATS", start_id=rp, start_label="Passage", end_id=sp,
+                        end_label="Passage", doc_id=rep.doc_id, year=rep.year, evidence=_evidence(rep, props),
+                        start=rep.doc_start, end=rep.doc_end, rule=_RULES[kind], score=score)
+
+
+def _repeat_links(store: Any, threshold: float, *, min_chars: int, n: int, kinds: Iterable[str],
+                  max_df: Optional[int], max_links: Optional[int]) -> tuple[list[tuple], dict[str, dict]]:
+    """(repeating passage, source passage, kind, score, repeating clause) of each link, in
+    relationship order, and the properties of every passage."""
     kinds = set(kinds)
     unknown = kinds - set(KINDS)
     if unknown:
@@ -214,25 +253,26 @@ def find_repeats(store: Any, threshold: float = DEFAULT_THRESHOLD, *, min_chars:
         raise QueryError(f"max_df must be at least 1, got {max_df}")
     if max_links is not None and max_links < 1:
         raise QueryError(f"max_links must be at least 1, got {max_links}")
-    rows = backend.run(store, "passages")
+    rows = backend.fetch(store, "passages")  # as stored: the order is fixed below, lists are not read
     props: dict[str, dict] = {}
     by_norm: dict[str, list[_Clause]] = defaultdict(list)
+    issuer_sets: dict[frozenset, frozenset] = {}
     for r in rows:
-        p = r["props"]
+        p = backend.canonical(r["props"])
         props[p["id"]] = p
         base = p.get("start") or 0
         issuers = frozenset(r["issuers"])
         if not issuers:  # no issuer, no direction: such a clause never links
             continue
-        for s, e, raw, norm in clauses(p.get("text") or "", min_chars):
-            by_norm[norm].append(_Clause(p["id"], r["doc_id"], r["year"], issuers, base + s, base + e, raw, norm))
+        issuers = issuer_sets.setdefault(issuers, issuers)
+        for s, e, _raw, norm in clauses(p.get("text") or "", min_chars):
+            by_norm[norm].append(_Clause(p["id"], r["doc_id"], r["year"], issuers, base + s, base + e, len(norm)))
+    del rows, issuer_sets
     # 1. one entry per distinct normalized clause, in a fixed order (the store's row order never matters)
     norms = sorted(by_norm)
     groups = [sorted(by_norm[u], key=lambda c: (c.doc_id, c.passage, c.doc_start)) for u in norms]
     del by_norm
-    sets = [shingles(u, n) for u in norms]
-    pairs = similar_pairs(sets, threshold)
-    del sets
+    pairs = similar_pairs(_shingle_ids([shingles(u, n) for u in norms]), threshold)
     neighbours: dict[int, list[tuple[int, float]]] = defaultdict(list)
     for i, j, score in pairs:
         neighbours[i].append((j, score))
@@ -277,23 +317,31 @@ def find_repeats(store: Any, threshold: float = DEFAULT_THRESHOLD, *, min_chars:
             for a in groups[i]:
                 for b in groups[j]:
                     offer_pair(a, b, score)
+    del pairs
     # 4. common wording: each occurrence links once, to its nearest ancestor federation using it
     if any(common) and kinds & {"vertical", "upward"}:
         _link_common(groups, common, neighbours, anc, _federation_distances(store), kinds, offer)
+    del groups, neighbours
     # 5. one link per (repeating, source) passage pair, at most max_links per repeating passage
     per_rep: dict[str, list[tuple]] = defaultdict(list)
     for (rp, sp), (_, score, kind, rep) in best.items():
         per_rep[rp].append((-score, KINDS.index(kind), sp, kind, rep))
-    rels = []
+    del best
+    links = []
     for rp in sorted(per_rep):
-        links = sorted(per_rep[rp], key=lambda t: t[:3])
+        mine = sorted(per_rep[rp], key=lambda t: t[:3])
         if max_links is not None:
-            links = links[:max_links]
-        for neg, _, sp, kind, rep in sorted(links, key=lambda t: t[2]):
-            rels.append(Relationship(type="REPEATS", start_id=rp, start_label="Passage", end_id=sp,
-                                     end_label="Passage", doc_id=rep.doc_id, year=rep.year, evidence=rep.raw,
-                                     start=rep.doc_start, end=rep.doc_end, rule=f"{RULE}:{kind}", score=-neg))
-    return rels, props
+            mine = mine[:max_links]
+        for neg, _, sp, kind, rep in sorted(mine, key=lambda t: t[2]):
+            links.append((rp, sp, kind, -neg, rep))
+    return links, props
+
+
+def _shingle_ids(sets: list[frozenset]) -> list[frozenset]:
+    """The same sets over shared small ids, numbered in shingle order (so every ordering by
+    shingle stays the same): one object per distinct shingle instead of one per occurrence."""
+    ids = {g: i for i, g in enumerate(sorted({g for s in sets for g in s}))}
+    return [frozenset(ids[g] for g in s) for s in sets]
 
 
 def _link_common(groups: list[list[_Clause]], common: list[bool], neighbours: dict[int, list[tuple[int, float]]],
@@ -426,19 +474,23 @@ def link_repeats(store: Any, threshold: float = DEFAULT_THRESHOLD, *, min_chars:
     current passages and threshold. Call it after each build; the store must be writable.
     `max_df` and `max_links`: see `find_repeats`.
     """
-    rels, props = find_repeats(store, threshold, min_chars=min_chars, n=n, kinds=kinds, max_df=max_df,
-                               max_links=max_links)
+    links, props = _repeat_links(store, threshold, min_chars=min_chars, n=n, kinds=kinds, max_df=max_df,
+                                 max_links=max_links)
     if replace:
         backend.delete_repeats(store)
-    if not rels:
-        return 0
-    kg = KnowledgeGraph()
-    for pid in sorted({x for r in rels for x in (r.start_id, r.end_id)}):
-        kg.add_node(node_from_properties({**props[pid], "label": "Passage"}))
-    for r in rels:
-        kg.add_relationship(r)
-    store.write(kg)
-    return len(rels)
+    # written in slices: the records of one slice at a time, not of every link at once
+    for a in range(0, len(links), _WRITE_SLICE):
+        part = links[a:a + _WRITE_SLICE]
+        kg = KnowledgeGraph()
+        for pid in sorted({x for link in part for x in link[:2]}):
+            kg.add_node(node_from_properties({**props[pid], "label": "Passage"}))
+        for link in part:
+            kg.add_relationship(_relationship(*link, props))
+        store.write(kg)
+    return len(links)
+
+
+_WRITE_SLICE = 20_000
 
 
 def _best_clause(evidence: str, text: str, n: int = DEFAULT_N) -> Optional[str]:
@@ -470,7 +522,7 @@ def _depths(store: Any) -> dict[str, dict[str, int]]:
     """federation id → {itself and each ancestor: distance}."""
     parents: dict[str, set[str]] = defaultdict(set)
     nodes: set[str] = set()
-    for r in backend.run(store, "leads_edges"):
+    for r in backend.fetch(store, "leads_edges"):  # order-free: sets
         parents[r["child"]].add(r["parent"])
         nodes |= {r["child"], r["parent"]}
     out: dict[str, dict[str, int]] = {}
