@@ -9,7 +9,8 @@ DIR/manifest.json (the parameters, the federations, and each document's issuer a
 The world behind the documents:
 - federations follow the gazetteer: province → prefectures → counties → some townships
   (municipalities' 市辖区/县 rows and 省直辖 rows are skipped; development zones,
-  codes whose 5th digit is 7, get no federation);
+  codes whose 5th digit is 7, get no federation; townships are 镇, 乡 and 街道 only, not the
+  farms, parks and zones of the township table);
 - campaigns and laws come from a catalog ranked by popularity (Zipf-like weights);
   each is adopted top-down with lags: the province in its launch year (or the first
   year after), a prefecture one or two years after its parent, a county after its city;
@@ -316,6 +317,10 @@ def _self_ref(level: str, place: str) -> str:
     return "街道妇联" if place.endswith("街道") else ("乡妇联" if place.endswith("乡") else "镇妇联")
 
 
+# township rows the generated texts can speak of (镇妇联 / 全乡 / 街道妇联 …, see _self_ref and Fed.scope)
+TOWNSHIP_SUFFIXES = ("镇", "乡", "街道")
+
+
 def load_hierarchy(province: str) -> Fed:
     """The province's federation tree (all counties; all townships, pruned later)."""
     rows = {}
@@ -360,6 +365,8 @@ def load_hierarchy(province: str) -> Fed:
             if not line.startswith(prefix):
                 continue
             code, name, level, parent_code = line.rstrip("\n").split(",")
+            if not name.endswith(TOWNSHIP_SUFFIXES):
+                continue  # farms, parks, zones (隆平高科技园, 蓝山黄毛岭茶场): not a 镇/乡/街道 the texts can describe
             county = by_code.get(parent_code)
             if county is None or county.level != "county":
                 continue
