@@ -27,7 +27,7 @@ def canonical(value: Any) -> Any:
         return {k: canonical(v) for k, v in value.items() if k not in _INTERNAL}
     if isinstance(value, (list, tuple)):
         items = [canonical(v) for v in value]
-        return sorted(items, key=_key)
+        return sorted(items, key=_key) if len(items) > 1 else items
     return value
 
 

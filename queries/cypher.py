@@ -44,12 +44,33 @@ def entity_fulltext() -> str:
     )
 
 
+def entity_candidates() -> str:
+    """Nodes of `$labels` (entity labels) that may be named `$normalized`, by a scan of those labels:
+    a name or alias contains it, or is not plain text. For federations, whose names all share 妇联
+    with every document title, this reads less than the full-text index."""
+    return (
+        "CALL () {\n"
+        "  UNWIND CASE WHEN 'Federation' IN $labels THEN [true] ELSE [] END AS wanted MATCH (n:Federation) RETURN n\n"
+        "  UNION UNWIND CASE WHEN 'Department' IN $labels THEN [true] ELSE [] END AS wanted MATCH (n:Department) RETURN n\n"
+        "  UNION UNWIND CASE WHEN 'Campaign' IN $labels THEN [true] ELSE [] END AS wanted MATCH (n:Campaign) RETURN n\n"
+        "  UNION UNWIND CASE WHEN 'Law' IN $labels THEN [true] ELSE [] END AS wanted MATCH (n:Law) RETURN n\n"
+        "  UNION UNWIND CASE WHEN 'Person' IN $labels THEN [true] ELSE [] END AS wanted MATCH (n:Person) RETURN n\n"
+        "}\n"
+        "WITH n WHERE labels(n)[0] IN $labels\n"
+        "  AND any(form IN [n.name] + coalesce(n.aliases, [])\n"
+        "          WHERE form CONTAINS $normalized OR NOT form =~ " + _PLAIN_NAME + ")\n"
+        "RETURN n.id AS id, labels(n)[0] AS label, n.name AS name, coalesce(n.aliases, []) AS aliases"
+    )
+
+
+# The campaigns and laws `$ids` (all when null) of the labels `$labels`. The label scans sit behind
+# an UNWIND of nothing when ids are given: a `WHERE $ids IS NULL` after them would still scan.
 _TARGETS = (
     "CALL () {\n"
     "  UNWIND coalesce($ids, []) AS cid MATCH (c:Campaign {id: cid}) RETURN c\n"
     "  UNION UNWIND coalesce($ids, []) AS cid MATCH (c:Law {id: cid}) RETURN c\n"
-    "  UNION MATCH (c:Campaign) WHERE $ids IS NULL RETURN c\n"
-    "  UNION MATCH (c:Law) WHERE $ids IS NULL RETURN c\n"
+    "  UNION UNWIND CASE WHEN $ids IS NULL THEN [true] ELSE [] END AS every MATCH (c:Campaign) RETURN c\n"
+    "  UNION UNWIND CASE WHEN $ids IS NULL THEN [true] ELSE [] END AS every MATCH (c:Law) RETURN c\n"
     "}\n"
     "WITH c WHERE labels(c)[0] IN $labels\n"
 )
@@ -73,20 +94,21 @@ def adoptions() -> str:
 
 
 def adoption_list() -> str:
-    """`adoptions` packed for the lineage questions: one row per campaign or law (`$labels`;
-    only `$ids` unless null), its IMPLEMENTS as one list of
-    [federation_id, federation, level, region_code, year, doc_id, document, issuers, evidence, targets].
+    """`adoptions` packed for the lineage questions: one row per campaign or law (`$labels`; only
+    `$ids` unless null) whose `federations` lists [federation_id, federation, level, region_code,
+    adoptions], `adoptions` listing [year, doc_id, document, issuers, evidence, targets] per IMPLEMENTS.
 
-    One record per target instead of one per adoption: the driver's cost is per record.
+    One record per target instead of one per adoption (the driver's cost is per record), and each
+    federation's properties once.
     """
     return (
         _TARGETS
         + "MATCH (f:Federation)-[r:IMPLEMENTS]->(c)\n"
         "OPTIONAL MATCH (d:Document {id: r.doc_id})\n"
+        "WITH c, f, collect([r.year, r.doc_id, d.title, coalesce([(d)-[:ISSUED_BY]->(i:Federation) | i.name], []),\n"
+        "                    r.evidence, coalesce(r.targets, [])]) AS adoptions\n"
         "RETURN c.id AS target_id, labels(c)[0] AS kind, c.name AS target,\n"
-        "       collect([f.id, f.name, f.level, f.region_code, r.year, r.doc_id, d.title,\n"
-        "                coalesce([(d)-[:ISSUED_BY]->(i:Federation) | i.name], []), r.evidence,\n"
-        "                coalesce(r.targets, [])]) AS adoptions"
+        "       collect([f.id, f.name, f.level, f.region_code, adoptions]) AS federations"
     )
 
 
@@ -233,6 +255,7 @@ def repeats() -> str:
 _READ = {
     "entity_names": (entity_names, ("labels",)),
     "entity_fulltext": (entity_fulltext, ("index", "query", "labels", "normalized")),
+    "entity_candidates": (entity_candidates, ("labels", "normalized")),
     "adoptions": (adoptions, ("labels", "ids")),
     "adoption_list": (adoption_list, ("labels", "ids")),
     "adopters": (adopters, ("labels", "ids")),

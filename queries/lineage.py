@@ -41,26 +41,26 @@ def adoption_rows(store: Any, ids: Optional[list[str]], labels: tuple[str, ...] 
                                        r["doc_id"] or "", r["target"] or "", r["rel_id"] or ""))
 
 
-def _adoption_order(r: dict) -> tuple:
-    return (_year_key(r["year"]), _level_key(r["level"]), r["federation"] or "", r["doc_id"] or "", r["target"] or "")
-
-
 def _diffusion_rows(store: Any, ids: list[str], labels: tuple[str, ...]) -> list[dict]:
     """The rows of `adoption_rows` that `campaign_diffusion` reads, in the same order, from the packed
     `adoption_list` statement. Two adoptions equal on everything but the relationship id fall back
     to `adoption_rows` (only that id orders them)."""
-    rows = []
+    canonical = backend.canonical
+    keyed = []
     for t in backend.fetch(store, "adoption_list", labels=list(labels), ids=ids):
-        for fid, fed, level, code, year, doc_id, title, issuers, evidence, targets in t["adoptions"]:
-            issuers = backend.canonical(issuers)
-            rows.append({"target_id": t["target_id"], "kind": t["kind"], "target": t["target"], "federation_id": fid,
-                         "federation": fed, "level": level, "region_code": code, "year": year, "doc_id": doc_id,
-                         "document": title, "issuer": issuers[0] if issuers else None,
-                         "evidence": backend.canonical(evidence), "targets": backend.canonical(targets)})
-    rows.sort(key=_adoption_order)
-    if any(_adoption_order(a) == _adoption_order(b) for a, b in zip(rows, rows[1:])):
+        for fid, fed, level, code, adoptions in t["federations"]:
+            level_key = _level_key(level)
+            for year, doc_id, title, issuers, evidence, targets in adoptions:
+                issuers = canonical(issuers)
+                row = {"target_id": t["target_id"], "kind": t["kind"], "target": t["target"], "federation_id": fid,
+                       "federation": fed, "level": level, "region_code": code, "year": year, "doc_id": doc_id,
+                       "document": title, "issuer": issuers[0] if issuers else None,
+                       "evidence": canonical(evidence), "targets": canonical(targets)}
+                keyed.append(((_year_key(year), level_key, fed or "", doc_id or "", t["target"] or ""), row))
+    keyed.sort(key=lambda kr: kr[0])
+    if any(a[0] == b[0] for a, b in zip(keyed, keyed[1:])):
         return adoption_rows(store, ids, labels)
-    return rows
+    return [row for _, row in keyed]
 
 
 def campaign_diffusion(store: Any, name: str, *, kind: Optional[str] = None,

@@ -7,6 +7,7 @@ sorts every list and every result). Missing properties read as None, as in Cyphe
 
 from __future__ import annotations
 
+import re
 from collections import deque
 from typing import Any, Iterable, Optional
 
@@ -38,6 +39,23 @@ def _is(g: nx.MultiDiGraph, n: Optional[str], label: str) -> bool:
 def entity_names(g: nx.MultiDiGraph, labels: list[str]) -> list[dict[str, Any]]:
     return [{"id": n, "label": d.get("label"), "name": d.get("name"), "aliases": list(d.get("aliases") or [])}
             for n, d in g.nodes(data=True) if d.get("label") in labels]
+
+
+# Java's `=~` matches the whole string, like re.fullmatch (the pattern of cypher._PLAIN_NAME).
+_PLAIN_NAME = re.compile("[\u4e00-\u9fff\u3400-\u4dbf0-9A-Za-z]*")
+
+
+def entity_candidates(g: nx.MultiDiGraph, labels: list[str], normalized: str) -> list[dict[str, Any]]:
+    wanted = [x for x in labels if x in ("Federation", "Department", "Campaign", "Law", "Person")]
+    rows = []
+    for n, d in g.nodes(data=True):
+        if d.get("label") not in wanted:
+            continue
+        forms = [f for f in [d.get("name"), *(d.get("aliases") or [])] if isinstance(f, str)]
+        if any(normalized in f or not _PLAIN_NAME.fullmatch(f) for f in forms):
+            rows.append({"id": n, "label": d.get("label"), "name": d.get("name"),
+                         "aliases": list(d.get("aliases") or [])})
+    return rows
 
 
 def _issuer_names(g: nx.MultiDiGraph, doc: Optional[str], key: str = "name") -> list[Any]:
@@ -85,16 +103,16 @@ def _implements(g: nx.MultiDiGraph, c: str) -> Iterable[tuple[str, dict]]:
 def adoption_list(g: nx.MultiDiGraph, labels: list[str], ids: Optional[list[str]] = None) -> list[dict[str, Any]]:
     rows = []
     for c in _targets(g, labels, ids):
-        packed = []
+        by_fed: dict[str, list] = {}
         for f, r in _implements(g, c):
-            fd = g.nodes[f]
             doc = r.get("doc_id")
             doc = doc if _is(g, doc, "Document") else None
-            packed.append([f, fd.get("name"), fd.get("level"), fd.get("region_code"), r.get("year"), r.get("doc_id"),
-                           g.nodes[doc].get("title") if doc else None, _issuer_names(g, doc), r.get("evidence"),
-                           list(r.get("targets") or [])])
-        if packed:
-            rows.append({"target_id": c, "kind": _label(g, c), "target": g.nodes[c].get("name"), "adoptions": packed})
+            by_fed.setdefault(f, []).append([r.get("year"), r.get("doc_id"), g.nodes[doc].get("title") if doc else None,
+                                             _issuer_names(g, doc), r.get("evidence"), list(r.get("targets") or [])])
+        if by_fed:
+            feds = [[f, g.nodes[f].get("name"), g.nodes[f].get("level"), g.nodes[f].get("region_code"), adoptions]
+                    for f, adoptions in by_fed.items()]
+            rows.append({"target_id": c, "kind": _label(g, c), "target": g.nodes[c].get("name"), "federations": feds})
     return rows
 
 
@@ -299,6 +317,7 @@ def repeats(g: nx.MultiDiGraph) -> list[dict[str, Any]]:
 
 QUERIES = {
     "entity_names": entity_names,
+    "entity_candidates": entity_candidates,
     "adoptions": adoptions,
     "adoption_list": adoption_list,
     "adopters": adopters,

@@ -109,7 +109,10 @@ def resolve(store: Any, query: str, labels: Sequence[str] = ENTITY_LABELS, *,
         raise QueryError(f"give a {_describe(labels)} name")
     found: list[dict] = []
     if backend.backend_of(store) == "neo4j":
-        cands = _fulltext_candidates(store, query, labels)
+        if tuple(labels) == ("Federation",):  # every federation shares 妇联 with every title: scan the label
+            cands = backend.run(store, "entity_candidates", labels=list(labels), normalized=normalize(query))
+        else:
+            cands = _fulltext_candidates(store, query, labels)
         if cands is not None:
             found, _ = pick(query, cands, variants)
     if not found:

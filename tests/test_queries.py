@@ -353,6 +353,7 @@ def test_parity_of_every_raw_statement(store, reference):
 
     params = {
         "entity_names": dict(labels=["Campaign", "Law", "Federation"]),
+        "entity_candidates": dict(labels=["Federation", "Campaign"], normalized="长沙"),
         "adoptions": dict(labels=["Campaign", "Law"], ids=None),
         "adoption_list": dict(labels=["Campaign", "Law"], ids=None),
         "adopters": dict(labels=["Campaign", "Law"],
