@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import re
+import sys
 import tempfile
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -196,6 +197,23 @@ def _remove_stale(out_dir: Path, keep: Path) -> None:
                 pass
 
 
+def _import_jieba():
+    """jieba, imported on its plain-file path: jieba uses setuptools' pkg_resources only to open
+    its own data files when it is importable, and importing pkg_resources costs more than the
+    rest of jieba's import. A process that already has pkg_resources keeps using it."""
+    if "jieba" in sys.modules or "pkg_resources" in sys.modules:
+        import jieba
+
+        return jieba
+    sys.modules["pkg_resources"] = None  # type: ignore[assignment]  # import pkg_resources → ImportError
+    try:
+        import jieba
+    finally:
+        if sys.modules.get("pkg_resources", False) is None:
+            del sys.modules["pkg_resources"]
+    return jieba
+
+
 @lru_cache(maxsize=1)
 def get_tokenizer():
     """A private jieba Tokenizer over our combined dictionary (HMM off at call sites).
@@ -204,8 +222,7 @@ def get_tokenizer():
     once (see `_combined_dictionary`) and jieba caches its prefix dictionary next to it, so a
     new process only unmarshals that cache instead of adding our words one by one.
     """
-    import jieba
-
+    jieba = _import_jieba()
     jieba.setLogLevel(logging.WARNING)
     main = Path(jieba.__file__).parent / "dict.txt"
     path = _combined_dictionary(main, MAIN_DICT_MIN_FREQ)
