@@ -41,26 +41,34 @@ def adoption_rows(store: Any, ids: Optional[list[str]], labels: tuple[str, ...] 
                                        r["doc_id"] or "", r["target"] or "", r["rel_id"] or ""))
 
 
-def _diffusion_rows(store: Any, ids: list[str], labels: tuple[str, ...]) -> list[dict]:
-    """The rows of `adoption_rows` that `campaign_diffusion` reads, in the same order, from the packed
+def _diffusion(r: dict[str, Any]) -> dict[str, Any]:
+    """A `campaign_diffusion` row (first_at_level still to set) from an `adoption_rows` row."""
+    return {"campaign": r["target"], "kind": r["kind"], "year": r["year"], "federation": r["federation"],
+            "level": r["level"], "region_code": r["region_code"], "document": r["document"], "doc_id": r["doc_id"],
+            "issuer": r["issuer"], "evidence": r["evidence"], "targets": r["targets"], "first_at_level": False}
+
+
+def _diffusion_rows(store: Any, ids: list[str], labels: tuple[str, ...]) -> list[tuple[str, dict[str, Any]]]:
+    """(target id, `campaign_diffusion` row) in the order of `adoption_rows`, from the packed
     `adoption_list` statement. Two adoptions equal on everything but the relationship id fall back
     to `adoption_rows` (only that id orders them)."""
     canonical = backend.canonical
     keyed = []
     for t in backend.fetch(store, "adoption_list", labels=list(labels), ids=ids):
+        target_id, kind, target = t["target_id"], t["kind"], t["target"]
         for fid, fed, level, code, adoptions in t["federations"]:
             level_key = _level_key(level)
             for year, doc_id, title, issuers, evidence, targets in adoptions:
                 issuers = canonical(issuers)
-                row = {"target_id": t["target_id"], "kind": t["kind"], "target": t["target"], "federation_id": fid,
-                       "federation": fed, "level": level, "region_code": code, "year": year, "doc_id": doc_id,
-                       "document": title, "issuer": issuers[0] if issuers else None,
-                       "evidence": canonical(evidence), "targets": canonical(targets)}
-                keyed.append(((_year_key(year), level_key, fed or "", doc_id or "", t["target"] or ""), row))
-    keyed.sort(key=lambda kr: kr[0])
+                keyed.append(((_year_key(year), level_key, fed or "", doc_id or "", target or ""), target_id, {
+                    "campaign": target, "kind": kind, "year": year, "federation": fed, "level": level,
+                    "region_code": code, "document": title, "doc_id": doc_id,
+                    "issuer": issuers[0] if issuers else None, "evidence": canonical(evidence),
+                    "targets": canonical(targets), "first_at_level": False}))
+    keyed.sort(key=lambda k: k[0])
     if any(a[0] == b[0] for a, b in zip(keyed, keyed[1:])):
-        return adoption_rows(store, ids, labels)
-    return [row for _, row in keyed]
+        return [(r["target_id"], _diffusion(r)) for r in adoption_rows(store, ids, labels)]
+    return [(target_id, row) for _, target_id, row in keyed]
 
 
 def campaign_diffusion(store: Any, name: str, *, kind: Optional[str] = None,
@@ -74,15 +82,12 @@ def campaign_diffusion(store: Any, name: str, *, kind: Optional[str] = None,
     targets = resolve(store, name, _labels(kind), variants=variants)
     rows = _diffusion_rows(store, [t["id"] for t in targets], _labels(kind))
     first: dict[tuple[str, Optional[str]], int] = {}
-    for r in rows:
-        key = (r["target_id"], r["level"])
+    for target_id, r in rows:
+        key = (target_id, r["level"])
         first[key] = min(first.get(key, NO_YEAR), _year_key(r["year"]))
-    return [{
-        "campaign": r["target"], "kind": r["kind"], "year": r["year"], "federation": r["federation"],
-        "level": r["level"], "region_code": r["region_code"], "document": r["document"], "doc_id": r["doc_id"],
-        "issuer": r["issuer"], "evidence": r["evidence"], "targets": r["targets"],
-        "first_at_level": _year_key(r["year"]) == first[(r["target_id"], r["level"])],
-    } for r in rows]
+    for target_id, r in rows:
+        r["first_at_level"] = _year_key(r["year"]) == first[(target_id, r["level"])]
+    return [r for _, r in rows]
 
 
 def first_adopters(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
