@@ -146,9 +146,11 @@ def cmd_load(args: argparse.Namespace) -> int:
 
             total = kg_store.graph.number_of_nodes() + kg_store.graph.number_of_edges()
             bar = _progress(total, "loading", unit="row")
-            store_to_neo4j(kg_store, store, progress=bar.update, replace=args.replace)
+            plan = store_to_neo4j(kg_store, store, progress=bar.update, replace=args.replace)
             bar.close()
             counts = store.counts()
+            print(f"documents: {len(plan.documents)} written, {plan.skipped} unchanged (skipped), "
+                  f"{len(plan.stale)} removed or replaced")
         print(f"loaded into {store.uri}")
         print()
         print_counts(counts)

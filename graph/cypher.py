@@ -9,6 +9,9 @@ from __future__ import annotations
 from graph import schema
 
 FULLTEXT_INDEX = "fulian_text"
+# Eventually consistent: the CJK analysis of passage texts runs beside the writes instead of
+# inside every commit (it was half of a bulk load's time); writers wait for it at the end.
+FULLTEXT_CONFIG = {"fulltext.analyzer": "cjk", "fulltext.eventually_consistent": True}
 
 
 def _label(label: str) -> str:
@@ -24,15 +27,26 @@ def _rel_type(rel_type: str) -> str:
 
 
 def constraints() -> list[str]:
-    """One uniqueness constraint per label on `id`."""
-    return [
+    """One uniqueness constraint per label on `id`, and per extracted relationship type.
+
+    Extracted relationships (IMPLEMENTS, LEADS, COORDINATES, PART_OF) join entities that can
+    have thousands of relationships, so their ids are kept unique by a constraint; the others
+    hang from a document's own Document or Passage nodes, whose constraints guard them.
+    The plain `rel_<type>_id` indexes of earlier versions are dropped (a constraint cannot
+    share its schema with another index, and unused indexes slow every write).
+    """
+    stmts = [
         f"CREATE CONSTRAINT {label.lower()}_id IF NOT EXISTS FOR (n:{label}) REQUIRE n.id IS UNIQUE"
         for label in schema.NODE_LABELS
     ]
+    stmts += [f"DROP INDEX rel_{rel_type.lower()}_id IF EXISTS" for rel_type in schema.REL_TYPES]
+    stmts += [f"CREATE CONSTRAINT rel_{rel_type.lower()}_id_unique IF NOT EXISTS "
+              f"FOR ()-[r:{rel_type}]-() REQUIRE r.id IS UNIQUE" for rel_type in schema.EXTRACTED_REL_TYPES]
+    return stmts
 
 
 def indexes() -> list[str]:
-    """Indexes for what queries filter on, and the CJK full-text index."""
+    """Indexes for what queries and document deletion filter on, and the CJK full-text index."""
     stmts = [
         "CREATE INDEX federation_level IF NOT EXISTS FOR (n:Federation) ON (n.level)",
         "CREATE INDEX federation_region IF NOT EXISTS FOR (n:Federation) ON (n.region_code)",
@@ -40,18 +54,36 @@ def indexes() -> list[str]:
         "CREATE INDEX passage_doc IF NOT EXISTS FOR (n:Passage) ON (n.doc_id)",
         "CREATE INDEX region_code IF NOT EXISTS FOR (n:Region) ON (n.code)",
     ]
-    for rel_type in schema.REL_TYPES:
-        stmts.append(f"CREATE INDEX rel_{rel_type.lower()}_id IF NOT EXISTS FOR ()-[r:{rel_type}]-() ON (r.id)")
-    for rel_type in schema.EXTRACTED_REL_TYPES + ("MENTIONS", "REPEATS"):
+    for rel_type in schema.EXTRACTED_REL_TYPES:
         stmts.append(f"CREATE INDEX rel_{rel_type.lower()}_doc IF NOT EXISTS FOR ()-[r:{rel_type}]-() ON (r.doc_id)")
+    stmts += ["DROP INDEX rel_mentions_doc IF EXISTS", "DROP INDEX rel_repeats_doc IF EXISTS"]  # earlier versions
     stmts.append("CREATE INDEX rel_implements_year IF NOT EXISTS FOR ()-[r:IMPLEMENTS]-() ON (r.year)")
     labels = "|".join(schema.ENTITY_LABELS + ("Passage", "Document"))
     stmts.append(
         f"CREATE FULLTEXT INDEX {FULLTEXT_INDEX} IF NOT EXISTS FOR (n:{labels}) "
         "ON EACH [n.name, n.aliases_text, n.text] "
-        "OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}}"
+        "OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk', `fulltext.eventually_consistent`: true}}"
     )
     return stmts
+
+
+def index_config() -> str:
+    """The index configuration of the index named `$name` (no row when it does not exist)."""
+    return "SHOW INDEXES YIELD name, options WHERE name = $name RETURN options.indexConfig AS config"
+
+
+def drop_fulltext_index() -> str:
+    return f"DROP INDEX {FULLTEXT_INDEX} IF EXISTS"
+
+
+def await_indexes() -> str:
+    """Wait up to `$seconds` until every index is online (after creating or rebuilding one)."""
+    return "CALL db.awaitIndexes($seconds)"
+
+
+def await_fulltext() -> str:
+    """Wait until an eventually consistent full-text index has taken in every committed write."""
+    return "CALL db.index.fulltext.awaitEventuallyConsistentIndexRefresh()"
 
 
 def merge_nodes(label: str) -> str:
@@ -76,15 +108,43 @@ def merge_relationships(rel_type: str, start_label: str, end_label: str) -> str:
     )
 
 
-def delete_document() -> str:
-    """Remove what one document (`$doc_id`) stated: its relationships, passages and node."""
+def create_nodes(label: str) -> str:
+    """Create a batch `$rows` of {id, props} of one label (nodes known to be absent: a new document's own)."""
+    return f"UNWIND $rows AS row CREATE (n:{_label(label)}) SET n = row.props"
+
+
+def create_relationships(rel_type: str, start_label: str, end_label: str) -> str:
+    """Create a batch `$rows` of {id, start_id, end_id, props} known to be absent (the id constraint guards)."""
     return (
-        "OPTIONAL MATCH ()-[r {doc_id: $doc_id}]->() DELETE r "
-        "WITH count(*) AS _ "
-        "OPTIONAL MATCH (p:Passage {doc_id: $doc_id}) DETACH DELETE p "
-        "WITH count(*) AS _ "
-        "OPTIONAL MATCH (d:Document {id: $doc_id}) DETACH DELETE d"
+        f"UNWIND $rows AS row "
+        f"MATCH (a:{_label(start_label)} {{id: row.start_id}}) "
+        f"MATCH (b:{_label(end_label)} {{id: row.end_id}}) "
+        f"CREATE (a)-[r:{_rel_type(rel_type)}]->(b) SET r = row.props"
     )
+
+
+def relationship_ids(rel_type: str) -> str:
+    """Id, document and element id of every relationship of one type."""
+    return (f"MATCH ()-[r:{_rel_type(rel_type)}]->() "
+            "RETURN r.id AS id, r.doc_id AS doc_id, elementId(r) AS element_id")
+
+
+def delete_relationships_by_element_id() -> str:
+    """Remove the relationships whose element ids are in `$ids` (from `relationship_ids`)."""
+    return "UNWIND $ids AS eid MATCH ()-[r]->() WHERE elementId(r) = eid DELETE r"
+
+
+def delete_document() -> str:
+    """Remove what one document (`$doc_id`) stated: its relationships, passages and node.
+
+    Extracted relationships are found through their `doc_id` indexes; the others (MENTIONS,
+    REPEATS, IN_DOCUMENT, ISSUED_BY) hang from the document's passages or node.
+    """
+    parts = [f"CALL () {{ MATCH ()-[r:{_rel_type(t)} {{doc_id: $doc_id}}]->() DELETE r }}"
+             for t in schema.EXTRACTED_REL_TYPES]
+    parts.append("CALL () { MATCH (p:Passage {doc_id: $doc_id}) DETACH DELETE p }")
+    parts.append("CALL () { MATCH (d:Document {id: $doc_id}) DETACH DELETE d }")
+    return "\n".join(parts)
 
 
 def hierarchy_edges() -> str:

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, Optional
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Iterator, Optional
 
+from graph import schema
 from graph.model import KnowledgeGraph, Relationship, node_from_properties
-from graph.store import GraphStore
+from graph.store import GraphStore, StoreError
+
+DERIVED = "REPEATS"  # recomputed over all passages after a build: synced by id, not per document
+_DOC_LABELS = ("Document", "Passage")
 
 
 def store_to_graph(store: GraphStore) -> KnowledgeGraph:
@@ -18,15 +23,166 @@ def store_to_graph(store: GraphStore) -> KnowledgeGraph:
     return kg
 
 
-def store_to_neo4j(source: GraphStore, target: Any, progress: Optional[Callable[[int], Any]] = None,
-                   replace: bool = False) -> None:
-    """Merge `source` into `target`; documents whose content changed are replaced, not stacked.
+def _source_rows(source: GraphStore) -> tuple[Iterable[dict], Iterable[dict]]:
+    """Node and relationship rows of `source`, read in place when it is an embedded store (no copy)."""
+    g = getattr(source, "graph", None)
+    if g is not None:  # a node without data was only named by a relationship
+        return (d or {"missing": n} for n, d in g.nodes(data=True)), (d for _, _, d in g.edges(data=True))
+    return source.nodes(), source.relationships()
 
-    With `replace`, documents that `target` has and `source` lacks are removed too.
+
+@dataclass
+class LoadPlan:
+    """What a load writes: shared rows (MERGE), each pending document's own rows (CREATE), derived links."""
+
+    stale: list[str] = field(default_factory=list)          # documents to delete first
+    shared_nodes: list[dict] = field(default_factory=list)  # entities and regions
+    shared_rels: list[dict] = field(default_factory=list)   # gazetteer links (no document)
+    documents: dict[str, tuple[list[dict], list[dict]]] = field(default_factory=dict)  # pending doc -> rows
+    derived: list[dict] = field(default_factory=list)       # REPEATS rows
+    source_docs: set[str] = field(default_factory=set)
+    skipped: int = 0                                         # unchanged documents
+    total_rows: int = 0                                      # nodes + relationships of the source
+
+    def rows(self) -> int:
+        return (len(self.shared_nodes) + len(self.shared_rels) + len(self.derived)
+                + sum(len(n) + len(r) for n, r in self.documents.values()))
+
+    def document_batches(self, batch_rows: int) -> Iterator[tuple[list[dict], list[dict]]]:
+        """Pending documents grouped into batches of about `batch_rows` rows; a document is never split."""
+        nodes: list[dict] = []
+        rels: list[dict] = []
+        for doc_id in sorted(self.documents):
+            n, r = self.documents[doc_id]
+            if (nodes or rels) and len(nodes) + len(rels) + len(n) + len(r) > batch_rows:
+                yield nodes, rels
+                nodes, rels = [], []
+            nodes.extend(n)
+            rels.extend(r)
+        if nodes or rels:
+            yield nodes, rels
+
+
+def _check_node(row: dict, where: str) -> None:
+    if isinstance(row, dict) and "missing" in row:
+        raise StoreError(f"{where}: a relationship points at {row['missing']!r}, which is not a node of the "
+                         "graph; rebuild the graph with `fulian build`")
+    if not isinstance(row, dict) or not isinstance(row.get("id"), str) or not row["id"]:
+        raise StoreError(f"{where}: a node without an id ({str(row)[:120]}); rebuild the graph with `fulian build`")
+    if row.get("label") not in schema.NODE_LABELS:
+        raise StoreError(f"{where}: node {row['id']!r} has unknown label {row.get('label')!r}; "
+                         "rebuild the graph with `fulian build`")
+
+
+def _check_rel(row: dict, ids: dict[str, str], where: str) -> None:
+    rid = row.get("id") if isinstance(row, dict) else None
+    if not isinstance(rid, str) or not rid:
+        raise StoreError(f"{where}: a relationship without an id ({str(row)[:120]}); "
+                         "rebuild the graph with `fulian build`")
+    if row.get("type") not in schema.REL_TYPES:
+        raise StoreError(f"{where}: relationship {rid!r} has unknown type {row.get('type')!r}; "
+                         "rebuild the graph with `fulian build`")
+    for end, label in (("start_id", "start_label"), ("end_id", "end_label")):
+        if ids.get(row.get(end)) != row.get(label) or row.get(label) is None:
+            raise StoreError(f"{where}: relationship {rid!r} points at {row.get(end)!r}, which is not a "
+                             f"{row.get(label)} node of the graph; rebuild the graph with `fulian build`")
+
+
+def plan_load(source: GraphStore, have: dict[str, str], replace: bool = False) -> LoadPlan:
+    """Sort the rows of `source` for a load into a target whose documents hash as `have`.
+
+    A document is pending when the target lacks it or holds another version (content hash);
+    unchanged documents are skipped. Entities and regions a pending document touches, and
+    the gazetteer links, are shared rows (merged); a pending document's Document and Passage
+    nodes and the relationships it states are its own (created, in one transaction).
     """
-    kg = store_to_graph(source)
+    where = str(getattr(source, "path", None) or "source graph")
     wanted = source.document_hashes()
-    for doc_id, digest in target.document_hashes().items():
-        if (doc_id in wanted and wanted[doc_id] != digest) or (replace and doc_id not in wanted):
-            target.delete_document(doc_id)
-    target.write(kg, progress=progress)
+    node_rows, rel_rows = _source_rows(source)
+    ids: dict[str, str] = {}
+    own_nodes: dict[str, list[dict]] = {}
+    entity_nodes: dict[str, dict] = {}
+    n_nodes = n_rels = 0
+    for row in node_rows:
+        n_nodes += 1
+        _check_node(row, where)
+        ids[row["id"]] = row["label"]
+        if row["label"] == "Document":
+            own_nodes.setdefault(row["id"], []).append(row)
+        elif row["label"] == "Passage":
+            own_nodes.setdefault(row.get("doc_id") or "", []).append(row)
+        else:
+            entity_nodes[row["id"]] = row
+    docs = set(own_nodes) | set(wanted)
+    plan = LoadPlan()
+    own_rels: dict[str, list[dict]] = {}
+    touched_by: dict[str, set[str]] = {}  # entity id -> documents whose relationships touch it
+    for row in rel_rows:
+        n_rels += 1
+        _check_rel(row, ids, where)
+        doc = row.get("doc_id") or ""
+        if row["type"] == DERIVED:
+            plan.derived.append(row)
+        elif not doc:
+            plan.shared_rels.append(row)
+            for end in (row["start_id"], row["end_id"]):
+                touched_by.setdefault(end, set()).add("")
+        else:
+            docs.add(doc)
+            own_rels.setdefault(doc, []).append(row)
+            for end in (row["start_id"], row["end_id"]):
+                if end in entity_nodes:
+                    touched_by.setdefault(end, set()).add(doc)
+    docs.discard("")
+    if "" in own_nodes:  # passages without a document: nothing owns them, merge them like entities
+        entity_nodes.update((r["id"], r) for r in own_nodes.pop(""))
+    plan.source_docs = docs
+    plan.total_rows = n_nodes + n_rels
+    plan.stale = sorted(d for d, digest in have.items()
+                        if (d in wanted and wanted[d] != digest) or (replace and d not in docs))
+    pending = {d for d in docs if d not in have or have[d] != wanted.get(d)}
+    plan.skipped = len(docs) - len(pending)
+    plan.documents = {d: (own_nodes.get(d, []), own_rels.get(d, [])) for d in pending}
+    plan.shared_nodes = [row for nid, row in entity_nodes.items()
+                         if nid not in touched_by or "" in touched_by[nid] or touched_by[nid] & pending]
+    return plan
+
+
+def store_to_neo4j(source: GraphStore, target: Any, progress: Optional[Callable[[int], Any]] = None,
+                   replace: bool = False) -> LoadPlan:
+    """Load `source` into the Neo4j store `target`; returns what was done.
+
+    Unchanged documents (same content hash) are skipped, changed ones replaced, new ones
+    created; with `replace`, documents that `target` has and `source` lacks are removed.
+    Each document is written whole in one transaction, so an interrupted load leaves whole
+    documents and the same command finishes it. REPEATS links are synced by id at the end.
+    """
+    plan = plan_load(source, target.document_hashes(), replace)
+    target.ensure_schema()
+    target.delete_documents(plan.stale)
+    if progress is not None:  # rows of unchanged documents count as done
+        progress(plan.total_rows - plan.rows())
+    shared = [(plan.shared_nodes[i:i + target.batch_rows], []) for i in range(0, len(plan.shared_nodes),
+                                                                              target.batch_rows)]
+    shared += [([], plan.shared_rels[i:i + target.batch_rows]) for i in range(0, len(plan.shared_rels),
+                                                                             target.batch_rows)]
+    target.write_batches(shared, progress=progress)
+    target.write_batches(plan.document_batches(target.batch_rows), create=True, progress=progress,
+                         workers=target.writers)
+    sync_derived(plan, target, progress)
+    target.settle()
+    return plan
+
+
+def sync_derived(plan: LoadPlan, target: Any, progress: Optional[Callable[[int], Any]] = None) -> None:
+    """Make the target's REPEATS links those of the source (for the source's documents)."""
+    existing = target.relationship_ids(DERIVED)
+    have = {r["id"] for r in existing}
+    wanted = {r["id"] for r in plan.derived}
+    doomed = sorted(r["element_id"] for r in existing if r["id"] not in wanted and r["doc_id"] in plan.source_docs)
+    target.delete_relationship_elements(doomed)
+    new = [r for r in plan.derived if r["id"] not in have]
+    batches = [([], new[i:i + target.batch_rows]) for i in range(0, len(new), target.batch_rows)]
+    target.write_batches(batches, create=True, progress=progress, workers=target.writers)
+    if progress is not None:
+        progress(len(plan.derived) - len(new))

@@ -13,7 +13,8 @@ from graph.model import KnowledgeGraph
 from graph.nx_store import unbacked_nodes
 from graph.store import StoreError, sorted_rows
 
-BATCH_ROWS = 2000
+BATCH_ROWS = 5000
+WRITERS = 1  # concurrent write transactions in a bulk load (FULIAN_NEO4J_WRITERS)
 _REL_ENDS = ("type", "start_id", "end_id", "start_label", "end_label")
 
 
@@ -70,6 +71,7 @@ class Neo4jStore:
         self.read_only = read_only
         self.database = database or os.environ.get("NEO4J_DATABASE", "neo4j")
         self.batch_rows = int(os.environ.get("FULIAN_BATCH_ROWS", batch_rows))
+        self.writers = max(1, int(os.environ.get("FULIAN_NEO4J_WRITERS", WRITERS)))
         try:
             self.driver = neo4j.GraphDatabase.driver(
                 self.uri, auth=(user, password), connection_timeout=connect_timeout,
@@ -112,13 +114,24 @@ class Neo4jStore:
         if self._schema_ready:
             return
         with self._session(write=True) as s:
+            found = s.run(cypher.index_config(), name=cypher.FULLTEXT_INDEX).single()
+            if found is not None and any(found["config"].get(k) != v for k, v in cypher.FULLTEXT_CONFIG.items()):
+                s.run(cypher.drop_fulltext_index()).consume()  # made by an earlier version: rebuilt below
             for stmt in cypher.constraints() + cypher.indexes():
                 s.run(stmt).consume()
+            s.run(cypher.await_indexes(), seconds=600).consume()  # writing during a population can fail
         self._schema_ready = True
+
+    def settle(self) -> None:
+        """Wait until the full-text index has taken in every write (it is updated beside the writes)."""
+        with self._session(write=False) as s:
+            s.run(cypher.await_fulltext()).consume()
 
     # -- writing ---------------------------------------------------------
     @staticmethod
-    def _statements(node_rows: Iterable[dict], rel_rows: Iterable[dict]) -> list[tuple[str, list[dict]]]:
+    def _statements(node_rows: Iterable[dict], rel_rows: Iterable[dict],
+                    create: bool = False) -> list[tuple[str, list[dict]]]:
+        """(query, rows) per label and relationship key: MERGE, or CREATE for rows known to be absent."""
         by_label: dict[str, list[dict]] = defaultdict(list)
         for row in node_rows:
             by_label[row["label"]].append({"id": row["id"], "props": _node_props(row)})
@@ -127,8 +140,10 @@ class Neo4jStore:
             props = {k: v for k, v in row.items() if k not in _REL_ENDS}
             by_rel[(row["type"], row["start_label"], row["end_label"])].append(
                 {"id": row["id"], "start_id": row["start_id"], "end_id": row["end_id"], "props": props})
-        stmts = [(cypher.merge_nodes(label), rows) for label, rows in sorted(by_label.items())]
-        stmts += [(cypher.merge_relationships(*key), rows) for key, rows in sorted(by_rel.items())]
+        node_q = cypher.create_nodes if create else cypher.merge_nodes
+        rel_q = cypher.create_relationships if create else cypher.merge_relationships
+        stmts = [(node_q(label), rows) for label, rows in sorted(by_label.items())]
+        stmts += [(rel_q(*key), rows) for key, rows in sorted(by_rel.items())]
         return stmts
 
     def _run_statements(self, stmts: list[tuple[str, list[dict]]]):
@@ -146,11 +161,74 @@ class Neo4jStore:
             self._write_tx(self._run_statements(self._statements(node_rows, rel_rows)))
             if progress is not None:
                 progress(len(node_rows) + len(rel_rows))
+        self.settle()
 
-    def write_rows(self, node_rows: list[dict], rel_rows: list[dict]) -> None:
-        """Write rows in one transaction."""
+    def write_rows(self, node_rows: list[dict], rel_rows: list[dict], create: bool = False) -> None:
+        """Write rows in one transaction.
+
+        With `create`, the rows are taken to be absent (a new document's own nodes and
+        relationships) and are created without a lookup; should one exist after all, the
+        uniqueness constraints refuse the transaction and it is run again with MERGE.
+        """
+        import neo4j
+
         self.ensure_schema()
+        if create:
+            try:
+                self._write_tx(self._run_statements(self._statements(node_rows, rel_rows, create=True)))
+                return
+            except neo4j.exceptions.ConstraintError:
+                pass
         self._write_tx(self._run_statements(self._statements(node_rows, rel_rows)))
+
+    def write_batches(self, batches: Iterable[tuple[list[dict], list[dict]]], create: bool = False,
+                      progress: Optional[Callable[[int], Any]] = None, workers: int = 1) -> None:
+        """One transaction per (node rows, relationship rows) batch; see `write_rows`.
+
+        With `workers` > 1 that many transactions run at once (the batches must not depend on
+        each other, e.g. different documents); the server retries the ones that deadlock.
+        """
+        def one(batch: tuple[list[dict], list[dict]]) -> int:
+            self.write_rows(batch[0], batch[1], create=create)
+            return len(batch[0]) + len(batch[1])
+
+        if workers <= 1:
+            for batch in batches:
+                done = one(batch)
+                if progress is not None:
+                    progress(done)
+            return
+        from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            running: set = set()
+            try:
+                for batch in batches:
+                    if len(running) >= 2 * workers:  # bounded: batches are built lazily
+                        finished, running = wait(running, return_when=FIRST_COMPLETED)
+                        for f in finished:
+                            done = f.result()
+                            if progress is not None:
+                                progress(done)
+                    running.add(pool.submit(one, batch))
+                for f in running:
+                    done = f.result()
+                    if progress is not None:
+                        progress(done)
+            except BaseException:
+                for f in running:
+                    f.cancel()
+                raise
+
+    def relationship_ids(self, rel_type: str) -> list[dict[str, Any]]:
+        """{id, doc_id, element_id} of every relationship of one type."""
+        return self.read(cypher.relationship_ids(rel_type))
+
+    def delete_relationship_elements(self, element_ids: list[str]) -> None:
+        """Remove relationships by element id (from `relationship_ids`), in transactions of `batch_rows`."""
+        for i in range(0, len(element_ids), self.batch_rows):
+            chunk = element_ids[i:i + self.batch_rows]
+            self._write_tx(lambda tx: tx.run(cypher.delete_relationships_by_element_id(), ids=chunk).consume())
 
     def replace_document(self, doc_id: str, kg: KnowledgeGraph) -> None:
         """Delete and rewrite one document in a single transaction; then prune."""
@@ -163,10 +241,18 @@ class Neo4jStore:
 
         self._write_tx(work)
         self._prune()
+        self.settle()
 
     def delete_document(self, doc_id: str) -> None:
-        self._write_tx(lambda tx: tx.run(cypher.delete_document(), doc_id=doc_id).consume())
-        self._prune()
+        self.delete_documents([doc_id])
+
+    def delete_documents(self, doc_ids: Iterable[str]) -> None:
+        """Remove documents one transaction each, then prune what none of the rest backs (once)."""
+        doc_ids = list(doc_ids)
+        for doc_id in doc_ids:
+            self._write_tx(lambda tx, d=doc_id: tx.run(cypher.delete_document(), doc_id=d).consume())
+        if doc_ids:
+            self._prune()
 
     def _prune(self) -> None:
         g = nx.MultiDiGraph()
