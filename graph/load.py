@@ -43,6 +43,7 @@ class LoadPlan:
     source_docs: set[str] = field(default_factory=set)
     skipped: int = 0                                         # unchanged documents
     total_rows: int = 0                                      # nodes + relationships of the source
+    written: int = 0                                         # rows sent to the target (after the load)
 
     def rows(self) -> int:
         return (len(self.shared_nodes) + len(self.shared_rels) + len(self.derived)
@@ -169,13 +170,15 @@ def store_to_neo4j(source: GraphStore, target: Any, progress: Optional[Callable[
     target.write_batches(shared, progress=progress)
     target.write_batches(plan.document_batches(target.batch_rows), create=True, progress=progress,
                          workers=target.writers)
-    sync_derived(plan, target, progress)
+    created = sync_derived(plan, target, progress)
     target.settle()
+    plan.written = plan.rows() - len(plan.derived) + created
     return plan
 
 
-def sync_derived(plan: LoadPlan, target: Any, progress: Optional[Callable[[int], Any]] = None) -> None:
-    """Make the target's REPEATS links those of the source (for the source's documents)."""
+def sync_derived(plan: LoadPlan, target: Any, progress: Optional[Callable[[int], Any]] = None) -> int:
+    """Make the target's REPEATS links those of the source (for the source's documents); returns how many
+    were created."""
     existing = target.relationship_ids(DERIVED)
     have = {r["id"] for r in existing}
     wanted = {r["id"] for r in plan.derived}
@@ -186,3 +189,4 @@ def sync_derived(plan: LoadPlan, target: Any, progress: Optional[Callable[[int],
     target.write_batches(batches, create=True, progress=progress, workers=target.writers)
     if progress is not None:
         progress(len(plan.derived) - len(new))
+    return len(new)

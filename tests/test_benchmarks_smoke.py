@@ -90,3 +90,23 @@ def test_runner_reports_every_metric_with_a_number(tmp_path, capsys):
     for r in results["rows"]:
         assert set(r) >= {"metric", "measured", "baseline", "ratio", "goal", "met"}
     assert results["machine"]["cpus"] >= 1
+
+
+@pytest.mark.neo4j
+def test_runner_with_neo4j_reports_the_load_and_query_metrics(tmp_path):
+    from neo4j_fixture import require_neo4j
+
+    uri, _, _ = require_neo4j()
+    out = tmp_path / "results.json"
+    code = bench.main(["--sizes", "8", "--seed", "5", "--data-dir", str(tmp_path), "--json", str(out),
+                       "--startup-runs", "1", "--query-reps", "3", "--sample", "8", "--parallel-docs", "8",
+                       "--quality-docs", "8", "--neo4j", "--neo4j-clear", "--uri", uri])
+    assert code == 0
+    results = json.loads(out.read_text(encoding="utf-8"))
+    rows = {r["metric"]: r for r in results["rows"]}
+    for metric in ("neo4j_load_vs_unwind", "neo4j_load_vs_per_row", "neo4j_reload_unchanged_s",
+                   "query_p95_ms[lineage,neo4j]", "query_p95_ms[coverage,neo4j]"):
+        assert isinstance(rows[metric]["measured"], (int, float)), (metric, rows.get(metric))
+    e2e = results["details"]["e2e"]["8"]
+    assert e2e["neo4j_rows"] == e2e["nodes"] + e2e["edges"]  # a first load writes every row
+    assert e2e["neo4j_reload_rows"] < e2e["neo4j_rows"] / 2  # the reload skips every document
