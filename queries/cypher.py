@@ -115,12 +115,16 @@ def adoption_list() -> str:
 def adopters() -> str:
     """Federations implementing the campaigns or laws `$ids` (`$labels`; all when null), in one row:
     a list of [federation_id, federation, level, region_code, own documents (count),
-    [[year, doc_id] of each IMPLEMENTS]] (coverage and adoption counts)."""
+    [[year, doc_id] of each IMPLEMENTS]] (coverage and adoption counts).
+
+    Own documents count the ISSUED_BY links into the federation: the schema lets only documents
+    issue, and Neo4j reads that count from the federation's degree instead of visiting each one.
+    """
     return (
         _TARGETS
         + "MATCH (f:Federation)-[r:IMPLEMENTS]->(c)\n"
         "WITH f, collect([r.year, r.doc_id]) AS adoptions\n"
-        "RETURN collect([f.id, f.name, f.level, f.region_code, COUNT { (:Document)-[:ISSUED_BY]->(f) },\n"
+        "RETURN collect([f.id, f.name, f.level, f.region_code, COUNT { ()-[:ISSUED_BY]->(f) },\n"
         "                adoptions]) AS federations"
     )
 

@@ -125,7 +125,7 @@ def adopters(g: nx.MultiDiGraph, labels: list[str], ids: Optional[list[str]] = N
     for f, pairs in by_fed.items():
         fd = g.nodes[f]
         feds.append([f, fd.get("name"), fd.get("level"), fd.get("region_code"),
-                     sum(1 for _ in _in(g, f, "ISSUED_BY", "Document")), pairs])
+                     sum(1 for _ in _in(g, f, "ISSUED_BY")), pairs])
     return [{"federations": feds}]
 
 
