@@ -78,10 +78,13 @@ def parse_place_chain(gaz: Gazetteer, window: str, ctx: Context) -> tuple[Option
     """Parse place names right-to-left from the end of ``window``; returns (code, chars consumed)."""
     pos = len(window)
     surfaces: list[tuple[str, list[str], bool]] = []
+    full_index, short_index = gaz.full_index, gaz.short_index
     while pos > 0:
         found = False
         for length in range(min(14, pos), 1, -1):
             sub = window[pos - length: pos]
+            if sub not in full_index and sub not in short_index and not sub.endswith(_TOWNSHIP_END):
+                continue  # no name of any kind: the lookups below would all come back empty
             codes = gaz.lookup(sub, short=False)
             full = True
             if not codes:

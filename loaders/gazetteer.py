@@ -62,6 +62,7 @@ class Gazetteer:
         self.township_index: dict[str, list[str]] = {}
         self._zone_rest: dict[str, str] = {}  # zone code → name without embedded parent names
         self._provinces: Optional[list[Region]] = None
+        self._ancestors: dict[str, tuple[Region, ...]] = {}  # the table never changes an existing region's parents
         with open(gaz_dir / "divisions.csv", encoding="utf-8") as fh:
             for row in csv.DictReader(fh):
                 self._add(Region(row["code"], row["name"], row["level"], row.get("parent_code") or ""))
@@ -110,6 +111,7 @@ class Gazetteer:
         if self._townships_loaded:
             return
         self._townships_loaded = True
+        self._ancestors.clear()  # a township code asked about before loading had none
         path = self._gaz_dir / "townships.csv"
         if not path.exists():
             return
@@ -149,12 +151,15 @@ class Gazetteer:
 
     def ancestors(self, code: str) -> list[Region]:
         """Non-transparent ancestors, nearest first."""
-        out = []
-        p = self.parent(code)
-        while p:
-            out.append(p)
-            p = self.parent(p.code)
-        return out
+        found = self._ancestors.get(code)
+        if found is None:
+            found = []
+            p = self.parent(code)
+            while p:
+                found.append(p)
+                p = self.parent(p.code)
+            found = self._ancestors[code] = tuple(found)
+        return list(found)
 
     def chain(self, code: str) -> list[Region]:
         """Province-first chain ending with the region itself."""
@@ -164,7 +169,9 @@ class Gazetteer:
         return list(reversed(self.ancestors(code))) + [r]
 
     def is_ancestor(self, anc: str, code: str) -> bool:
-        return any(a.code == anc for a in self.ancestors(code))
+        if code not in self._ancestors:
+            self.ancestors(code)
+        return any(a.code == anc for a in self._ancestors[code])
 
     def province_of(self, code: str) -> Optional[Region]:
         ch = self.chain(code)
