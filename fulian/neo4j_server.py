@@ -419,6 +419,9 @@ def _java_command(java: str, launcher: Path, home: Path, bport: int, hport: int)
         "--http-port", str(hport),
         "--plugins-dir", str(home / "plugins"),
         "--conf", f"server.memory.pagecache.size={pagecache}",
+        # Neo4j keeps two days of transaction logs by default: reloads of a 10,000-document graph
+        # piled up 10 GB of them. Keep 1 GB (pruned at checkpoints).
+        "--conf", "db.tx_log.rotation.retention_policy=1G size",
     ]
 
 
