@@ -15,6 +15,7 @@ Because the index can only miss a node whose raw name splits the query with spac
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 from typing import Any, Iterable, Optional, Sequence
@@ -30,6 +31,7 @@ _CJK = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+$")
 _LUCENE_SPECIAL = re.compile(r'([+\-!(){}\[\]^"~*?:\\/&|])')
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def normalize(text: Optional[str]) -> str:
     return _STRIP.sub("", unicodedata.normalize("NFKC", text or ""))
 
@@ -63,8 +65,12 @@ def fulltext_query(query: str) -> Optional[str]:
     return f"name:({terms}) OR aliases_text:({terms})"
 
 
-def all_names(store: Any, labels: Sequence[str]) -> list[dict[str, Any]]:
-    return backend.run(store, "entity_names", labels=list(labels))
+def all_names(store: Any, labels: Sequence[str], ordered: bool = True) -> list[dict[str, Any]]:
+    """Every node of `labels` with its name and aliases; canonical and in canonical order unless
+    `ordered` is False (then as the store gives them: enough to pick from, not for suggestions)."""
+    if ordered:
+        return backend.run(store, "entity_names", labels=list(labels))
+    return backend.fetch(store, "entity_names", labels=list(labels))
 
 
 def _fulltext_candidates(store: Any, query: str, labels: Sequence[str]) -> Optional[list[dict[str, Any]]]:
@@ -116,9 +122,10 @@ def resolve(store: Any, query: str, labels: Sequence[str] = ENTITY_LABELS, *,
         if cands is not None:
             found, _ = pick(query, cands, variants)
     if not found:
-        rows = all_names(store, labels)
-        found, _ = pick(query, rows, variants)
+        found, _ = pick(query, all_names(store, labels, ordered=False), variants)
+        found = [backend.canonical(r) for r in found]
         if not found:
+            rows = all_names(store, labels)  # suggestions take the first name of each form in canonical order
             raise QueryError(f"no {_describe(labels)} named {query!r} in the graph", suggestions(query, rows))
     return found
 
