@@ -57,14 +57,17 @@ def _diffusion_rows(store: Any, ids: list[str], labels: tuple[str, ...]) -> list
     for t in backend.fetch(store, "adoption_list", labels=list(labels), ids=ids):
         target_id, kind, target = t["target_id"], t["kind"], t["target"]
         for fid, fed, level, code, adoptions in t["federations"]:
-            level_key = _level_key(level)
+            level_key, fed_key = _level_key(level), fed or ""
             for year, doc_id, title, issuers, evidence, targets in adoptions:
-                issuers = canonical(issuers)
-                keyed.append(((_year_key(year), level_key, fed or "", doc_id or "", target or ""), target_id, {
+                if len(issuers) > 1 or (issuers and not isinstance(issuers[0], str)):
+                    issuers = canonical(issuers)
+                keyed.append(((year if isinstance(year, int) and year > 0 else NO_YEAR, level_key, fed_key,
+                               doc_id or "", target or ""), target_id, {
                     "campaign": target, "kind": kind, "year": year, "federation": fed, "level": level,
                     "region_code": code, "document": title, "doc_id": doc_id,
-                    "issuer": issuers[0] if issuers else None, "evidence": canonical(evidence),
-                    "targets": canonical(targets), "first_at_level": False}))
+                    "issuer": issuers[0] if issuers else None,
+                    "evidence": evidence if isinstance(evidence, str) else canonical(evidence),
+                    "targets": canonical(targets) if targets else targets, "first_at_level": False}))
     keyed.sort(key=lambda k: k[0])
     if any(a[0] == b[0] for a, b in zip(keyed, keyed[1:])):
         return [(r["target_id"], _diffusion(r)) for r in adoption_rows(store, ids, labels)]
