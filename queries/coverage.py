@@ -26,14 +26,19 @@ def _adopters(store: Any, ids: list[str], labels: tuple[str, ...], year: Optiona
     feds: dict[str, dict[str, Any]] = {}
     for row in backend.fetch(store, "adopters", labels=list(labels), ids=ids):
         for fid, name, level, code, own, adoptions in row["federations"]:
-            if year is not None:
-                adoptions = [a for a in adoptions if isinstance(a[0], int) and 0 < a[0] <= year]
-                if not adoptions:
+            years, docs, first = set(), set(), None
+            for y, d in adoptions:
+                known = isinstance(y, int) and y > 0
+                if year is not None and not (known and y <= year):
                     continue
-            feds[fid] = {"federation": name, "level": level, "region_code": code, "own_documents": own,
-                         "years": {y for y, _ in adoptions if isinstance(y, int) and y > 0},
-                         "docs": {d for _, d in adoptions if d},
-                         "first": min(_year_key(y) for y, _ in adoptions)}
+                if known:
+                    years.add(y)
+                if d:
+                    docs.add(d)
+                first = min(first, _year_key(y)) if first is not None else _year_key(y)
+            if first is not None:  # some adoption left after the year filter
+                feds[fid] = {"federation": name, "level": level, "region_code": code, "own_documents": own,
+                             "years": years, "docs": docs, "first": first}
     return feds
 
 
