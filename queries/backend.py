@@ -9,7 +9,7 @@ so the two backends can be compared row for row.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Iterable
 
 from queries import cypher, nx_queries
 from queries.errors import QueryError
@@ -81,9 +81,14 @@ def fetch(store: Any, name: str, **params: Any) -> list[dict[str, Any]]:
     raise QueryError(f"statement {name} needs Neo4j (the embedded store matches names by scanning)")
 
 
+def canonical_rows(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows made canonical and sorted, as `run` returns them."""
+    return sorted((canonical(r) for r in rows), key=_key)
+
+
 def run(store: Any, name: str, **params: Any) -> list[dict[str, Any]]:
     """Rows of statement `name` with `params`, canonical."""
-    return sorted((canonical(r) for r in fetch(store, name, **params)), key=_key)
+    return canonical_rows(fetch(store, name, **params))
 
 
 def delete_repeats(store: Any) -> None:

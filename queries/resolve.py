@@ -6,10 +6,12 @@ With `variants`, containing nodes are returned even when an exact match exists
 (美家美妇 → 美家美妇, 美家美妇她行动, 美家美妇美庭院).
 
 On Neo4j the candidates come from the CJK full-text index (bigrams of the query, OR-ed, on
-`name` and `aliases_text`; nodes whose names and aliases are all plain CJK/ASCII text without the
-query are left out on the server, as they cannot match); the rule above then picks among them.
-Because the index can only miss a node whose raw name splits the query with spaces or punctuation, an empty pick
-(and any query that is not all CJK ideographs) falls back to the scan used on networkx.
+`name` and `aliases_text`), or for federations alone from a scan of that label (every federation
+shares 妇联 with every document title, so the index narrows nothing there); nodes whose names and
+aliases are all plain CJK/ASCII text without the query are left out on the server, as they cannot
+match. The rule above then picks among the candidates. Because the index can only miss a node
+whose raw name splits the query with spaces or punctuation, an empty pick (and any query that is
+not all CJK ideographs) falls back to the scan used on networkx.
 """
 
 from __future__ import annotations
@@ -67,7 +69,7 @@ def fulltext_query(query: str) -> Optional[str]:
 
 def all_names(store: Any, labels: Sequence[str], ordered: bool = True) -> list[dict[str, Any]]:
     """Every node of `labels` with its name and aliases; canonical and in canonical order unless
-    `ordered` is False (then as the store gives them: enough to pick from, not for suggestions)."""
+    `ordered` is False (then as the store gives them: enough to pick from)."""
     if ordered:
         return backend.run(store, "entity_names", labels=list(labels))
     return backend.fetch(store, "entity_names", labels=list(labels))
@@ -122,11 +124,12 @@ def resolve(store: Any, query: str, labels: Sequence[str] = ENTITY_LABELS, *,
         if cands is not None:
             found, _ = pick(query, cands, variants)
     if not found:
-        found, _ = pick(query, all_names(store, labels, ordered=False), variants)
+        rows = all_names(store, labels, ordered=False)
+        found, _ = pick(query, rows, variants)
         found = [backend.canonical(r) for r in found]
-        if not found:
-            rows = all_names(store, labels)  # suggestions take the first name of each form in canonical order
-            raise QueryError(f"no {_describe(labels)} named {query!r} in the graph", suggestions(query, rows))
+        if not found:  # suggestions take the first name of each form in canonical order
+            raise QueryError(f"no {_describe(labels)} named {query!r} in the graph",
+                             suggestions(query, backend.canonical_rows(rows)))
     return found
 
 
