@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pickle
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from itertools import islice
@@ -70,6 +71,20 @@ def process_file(path: str | Path) -> DocumentGraph:
     return DocumentGraph(str(path), doc_id, digest, graph=kg)
 
 
+def process_files(paths: list[str | Path]) -> list[DocumentGraph]:
+    """`process_file` over several files (one task of the process pool)."""
+    return [process_file(p) for p in paths]
+
+
+def _process_files_pickled(paths: list[str | Path]) -> bytes:
+    """`process_files`, pickled in the worker: the pool's own result pickling is slower, and the
+    parent then unpickles each batch in its main thread as it writes, not in the pool's thread."""
+    return pickle.dumps(process_files(paths), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+_MAX_CHUNK = 8
+
+
 def _file_hash(path: Path) -> Optional[str]:
     """Content hash of the decoded text, to skip unchanged documents before extracting."""
     from loaders.read import ReadError, read_document
@@ -112,7 +127,12 @@ def build(paths: Iterable[str | Path], store: GraphStore, *, jobs: int = 1,
     results: Iterable[DocumentGraph]
     if jobs > 1 and len(todo) > 1:
         pool = ProcessPoolExecutor(max_workers=jobs)
-        results = bounded_map(pool, process_file, todo, window=jobs * 4)
+        # a few documents per task: one round trip through the pool costs the parent several ms
+        # of thread hand-offs, as much as extracting a short document
+        size = max(1, min(_MAX_CHUNK, len(todo) // (jobs * 8)))
+        chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
+        results = (dg for part in bounded_map(pool, _process_files_pickled, chunks, window=jobs * 2)
+                   for dg in pickle.loads(part))
     else:
         pool = None
         results = map(process_file, todo)
