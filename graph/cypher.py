@@ -164,8 +164,15 @@ def delete_relationships(rel_type: str) -> str:
     return f"MATCH ()-[r:{_rel_type(rel_type)}]->() DELETE r"
 
 
+def _by_id(var: str, value: str, scope: str = "") -> str:
+    """A subquery finding `var` with id `value` through each label's uniqueness index (an unlabelled
+    match on `id` would scan every node); `scope` imports outer variables."""
+    seeks = "\n  UNION ".join(f"MATCH ({var}:{label} {{id: {value}}}) RETURN {var}" for label in schema.NODE_LABELS)
+    return f"CALL ({scope}) {{\n  {seeks}\n}}"
+
+
 def delete_nodes() -> str:
-    return "UNWIND $ids AS id MATCH (n {id: id}) DETACH DELETE n"
+    return "UNWIND $ids AS id\n" + _by_id("n", "id", scope="id") + "\nDETACH DELETE n"
 
 
 def document_hashes() -> str:
@@ -181,7 +188,7 @@ def nodes_of(label: str) -> str:
 
 
 def node_by_id() -> str:
-    return "MATCH (n {id: $id}) RETURN labels(n)[0] AS label, properties(n) AS props LIMIT 1"
+    return _by_id("n", "$id") + "\nRETURN labels(n)[0] AS label, properties(n) AS props LIMIT 1"
 
 
 def all_relationships() -> str:
