@@ -10,7 +10,7 @@ from typing import Optional
 from .gazetteer import Gazetteer, get_gazetteer
 from .resources import get_resources
 
-_HAN = re.compile(r"[\u4e00-\u9fff]")
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")  # with CJK extension A: 㮾梨街道
 _TOWNSHIP_END = ("镇", "乡", "街道", "苏木", "办事处")
 
 
