@@ -38,33 +38,6 @@ def backend_of(store: Any) -> str:
     return backend
 
 
-def _neo4j_read(store: Any, text: str, params: dict[str, Any]) -> list[dict[str, Any]]:
-    """Records of a read statement as {column: value}, in a READ session.
-
-    The statements return plain values only (no nodes or relationships), so the records' values
-    are taken as they are: `Record.data()` walks every nested value again, which costs more than
-    the query itself on packed rows (thousands of lists in one record).
-    """
-    driver = getattr(store, "driver", None)
-    if driver is None:
-        return store.read(text, params)
-    import neo4j
-
-    def work(tx: Any) -> list[dict[str, Any]]:
-        result = tx.run(text, params)
-        keys = result.keys()
-        return [dict(zip(keys, values)) for values in result.values()]
-
-    try:
-        with driver.session(database=store.database, default_access_mode=neo4j.READ_ACCESS) as session:
-            return session.execute_read(work)
-    except (neo4j.exceptions.ServiceUnavailable, neo4j.exceptions.SessionExpired) as e:
-        from graph.store import StoreError
-
-        raise StoreError(f"lost the connection to Neo4j at {getattr(store, 'uri', '?')} ({type(e).__name__}): "
-                         "check it is running (`fulian neo4j status`) and ask again") from e
-
-
 def fetch(store: Any, name: str, **params: Any) -> list[dict[str, Any]]:
     """Rows of statement `name` with `params` as the store gives them: in no set order, lists
     unsorted. For callers that order what they need themselves (packed statements such as
@@ -75,7 +48,7 @@ def fetch(store: Any, name: str, **params: Any) -> list[dict[str, Any]]:
     if set(params) != expected:
         raise QueryError(f"statement {name} takes parameters {sorted(expected)}, got {sorted(params)}")
     if backend_of(store) == "neo4j":
-        return _neo4j_read(store, cypher.STATEMENTS[name], params)
+        return store.read_values(cypher.STATEMENTS[name], params)
     if name in nx_queries.QUERIES:
         return nx_queries.QUERIES[name](store.graph, **params)
     raise QueryError(f"statement {name} needs Neo4j (the embedded store matches names by scanning)")
