@@ -7,10 +7,9 @@ from typing import Any, Callable, Iterable, Iterator, Optional
 
 from graph import schema
 from graph.model import KnowledgeGraph, Relationship, node_from_properties
-from graph.store import GraphStore, StoreError
+from graph.store import GraphStore, StoreError, pack_groups, slices
 
 DERIVED = "REPEATS"  # recomputed over all passages after a build: synced by id, not per document
-_DOC_LABELS = ("Document", "Passage")
 
 
 def store_to_graph(store: GraphStore) -> KnowledgeGraph:
@@ -51,17 +50,7 @@ class LoadPlan:
 
     def document_batches(self, batch_rows: int) -> Iterator[tuple[list[dict], list[dict]]]:
         """Pending documents grouped into batches of about `batch_rows` rows; a document is never split."""
-        nodes: list[dict] = []
-        rels: list[dict] = []
-        for doc_id in sorted(self.documents):
-            n, r = self.documents[doc_id]
-            if (nodes or rels) and len(nodes) + len(rels) + len(n) + len(r) > batch_rows:
-                yield nodes, rels
-                nodes, rels = [], []
-            nodes.extend(n)
-            rels.extend(r)
-        if nodes or rels:
-            yield nodes, rels
+        return pack_groups((self.documents[d] for d in sorted(self.documents)), batch_rows)
 
 
 def _check_node(row: dict, where: str) -> None:
@@ -163,10 +152,8 @@ def store_to_neo4j(source: GraphStore, target: Any, progress: Optional[Callable[
     target.delete_documents(plan.stale)
     if progress is not None:  # rows of unchanged documents count as done
         progress(plan.total_rows - plan.rows())
-    shared = [(plan.shared_nodes[i:i + target.batch_rows], []) for i in range(0, len(plan.shared_nodes),
-                                                                              target.batch_rows)]
-    shared += [([], plan.shared_rels[i:i + target.batch_rows]) for i in range(0, len(plan.shared_rels),
-                                                                             target.batch_rows)]
+    shared = [(chunk, []) for chunk in slices(plan.shared_nodes, target.batch_rows)]
+    shared += [([], chunk) for chunk in slices(plan.shared_rels, target.batch_rows)]
     target.write_batches(shared, progress=progress)
     target.write_batches(plan.document_batches(target.batch_rows), create=True, progress=progress,
                          workers=target.writers)
@@ -185,7 +172,7 @@ def sync_derived(plan: LoadPlan, target: Any, progress: Optional[Callable[[int],
     doomed = sorted(r["element_id"] for r in existing if r["id"] not in wanted and r["doc_id"] in plan.source_docs)
     target.delete_relationship_elements(doomed)
     new = [r for r in plan.derived if r["id"] not in have]
-    batches = [([], new[i:i + target.batch_rows]) for i in range(0, len(new), target.batch_rows)]
+    batches = [([], chunk) for chunk in slices(new, target.batch_rows)]
     target.write_batches(batches, create=True, progress=progress, workers=target.writers)
     if progress is not None:
         progress(len(plan.derived) - len(new))

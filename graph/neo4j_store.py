@@ -11,7 +11,7 @@ import networkx as nx
 from graph import cypher
 from graph.model import KnowledgeGraph
 from graph.nx_store import unbacked_nodes
-from graph.store import StoreError, sorted_rows
+from graph.store import StoreError, pack_groups, slices, sorted_rows
 
 BATCH_ROWS = 5000
 WRITERS = 2  # concurrent write transactions in a bulk load (FULIAN_NEO4J_WRITERS)
@@ -116,9 +116,10 @@ class Neo4jStore:
             with self._session(write=write) as s:
                 return s.execute_write(fn) if write else s.execute_read(fn)
         except (neo4j.exceptions.ServiceUnavailable, neo4j.exceptions.SessionExpired) as e:
-            then = "run the same command again; what was written is whole" if write else "ask again"
+            # one wording for reads too: a load reads (hashes, ids) between its writes
             raise StoreError(f"lost the connection to Neo4j at {self.uri} ({type(e).__name__}): check it is "
-                             f"running (`fulian neo4j status`) and {then}") from e
+                             "running (`fulian neo4j status`) and run the same command again; what was "
+                             "written is whole") from e
 
     def ensure_schema(self) -> None:
         """Constraints first, then indexes (idempotent)."""
@@ -237,9 +238,8 @@ class Neo4jStore:
 
     def delete_relationship_elements(self, element_ids: list[str]) -> None:
         """Remove relationships by element id (from `relationship_ids`), in transactions of `batch_rows`."""
-        for i in range(0, len(element_ids), self.batch_rows):
-            chunk = element_ids[i:i + self.batch_rows]
-            self._write_tx(lambda tx: tx.run(cypher.delete_relationships_by_element_id(), ids=chunk).consume())
+        for chunk in slices(element_ids, self.batch_rows):
+            self._write_tx(lambda tx, c=chunk: tx.run(cypher.delete_relationships_by_element_id(), ids=c).consume())
 
     def replace_document(self, doc_id: str, kg: KnowledgeGraph) -> None:
         """Delete and rewrite one document in a single transaction; then prune."""
@@ -344,15 +344,7 @@ def document_batches(kg: KnowledgeGraph, batch_rows: int) -> list[tuple[list[dic
     batches: list[tuple[list[dict], list[dict]]] = []
     if free_nodes or free_rels:
         batches.append((list(free_nodes.values()), free_rels))
-    cur_nodes: dict[str, dict] = {}
-    cur_rels: list[dict] = []
-    for doc_id in sorted(groups):
-        g_nodes, g_rels = groups[doc_id]
-        if cur_rels and len(cur_nodes) + len(cur_rels) + len(g_nodes) + len(g_rels) > batch_rows:
-            batches.append((list(cur_nodes.values()), cur_rels))
-            cur_nodes, cur_rels = {}, []
-        cur_nodes.update(g_nodes)
-        cur_rels.extend(g_rels)
-    if cur_nodes or cur_rels:
-        batches.append((list(cur_nodes.values()), cur_rels))
+    packed = pack_groups(((list(groups[d][0].values()), groups[d][1]) for d in sorted(groups)), batch_rows)
+    # entities shared by documents of one batch are merged once
+    batches += [(list({n["id"]: n for n in nodes}.values()), rels) for nodes, rels in packed]
     return batches

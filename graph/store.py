@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from typing import Any, Iterable, Optional, Protocol, runtime_checkable
+from typing import Any, Iterable, Iterator, Optional, Protocol, runtime_checkable
 
 from graph.model import KnowledgeGraph
 
@@ -62,6 +62,28 @@ def open_store(backend: str = "embedded", path: Optional[str] = None, *, read_on
 
         return Neo4jStore(uri=uri, read_only=read_only)
     raise StoreError(f"unknown backend {backend!r}: choose one of {', '.join(BACKENDS)}")
+
+
+def pack_groups(groups: Iterable[tuple[list[dict], list[dict]]],
+                batch_rows: int) -> Iterator[tuple[list[dict], list[dict]]]:
+    """(node rows, relationship rows) groups packed into batches of about `batch_rows` rows;
+    a group (one document's rows) is never split, so a batch may exceed the size by one group."""
+    nodes: list[dict] = []
+    rels: list[dict] = []
+    for n, r in groups:
+        if (nodes or rels) and len(nodes) + len(rels) + len(n) + len(r) > batch_rows:
+            yield nodes, rels
+            nodes, rels = [], []
+        nodes.extend(n)
+        rels.extend(r)
+    if nodes or rels:
+        yield nodes, rels
+
+
+def slices(rows: list[dict], size: int) -> Iterator[list[dict]]:
+    """`rows` in consecutive slices of `size`."""
+    for i in range(0, len(rows), size):
+        yield rows[i:i + size]
 
 
 def sorted_rows(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
