@@ -161,18 +161,14 @@ class Neo4jStore:
     def _run_statements(self, stmts: list[tuple[str, list[dict]]]):
         def work(tx):
             for query, rows in stmts:
-                for i in range(0, len(rows), self.batch_rows):
-                    tx.run(query, rows=rows[i:i + self.batch_rows]).consume()
+                for chunk in slices(rows, self.batch_rows):
+                    tx.run(query, rows=chunk).consume()
 
         return work
 
     def write(self, kg: KnowledgeGraph, progress: Optional[Any] = None) -> None:
         """Write document by document; several documents share a transaction, none is split."""
-        self.ensure_schema()
-        for node_rows, rel_rows in document_batches(kg, self.batch_rows):
-            self._write_tx(self._run_statements(self._statements(node_rows, rel_rows)))
-            if progress is not None:
-                progress(len(node_rows) + len(rel_rows))
+        self.write_batches(document_batches(kg, self.batch_rows), progress=progress)
         self.settle()
 
     def write_rows(self, node_rows: list[dict], rel_rows: list[dict], create: bool = False) -> None:
@@ -204,11 +200,13 @@ class Neo4jStore:
             self.write_rows(batch[0], batch[1], create=create)
             return len(batch[0]) + len(batch[1])
 
+        def report(done: int) -> None:
+            if progress is not None:
+                progress(done)
+
         if workers <= 1:
             for batch in batches:
-                done = one(batch)
-                if progress is not None:
-                    progress(done)
+                report(one(batch))
             return
         from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 
@@ -219,14 +217,10 @@ class Neo4jStore:
                     if len(running) >= 2 * workers:  # bounded: batches are built lazily
                         finished, running = wait(running, return_when=FIRST_COMPLETED)
                         for f in finished:
-                            done = f.result()
-                            if progress is not None:
-                                progress(done)
+                            report(f.result())
                     running.add(pool.submit(one, batch))
                 for f in running:
-                    done = f.result()
-                    if progress is not None:
-                        progress(done)
+                    report(f.result())
             except BaseException:
                 for f in running:
                     f.cancel()
