@@ -14,7 +14,8 @@ from .federations import Context, FedMention, context_from_code, find_federation
 from .gazetteer import get_gazetteer
 from .meta import find_date, find_doc_number, find_kind, find_title, find_year
 from .normalize import normalize
-from .people_depts import find_departments, find_persons, lead_table_departments
+from .people_depts import find_departments, lead_table_departments
+from .persons import find_persons
 from .resources import get_resources, get_tokenizer
 from .structure import Sentence, find_tables, split_passages, split_sentences
 from .types import (
