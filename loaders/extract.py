@@ -381,6 +381,59 @@ def _targets_in(text: str, a: int, b: int, units: str) -> list[str]:
     return out
 
 
+_ROLE_WORDS_RE = re.compile(r"(?:党组书记|党组副书记|党组成员|书记|副主席|主席|副主任|主任|兼职|挂职|、|，|,|：|:| )*")
+_LEADING_ROLE_RE = re.compile(r"(?<![副])(?:主席|主任)|党组书记")
+
+
+def _leading_role(roles: str) -> Optional[str]:
+    """The chair's title in a run of titles (主席、党组书记 → 主席); 副主席 alone leads nothing."""
+    m = _LEADING_ROLE_RE.search(roles)
+    return m.group() if m else None
+
+
+def _person_leads(text: str, persons, feds) -> list:
+    """(person mention, federation mention, role) for persons the text names as a federation's chair."""
+    out = []
+    by_end = {f.end: f for f in feds if f.level != "organ" or True}
+    for pm in persons:
+        # 省妇联党组书记、主席黄芳: the federation, then only titles, then the name
+        for f in feds:
+            if f.end <= pm.start and pm.start - f.end <= 12:
+                between = text[f.end:pm.start]
+                if _ROLE_WORDS_RE.fullmatch(between) and _leading_role(between):
+                    out.append((pm, f, _leading_role(between)))
+                    break
+        else:
+            after = text[pm.end:pm.end + 40]
+            # 钱昀（省妇联党组书记、主席）/ 段爽同志以县妇联主席身份 / 陈卫琳主席 after 溧城街道妇联
+            m = re.match(r"(?:同志)?[（(]([^（）()]{2,36})[）)]", after) or re.match(r"(?:同志)?以([^，。；]{2,20}?)身份", after)
+            if m:
+                inner_a = pm.end + m.start(1)
+                for f in feds:
+                    if inner_a <= f.start and f.end <= pm.end + m.end(1):
+                        roles = text[f.end:pm.end + m.end(1)]
+                        role = _leading_role(re.split(r"[，,；]", roles)[0])
+                        if role and _ROLE_WORDS_RE.fullmatch(roles.split("，")[0].split(",")[0]):
+                            out.append((pm, f, role))
+                        break
+                continue
+            f = by_end.get(pm.start)
+            m = re.match(r"(?:主席|党组书记|主任)", after)
+            if f is not None and m:
+                out.append((pm, f, m.group()))
+                continue
+            # 向其红当选州妇联主席 / 当选为新一届州妇联主席
+            m = re.match(r"(?:[^，。；]{0,12}?)当选(?:为)?(?:新一届|新任)?", after)
+            if m:
+                for f in feds:
+                    if pm.end + m.end() <= f.start <= pm.end + m.end() + 2:
+                        role = re.match(r"(?:党组书记|主席|主任)", text[f.end:f.end + 4])
+                        if role:
+                            out.append((pm, f, role.group()))
+                        break
+    return out
+
+
 def _relations(text, sentences, sent_of, passages, table: _EntityTable, feds, issuer, cand_ents, dept_ments,
                lead_rows, persons, kind, pats) -> list[ExtractedRelation]:
     rels: dict[tuple, ExtractedRelation] = {}
@@ -521,19 +574,12 @@ def _relations(text, sentences, sent_of, passages, table: _EntityTable, feds, is
             pos = e.mentions[0].start if e.mentions else 0
             add(e.parent, "Federation", "LEADS", e.name, "Federation", pos, "R-fed-hierarchy")
 
-    # persons leading federations: 省妇联党组书记、主席黄芳
-    lead_roles = tuple(pats["person_roles_leading"])
-    for pm in persons:
-        if pm.role not in lead_roles:
-            continue
-        before = text[max(0, pm.start - 16): pm.start]
-        for f in feds:
-            if f.end <= pm.start and pm.start - f.end <= 12 and re.fullmatch(r"(?:党组书记|党组副书记|书记|主席|主任|、|，|：|:| )*", text[f.end:pm.start] or ""):
-                add(pm.name, "Person", "LEADS", f.name, "Federation", pm.start, "R-person-leads")
-                ent = table.get("Person", pm.name)
-                if ent and not ent.role:
-                    ent.role = pm.role
-                break
+    # persons leading federations: 省妇联党组书记、主席黄芳 / 钱昀（省妇联党组书记、主席） / 溧城街道妇联陈卫琳主席
+    for pm, fed, role in _person_leads(text, persons, feds):
+        add(pm.name, "Person", "LEADS", fed.name, "Federation", pm.start, "R-person-leads")
+        ent = table.get("Person", pm.name)
+        if ent and not ent.role:
+            ent.role = role
 
     # departments: COORDINATES and PART_OF
     coord = pats["coordinates_triggers"]

@@ -20,7 +20,12 @@ GAZ_DIR = DATA_DIR / "gazetteer"
 
 LEVELS = ("national", "province", "prefecture", "county", "township")
 _TRANSPARENT_RE = re.compile(r"^(市辖区|县|.*直辖县级行政区划)$")
-_AUTONOMOUS_RE = re.compile(r"^(.{2,}?)(?:[^族]{1,4}族|维吾尔)*自治[州县区旗]$")
+# China's 55 minority nationalities, as they appear in autonomous division names (黔东南苗族侗族自治州)
+_NATIONALITIES = ("蒙古 回 藏 维吾尔 苗 彝 壮 布依 朝鲜 满 侗 瑶 白 土家 哈尼 哈萨克 傣 黎 傈僳 佤 畲 高山 拉祜 水 "
+                  "东乡 纳西 景颇 柯尔克孜 土 达斡尔 仫佬 羌 布朗 撒拉 毛南 仡佬 锡伯 阿昌 普米 塔吉克 怒 乌孜别克 "
+                  "俄罗斯 鄂温克 德昂 保安 裕固 京 塔塔尔 独龙 鄂伦春 赫哲 门巴 珞巴 基诺 各").split()
+_AUTONOMOUS_RE = re.compile(r"^(.{2,}?)(?:(?:%s)族?)*自治([州县区旗])$"
+                            % "|".join(sorted(_NATIONALITIES, key=len, reverse=True)))
 _SPECIAL_SUFFIX_RE = re.compile(r"特别行政区$")
 
 
@@ -37,7 +42,11 @@ def _short_forms(name: str, level: str) -> list[str]:
     out: list[str] = []
     m = _AUTONOMOUS_RE.match(name)
     if m:
-        out.append(m.group(1))
+        # 湘西土家族苗族自治州 → 湘西, 湘西州, 湘西自治州; 城步苗族自治县 → 城步, 城步县
+        stem, kind = m.group(1), m.group(2)
+        out.append(stem)
+        if kind != "区":
+            out += [stem + kind, stem + "自治" + kind]
     elif _SPECIAL_SUFFIX_RE.search(name):
         out.append(_SPECIAL_SUFFIX_RE.sub("", name))
     else:
