@@ -67,6 +67,18 @@ class CampaignFinder:
         self.book_markers = self.p["book_markers"]
         self.law_suffixes = sorted(self.p["law_suffixes"], key=len, reverse=True)
         self.periods = self.p.get("five_year_periods", {})
+        self.formulas = [re.compile(x) for x in self.p["quote_formula_patterns"]]
+        self.metaphor_before = sorted(self.p["quote_metaphor_before"], key=len, reverse=True)
+        self.rejected_quotes: list[tuple[int, int]] = []  # quoted spans that name no program
+        self.quote_org_after = re.compile(self.p["quote_reject_after_re"])
+        self.quote_location = re.compile(self.p["quote_location_re"])
+        self.location_after = tuple(self.p["quote_location_after"])
+        self.object_before = tuple(self.p["quote_object_before"])
+        # 发挥妇女群众“她力量” / 视为工作“生命线”: the verb, then at most a few words of its object
+        self.metaphor_re = re.compile("(?:%s)[^，。；“”、]{0,6}$" % "|".join(
+            map(re.escape, sorted(self.p["quote_metaphor_before"], key=len, reverse=True))))
+        self.award_tails = sorted(self.p["award_tails"], key=len, reverse=True)
+        self.suffix_verb_after = {k: tuple(v) for k, v in self.p["suffix_verb_after"].items()}
 
     # ---- helpers -------------------------------------------------------------
     def is_slogan(self, s: str) -> bool:
@@ -136,6 +148,7 @@ class CampaignFinder:
     # ---- main ------------------------------------------------------------------
     def find(self, text: str, sentences, tokens_start: set[int], places: "PlaceStripper", year: Optional[int]) -> list[Cand]:
         cands: list[Cand] = []
+        self.rejected_quotes = []
         book_spans: list[tuple[int, int]] = []
         for sent in sentences:
             s0, s1 = sent.start, sent.end
@@ -257,12 +270,16 @@ class CampaignFinder:
                 pass
             # find token start at or before pos-1
             t = pos - 1
-            while t > lo and t not in tokens_start:
-                t -= 1
+            while t > lo and t not in tokens_start and text[t - 1] not in _CLAUSE_STOP:
+                t -= 1  # a word never runs across punctuation, even where no token starts are known
             word = text[t:pos]
             if depth == 0 and word in self.boundary:
                 break
             pos = t
+        if depth > 0 and pos <= lo:
+            q = text.rfind("“", max(s0, lo - 40), pos)
+            if q >= 0 and "”" not in text[q:pos]:
+                pos = q  # “巾帼铸魂、巾帼创业、…、巾帼赋能”五大行动: the quoted list is part of the name
         while pos < end and text[pos] in " ”":
             pos += 1
         return pos
@@ -278,6 +295,8 @@ class CampaignFinder:
                 continue
             if text.startswith(("一览表", "安排表", "表", "清单", "方案"), e):
                 continue
+            if text.startswith(self.suffix_verb_after.get(m.group(), ()), e):
+                continue  # 梧州市计划举办…: the word is a verb here
             # do not cut inside a longer word: the suffix must end a token (or precede punctuation)
             if e < s1 and e not in tokens_start and text[e] not in _CLAUSE_STOP and text[e] not in " ”":
                 continue
@@ -285,6 +304,8 @@ class CampaignFinder:
             st = self._extend_left_quotes(text, s0, st)
             if e - st < 3:
                 continue
+            if st > s0 and text[st - 1] == "等" and "“" not in text[st:e]:
+                continue  # 半边天家园等妇女阵地工程: a category of the items listed before 等
             surface = text[st:e]
             self._make_campaign(text, st, e, surface, m.group(), places, cands, "C-suffix")
 
@@ -389,12 +410,15 @@ class CampaignFinder:
             if any(la <= a < lb for la, lb in law_spans):
                 continue
             q = clean_space(text[a + 1: b - 1])
-            if self.is_stop(q) or len(q.replace(" ", "")) < 2:
-                continue
-            if places.is_place(q):
-                continue
             after = text[b: min(s1, b + 12)]
-            if any(after.startswith(h) for h in self.reject_heads):
+            before6 = text[max(s0, a - 10): a]
+            if (self.is_stop(q) or len(q.replace(" ", "")) < 2 or places.is_place(q)
+                    or any(after.startswith(h) for h in self.reject_heads)
+                    or (self._formula(q) and not self.lexicon_canonical(q)
+                        and not self._lexicon_continuation(q, text[b:s1])[0])
+                    or self.quote_org_after.match(text[b: min(s1, b + 40)])
+                    or (self.quote_location.search(before6) and after.startswith(self.location_after))):
+                self.rejected_quotes.append((a, b))
                 continue
             ok = False
             if self.lexicon_canonical(q) or self.suffix_re.search(q[-6:] if len(q) > 6 else q):
@@ -423,22 +447,21 @@ class CampaignFinder:
                 tail = text[quote_spans[j][1]: min(s1, quote_spans[j][1] + 14)]
                 if re.match(r"[^，。；“]{0,8}等[^，。；]{0,14}(活动|行动|项目|品牌|创建|评选)", tail):
                     ok = True
+            if not ok and not self._formula_or_metaphor(q, text[max(s0, a - 24): a], after):
+                ok = True  # a quoted name is a program unless it is a formula, a metaphor or a slogan
             if not ok:
+                self.rejected_quotes.append((a, b))
                 continue
             chain_ok.add(i)
             lex = self.lexicon_canonical(q)
             name = lex or q
             aliases = [q]
             end = b
-            # “两癌”免费检查: the quoted word plus its continuation is a lexicon program
-            cont = re.match(r"[\u4e00-\u9fff]{1,8}", text[b:s1])
-            if not lex and cont:
-                for k in range(len(cont.group()), 1, -1):
-                    lx = self.lexicon_canonical(q + cont.group()[:k])
-                    if lx:
-                        name, end = lx, b + k
-                        aliases.append(q + cont.group()[:k])
-                        break
+            if not lex:
+                lx, k = self._lexicon_continuation(q, text[b:s1])
+                if lx:
+                    name, end = lx, b + k
+                    aliases.append(q + text[b:b + k])
             # “江苏省最美家庭” / “长沙市三八红旗手”: a full place name before the program is not part of it
             if name == q:
                 core = places.strip(q)
@@ -448,6 +471,31 @@ class CampaignFinder:
             if m:
                 aliases.append(q + m.group())
             cands.append(Cand("Campaign", a, end, name, aliases, "C-quoted", strong=True))
+
+    def _lexicon_continuation(self, q: str, rest: str) -> tuple[Optional[str], int]:
+        """“两癌”免费检查: the quoted word plus the words after it name a lexicon program."""
+        cont = re.match(r"[\u4e00-\u9fff]{1,8}", rest)
+        if cont:
+            for k in range(len(cont.group()), 1, -1):
+                lx = self.lexicon_canonical(q + cont.group()[:k])
+                if lx:
+                    return lx, k
+        return None, 0
+
+    def _formula(self, q: str) -> bool:
+        """四个意识 / 四篇文章 / 四有 / 五级书记 (number formulas), 思想之美, 网格+妇联."""
+        return any(rx.search(q) for rx in self.formulas)
+
+    def _formula_or_metaphor(self, q: str, before: str, after: str) -> bool:
+        """A formula, or a metaphor: 是…的“追星航标”, 当好“娘家人”, 视为“生命线”."""
+        if self._formula(q):
+            return True
+        if self.suffix_re.match(after):
+            return False  # “X”活动 / “X”行动: the name of a program, whatever comes before
+        b = before.rstrip("的")
+        if any(b.endswith(w) for w in self.object_before):
+            return True  # 筹集的“防疫健康包” / 签下“连心卡”: a thing handed over
+        return bool(self.metaphor_re.search(b)) or bool(re.search(r"是[^，。；“”]*的$", before))
 
     # 家庭教育宣传周、家庭教育精品课程下基层、家风家教宣传展示等主题活动 ----------
     def _enumerations(self, text, s0, s1, cands, places):
@@ -481,13 +529,25 @@ class CampaignFinder:
                 if typ == "Law" and any(a <= m.start() < b for a, b in law_spans):
                     continue
                 canon = lex.surface[m.group()]
-                cands.append(Cand(typ, m.start(), m.end(), canon, [m.group()], "X-lexicon", strong=True))
+                end = m.end()
+                if typ == "Campaign":
+                    tail = next((t for t in self.award_tails if text.startswith(t, end)), "")
+                    if tail and tail != "集体":
+                        # 巾帼建功先进集体 / 巾帼建功标兵: the award given in the program's name
+                        full = m.group() + tail
+                        canon = lex.surface.get(full, full)
+                        end += len(tail)
+                cands.append(Cand(typ, m.start(), end, canon, [text[m.start():end]], "X-lexicon", strong=True))
 
     # overlaps -----------------------------------------------------------------
     def _resolve_overlaps(self, cands: list[Cand], book_spans) -> list[Cand]:
         """Keep the longest candidate per region of text; a shorter one inside a longer one of the same
-        type donates nothing (the longer one already carries the canonical name)."""
+        type donates nothing (the longer one already carries the canonical name). A lexicon name inside
+        a quoted slogan (“帅乡巾帼心向党，团结奋进新征程”) is part of the slogan, not a mention."""
         cands = [c for c in cands if not any(a <= c.start < b for a, b in book_spans)]
+        cands = [c for c in cands if not (c.rule == "X-lexicon" and any(
+            a < c.start and c.end < b or (a <= c.start and c.end <= b and b - a > c.end - c.start + 2)
+            for a, b in self.rejected_quotes))]
         camp = [c for c in cands if c.type == "Campaign" and c.rule != "X-lexicon"]
         cands = [c for c in cands if not (c.type == "Law" and c.rule == "X-lexicon"
                                           and any(k.start <= c.start and c.end <= k.end for k in camp))]

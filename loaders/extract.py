@@ -73,7 +73,7 @@ class _EntityTable:
         return ents
 
 
-_CLAUSE_SPLIT = re.compile(r"[，。；：！？、\n\t]")
+_CLAUSE_SPLIT = re.compile(r"[，。；：！？\n\t]")
 
 
 def _token_starts(text: str, finder: CampaignFinder) -> set[int]:
