@@ -418,7 +418,8 @@ class CampaignFinder:
                         and not self._lexicon_continuation(q, text[b:s1])[0])
                     or self.quote_org_after.match(text[b: min(s1, b + 40)])
                     or (self.quote_location.search(before6) and after.startswith(self.location_after))):
-                self.rejected_quotes.append((a, b))
+                if not re.search(r"[。！？!?‘’]", q):  # a quoted speech still mentions what it names
+                    self.rejected_quotes.append((a, b))
                 continue
             ok = False
             if self.lexicon_canonical(q) or self.suffix_re.search(q[-6:] if len(q) > 6 else q):
@@ -450,7 +451,8 @@ class CampaignFinder:
             if not ok and not self._formula_or_metaphor(q, text[max(s0, a - 24): a], after):
                 ok = True  # a quoted name is a program unless it is a formula, a metaphor or a slogan
             if not ok:
-                self.rejected_quotes.append((a, b))
+                if not re.search(r"[。！？!?‘’]", q):
+                    self.rejected_quotes.append((a, b))
                 continue
             chain_ok.add(i)
             lex = self.lexicon_canonical(q)
