@@ -74,6 +74,7 @@ class CampaignFinder:
         self.quote_location = re.compile(self.p["quote_location_re"])
         self.location_after = tuple(self.p["quote_location_after"])
         self.object_before = tuple(self.p["quote_object_before"])
+        self.slogan_verbs = tuple(self.p["quote_slogan_verbs"])
         # 发挥妇女群众“她力量” / 视为工作“生命线”: the verb, then at most a few words of its object
         self.metaphor_re = re.compile("(?:%s)[^，。；“”、]{0,6}$" % "|".join(
             map(re.escape, sorted(self.p["quote_metaphor_before"], key=len, reverse=True))))
@@ -413,7 +414,7 @@ class CampaignFinder:
             after = text[b: min(s1, b + 12)]
             before6 = text[max(s0, a - 10): a]
             if (self.is_stop(q) or len(q.replace(" ", "")) < 2 or places.is_place(q)
-                    or any(after.startswith(h) for h in self.reject_heads)
+                    or any(after.startswith(h) or after.startswith("的" + h) for h in self.reject_heads)
                     or (self._formula(q) and not self.lexicon_canonical(q)
                         and not self._lexicon_continuation(q, text[b:s1])[0])
                     or self.quote_org_after.match(text[b: min(s1, b + 40)])
@@ -448,7 +449,7 @@ class CampaignFinder:
                 tail = text[quote_spans[j][1]: min(s1, quote_spans[j][1] + 14)]
                 if re.match(r"[^，。；“]{0,8}等[^，。；]{0,14}(活动|行动|项目|品牌|创建|评选)", tail):
                     ok = True
-            if not ok and not self._formula_or_metaphor(q, text[max(s0, a - 24): a], after):
+            if not ok and not self._formula_or_metaphor(q, text[max(s0, a - 24): a], after) and not self._slogan_shape(q, after):
                 ok = True  # a quoted name is a program unless it is a formula, a metaphor or a slogan
             if not ok:
                 if not re.search(r"[。！？!?‘’]", q):
@@ -485,8 +486,17 @@ class CampaignFinder:
         return None, 0
 
     def _formula(self, q: str) -> bool:
-        """四个意识 / 四篇文章 / 四有 / 五级书记 (number formulas), 思想之美, 网格+妇联."""
+        """四个意识 / 四篇文章 / 四有 / 五级书记 (number formulas), 思想之美, 网格+妇联, 引领、服务、联系."""
         return any(rx.search(q) for rx in self.formulas)
+
+    def _slogan_shape(self, q: str, after: str) -> bool:
+        """美丽庭院，从热爱生活开始 / 打造运河文旅新标杆勇立三新经济新前沿: a sentence, not a name
+        (unless a program word follows: “亲情牵手，温暖人心”服务项目)."""
+        if self.suffix_re.match(after) or any(after.startswith(x) for x in self.p.get("quote_anchor_after", [])):
+            return False
+        if re.search(r"[，,]", q) and len(q) >= 8:
+            return True
+        return len(q) >= 10 and q.startswith(self.slogan_verbs)
 
     def _formula_or_metaphor(self, q: str, before: str, after: str) -> bool:
         """A formula, or a metaphor: 是…的“追星航标”, 当好“娘家人”, 视为“生命线”."""
