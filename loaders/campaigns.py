@@ -32,6 +32,11 @@ class Cand:
     strong: bool = True  # names its own entity (vs. weak: only when nothing else covers it)
 
 
+def text_of(c: "Cand") -> str:
+    """The surface a lexicon candidate matched (its first alias)."""
+    return c.aliases[0] if c.aliases else c.name
+
+
 def dequote(s: str) -> str:
     return "".join(c for c in s if c not in _QUOTE_CHARS and c not in "《》〈〉").strip()
 
@@ -161,6 +166,7 @@ class CampaignFinder:
             self._quoted(text, s0, s1, quote_spans, law_spans, cands, places)
             self._enumerations(text, s0, s1, cands, places)
             self._lexicon(text, s0, s1, law_spans, cands)
+            self._list_members(text, s0, s1, cands, places)
         return self._resolve_overlaps(cands, book_spans)
 
     # 《…》 ---------------------------------------------------------------
@@ -317,6 +323,8 @@ class CampaignFinder:
         plain = clean_space(dequote(surface))
         if re.search(r"(?:妇联|妇女联合会|妇工委)\s*\d{4}\s*年(?:度)?(?:工作)?(?:计划|要点|安排|总结)", plain):
             return  # the document's own title (a work plan) is not a program of work
+        if re.search(r"这[一二两三四五六七八九十]+(?:大|项|个)", plain):
+            return  # 强基扩面促活这三大工程: the members of the list are the programs (see _list_members)
         core = self.strip_modifiers(plain, places)
         # quoted core: first valid quoted piece at the start of the phrase
         quotes = [(q.start(), q.group(1)) for q in re.finditer(r"“([^“”]{2,40})”", surface)]
@@ -426,6 +434,9 @@ class CampaignFinder:
             if self.lexicon_canonical(q) or self.suffix_re.search(q[-6:] if len(q) > 6 else q):
                 ok = True
             before = text[max(s0, a - 14): a]
+            if not ok and self.metaphor_re.search(before.rstrip("的")) and not self.suffix_re.match(after):
+                self.rejected_quotes.append((a, b))
+                continue  # 发挥妇女群众“她力量”: a metaphor even after a trigger word
             if not ok:
                 # a trigger right before (only modifiers / quantities between)
                 for t in trig:
@@ -532,6 +543,87 @@ class CampaignFinder:
                     continue
                 cands.append(Cand("Campaign", a, b, it, [], "C-enumeration", strong=True))
 
+    # members of a list of programs -----------------------------------------------
+    def _list_members(self, text, s0, s1, cands, places):
+        """Members of a 、-list of programs (see the cases in the body); rules read patterns.json list_*."""
+        p = self.p
+        for cm in re.finditer(r"[^，。；：！？\n]+", text[s0:s1]):
+            a0 = s0 + cm.start()
+            clause = cm.group()
+            if "、" not in clause:
+                continue
+            spans, pos = [], a0
+            for part in clause.split("、"):
+                spans.append([pos, pos + len(part)])
+                pos += len(part) + 1
+            # the first member starts after the clause's last boundary word (or a leading preposition)
+            first = text[spans[0][0]:spans[0][1]]
+            k = max((first.rfind(w) + len(w) for w in self.boundary if len(w) > 1 and first.rfind(w) >= 0), default=0)
+            spans[0][0] += k
+            lead = next((w for w in p["list_item_lead"] if text.startswith(w, spans[0][0])), "")
+            spans[0][0] += len(lead)
+            # the last member ends where a collective name, 等…活动 or a cut word begins
+            last_a, last_b = spans[-1]
+            last = text[last_a:last_b]
+            kind, cut, coll = None, len(last), None
+            for j in range(2, min(len(last), 16)):
+                m = re.match(p["list_collective_re"], last[j:])
+                if m:
+                    counted = m.group().startswith(tuple("一二两三四五六七八九十"))
+                    kind, cut, coll = ("collective" if counted else "members"), j, m
+                    break
+                if re.match(p["list_activity_re"], last[j:]):
+                    kind, cut = "activities", j
+                    break
+            if kind is None:
+                for w in p["list_item_cut"]:
+                    j = last.find(w)
+                    if 0 < j < cut:
+                        cut = j
+            spans[-1][1] = last_a + cut
+            m_and = re.search(r"(?:以及|和|及)", text[last_a:last_a + cut])
+            if m_and and m_and.start() >= 2:
+                spans[-1][1] = last_a + m_and.start()
+                spans.append([last_a + m_and.end(), last_a + cut])
+            for sp in spans:  # 健康家庭211户 / 清廉家庭20户: a count after the name is not part of it
+                mnum = re.search(r"\d", text[sp[0]:sp[1]])
+                if mnum and mnum.start() >= 2:
+                    sp[1] = sp[0] + mnum.start()
+            # a program that ends the first member starts it: 会上宣读了自治区三八红旗手、…
+            ending = [c for c in cands if c.type == "Campaign" and spans[0][0] < c.start and abs(c.end - spans[0][1]) <= 1]
+            if ending:
+                spans[0][0] = min(c.start for c in ending)
+            items = [(x, y) for x, y in spans if y - x >= 2]
+            if len(items) < 2:
+                continue
+            if kind == "collective":
+                # 抓好创业就业、…、维权关爱五项巾帼行动 / “巾帼铸魂、…”五大行动: one program named by its count
+                x0, y0 = items[0][0], last_a + cut + coll.end()
+                full = clean_space(dequote(text[x0:y0]))
+                cands.append(Cand("Campaign", x0, y0, full, [full, coll.group(), dequote(text[x0:last_a + cut])],
+                                  "C-list-collective"))
+                continue
+            covered = [any(c.type == "Campaign" and x - 1 <= c.start and c.end <= y + 1 and 2 * (c.end - c.start) >= y - x
+                           or c.type == "Campaign" and c.start <= x + 1 and c.end >= y - 1 for c in cands) for x, y in items]
+            if kind == "members":  # 深化家家幸福安康、北疆巾帼铸魂、强基扩面促活这三大工程 / …“五联工程”
+                min_len = 4
+            elif kind == "activities":  # 基层妇女学党史、妇女干部访妇情、妇联主席讲党课等多种活动
+                min_len = 7
+                if any(not cov and y - x < min_len for (x, y), cov in zip(items, covered)):
+                    continue  # 家庭亲子阅读、家庭教育指导…等活动: kinds of work, not named programs
+            elif sum(covered) * 3 >= 2 * len(items):  # 全国文明城市创建、美丽庭院、平安义乌建设
+                min_len = 5
+            else:
+                continue
+            for (x, y), cov in zip(items, covered):
+                name = clean_space(text[x:y])
+                if cov or not (min_len <= len(name) <= 20) or not self.valid_core(name) or places.is_place(name):
+                    continue
+                if any(q in name for q in "“”《》（）"):
+                    continue
+                lex = self.lexicon_canonical(name)
+                cands.append(Cand("Campaign", x, y, lex or name, [name, self.strip_tail(name)], "C-list-member"))
+
     # lexicon ------------------------------------------------------------------
     def _lexicon(self, text, s0, s1, law_spans, cands):
         for lex, typ in ((self.res.campaigns, "Campaign"), (self.res.laws, "Law")):
@@ -557,6 +649,11 @@ class CampaignFinder:
         type donates nothing (the longer one already carries the canonical name). A lexicon name inside
         a quoted slogan (“帅乡巾帼心向党，团结奋进新征程”) is part of the slogan, not a mention."""
         cands = [c for c in cands if not any(a <= c.start < b for a, b in book_spans)]
+        quoted_end = {c.end: c for c in cands if c.rule == "C-quoted"}
+        for c in [c for c in cands if c.rule == "X-lexicon" and c.type == "Campaign" and c.start in quoted_end]:
+            q = quoted_end[c.start]  # “乐福嫂”巾帼家政: the brand's service, named after the quote
+            q.aliases.append(dequote(q.aliases[0]) + text_of(c))
+            cands.remove(c)
         cands = [c for c in cands if not (c.rule == "X-lexicon" and any(
             a < c.start and c.end < b or (a <= c.start and c.end <= b and b - a > c.end - c.start + 2)
             for a, b in self.rejected_quotes))]

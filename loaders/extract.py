@@ -177,6 +177,7 @@ def _extract_normalized(norm: str, to_orig: list[int], source: str) -> Extractio
         cand_ents.append((c, ent))
     _merge_law_families(table)
     _merge_alias_named(table, "Campaign")
+    _merge_same_core(table, finder)
 
     # -- departments --------------------------------------------------------------------
     region_code = ctx.deepest
@@ -322,6 +323,19 @@ def _consistent_relations(relations, entities) -> list[ExtractedRelation]:
         seen.add(key)
         out.append(r.model_copy(update={"head": ends[0], "tail": ends[1]}))
     return out
+
+
+def _merge_same_core(table: _EntityTable, finder: CampaignFinder) -> None:
+    """普法强基补短板专项活动 / …专项行动: campaigns that differ only by a generic tail are one."""
+    first: dict[str, ExtractedEntity] = {}
+    for e in [e for e in table.by_key.values() if e.type == "Campaign"]:
+        core = _key(finder.strip_tail(e.name))
+        owner = first.setdefault(core, e)
+        if owner is e or len(core) < 4:
+            continue
+        owner.aliases = sorted(set(owner.aliases + [e.name] + e.aliases) - {owner.name})
+        owner.mentions.extend(e.mentions)
+        del table.by_key[("Campaign", _key(e.name))]
 
 
 def _merge_alias_named(table: _EntityTable, type_: str) -> None:
