@@ -483,6 +483,7 @@ def _relations(text, sentences, sent_of, passages, table: _EntityTable, feds, is
             current = f.name
         section_actor[p.index] = current
 
+    doer_triggers = tuple(pats["doer_triggers"])
     feds_by_sent: dict[int, list] = {}
     for f in feds:
         if 0 <= f.start < len(sent_of):
@@ -503,7 +504,7 @@ def _relations(text, sentences, sent_of, passages, table: _EntityTable, feds, is
                 # 根据全国妇联《…》要求 / 全国妇联印发的《…》: the federation authors a document, not the doer
                 if re.match(r"(?:印发|制定|出台)?的?《", between) or re.search(r"(?:根据|按照|依据|遵照)$", text[max(s.start, f.start - 4):f.start]):
                     continue
-                if re.search(r"[将要]|开展|实施|推进|深化|启动|举办", between[:12]) or len(between) < 3:
+                if any(t in between[:20] for t in doer_triggers) or len(between) < 3:
                     best = f
         if best is None:
             return []
@@ -536,6 +537,18 @@ def _relations(text, sentences, sent_of, passages, table: _EntityTable, feds, is
         if chain and not _coordinated(chain):
             return [f.name for f in chain]
         return [_fallback_actor(pos)]
+
+    def _partner_of(pos: int) -> Optional[str]:
+        """全国妇联与司法部、教育部…联合印发: the federation that opens the sentence's list of partners."""
+        si = sent_of[pos] if 0 <= pos < len(sent_of) else -1
+        before = [f for f in feds_by_sent.get(si, []) if f.end <= pos and f.level != "organ"]
+        if not before:
+            return None
+        f = before[-1]
+        gap = text[f.end:pos]
+        if re.fullmatch(r"[^，。；]{0,12}?(?:与|和|同|联合|会同|携手|配合)[^，。；]*", gap) and len(gap) <= 40:
+            return f.name
+        return None
 
     def actor_for(pos: int) -> str:
         chain = _doer_chain(pos)
@@ -607,8 +620,9 @@ def _relations(text, sentences, sent_of, passages, table: _EntityTable, feds, is
         s0, s1 = sent_span(d.start)
         ca, cb = _clause_bounds(text, s0, s1, d.start)
         clause = text[ca:cb]
-        if any(t in clause for t in coord):
-            add(actor_for(d.start), "Federation", "COORDINATES", ent.name, "Department", d.start, "R-coordinates")
+        if any(t in clause for t in coord) or d.rule == "partner-list":
+            add(_partner_of(d.start) or actor_for(d.start), "Federation", "COORDINATES", ent.name, "Department",
+                d.start, "R-coordinates")
     # lead tables: Department LEADS Campaign, PART_OF
     cand_by_span = [(c, e) for c, e in cand_ents]
     for _ri, d, cell in lead_rows:

@@ -20,6 +20,7 @@ class DeptMention:
     own: bool
     aliases: tuple = ()
     lead_row: Optional[int] = None  # table row index when found in a lead column
+    rule: str = ""
 
 
 @dataclass
@@ -44,10 +45,20 @@ def find_departments(text: str, fed_spans: list[tuple[int, int, str]]) -> list[D
         prev = text[max(0, a - 2): a]
         if kind == "own":
             right_after_fed = any(fe == a for _, fe, _ in fed_spans)
+            gov = re.search(res.patterns["government_office_prefix_re"], text[max(0, a - 5):a])
+            if gov and not right_after_fed:
+                # 国务院妇儿工委办 / 省政府妇儿工委办 / 区妇儿工委办: the government's office, a partner
+                b2 = b + (1 if text[b:b + 1] == "办" and not name.endswith("办") else 0)
+                out.append(DeptMention(a - len(gov.group()), b2, text[a - len(gov.group()):b2], False,
+                                       (text[a:b2],)))
+                taken.append((a - len(gov.group()), b2))
+                continue
             if not (name in own_unambiguous or right_after_fed):
                 continue
             if prev.endswith(("委", "党")) and not right_after_fed:
                 continue
+        elif not _in_coordination(text, a, res.patterns):
+            continue  # 市总工会主席… / awardees such as 县人民法院: named, but not as a partner
         out.append(DeptMention(a, b, name, kind == "own"))
         taken.append((a, b))
         if kind == "partner" and name.endswith(("部门", "机关")):
@@ -61,6 +72,16 @@ def find_departments(text: str, fed_spans: list[tuple[int, int, str]]) -> list[D
             taken.remove((out[i].start, out[i].end))
             del out[i]
         out.append(DeptMention(a, b, name, False, (alias,) if alias else ()))
+        taken.append((a, b))
+    # lists of partners in a joint action: 全国妇联与司法部、教育部…联合印发 / 主办方为江西省援疆工作前方指挥部和…
+    for a, b, name in _partner_lists(text, res.patterns, fed_spans):
+        inner = [d for d in out if a <= d.start and d.end <= b and not d.own]
+        if any(ta < b and a < tb for ta, tb in taken if not any((d.start, d.end) == (ta, tb) for d in inner)):
+            continue
+        for d in inner:  # 永康市检察院 holds the lexicon's 检察院: the longer name wins
+            out.remove(d)
+            taken.remove((d.start, d.end))
+        out.append(DeptMention(a, b, name, False, rule="partner-list"))
         taken.append((a, b))
     # X部门 / X机关 with shared suffix enumerations: 统战、民宗部门
     for m in re.finditer(r"([\u4e00-\u9fff]{2,4})(部门|机关)", text):
@@ -131,6 +152,55 @@ def _partner_bodies(text: str, p: dict) -> list[tuple[int, int, str, str]]:
             lead = next((x for x in sorted(p.get("partner_dept_prefixes", []), key=len, reverse=True) if surface.startswith(x)), "")
             alias = surface[len(lead):] if lead and not lead.endswith("委") else ""
             out.append((a, a + len(surface), surface, alias))
+    return out
+
+
+_LIST_SEP_RE = re.compile(r"、|以及|和|与|及|同")
+
+
+def _in_coordination(text: str, pos: int, p: dict) -> bool:
+    """The sentence around pos says the federation works with someone (coordination words)."""
+    a = max(text.rfind(c, 0, pos) for c in "。；\n") + 1
+    ends = [i for i in (text.find(c, pos) for c in "。；\n") if i >= 0]
+    sent = text[a:min(ends) if ends else len(text)]
+    return any(t in sent for t in p["partner_list_triggers"])
+
+
+def _partner_lists(text: str, p: dict, fed_spans) -> list[tuple[int, int, str]]:
+    """Named bodies listed as partners in a clause with a joint-action word: each list item that is
+    a whole body name (…部, …厅, …局, …委, …办, …院, 团省委, 共青团中央…) and no federation."""
+    trig = p["partner_list_triggers"]
+    body = re.compile(p["partner_body_re"])
+    reject = p["partner_body_reject"]
+    fed_ranges = [(a, b) for a, b, _ in fed_spans]
+    out = []
+    for cl in re.finditer(r"[^，。；：！？\n]+", text):
+        clause = cl.group()
+        if not any(t in clause for t in trig):
+            continue
+        pos = 0
+        pieces = []
+        for m in _LIST_SEP_RE.finditer(clause):
+            pieces.append((pos, m.start()))
+            pos = m.end()
+        pieces.append((pos, len(clause)))
+        for x, y in pieces:
+            item = clause[x:y]
+            # strip a leading trigger / preposition and a trailing joint-action phrase
+            lead = re.match(r"^(?:.*(?:联合|会同|配合|携手|协同|主办方为|主办单位为|承办方为|由|还|并))", item)
+            if lead and body.match(item[lead.end():] or "x"):
+                x += lead.end()
+            tail = re.search(r"(?:等\s*[\d一二三四五六七八九十]*\s*(?:个|家)?(?:部门|单位)|联合|共同|密切|会同|一起|等).*$", clause[x:y])
+            if tail and tail.start() >= 2:
+                y = x + tail.start()
+            name = clause[x:y].strip()
+            if not (2 <= len(name) <= 16) or not body.match(name) or any(r in name for r in reject):
+                continue
+            a = cl.start() + x
+            b = a + len(name)
+            if any(fa < b and a < fb for fa, fb in fed_ranges):
+                continue
+            out.append((a, b, name))
     return out
 
 
