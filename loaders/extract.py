@@ -138,22 +138,23 @@ def _extract_normalized(norm: str, to_orig: list[int], source: str) -> Extractio
     issuer: Optional[FedMention] = None
     head_end = title_p.end if title_p else 0
     head_limit = max(head_end, 400)
-    explicit_top = [f for f in feds0 if f.start < head_limit and f.level != "organ"]
+    explicit_top = [f for f in feds0 if f.start < head_limit and f.level != "organ" and not f.unit]
     if explicit_top:
         issuer = explicit_top[0]
     elif feds0:
-        issuer = feds0[0]
+        issuer = next((f for f in feds0 if not f.unit), feds0[0])
     ctx = context_from_code(gaz, issuer.region_code) if issuer and issuer.region_code else ctx0
     if issuer and issuer.level == "national":
         ctx = Context()
     feds = find_federations(norm, ctx, gaz)
     # re-pick issuer with full context (resolves 省妇联 in titles)
-    top = [f for f in feds if f.start < head_limit and f.level != "organ"]
+    top = [f for f in feds if f.start < head_limit and f.level != "organ" and not f.unit]
     if top:
         issuer = top[0]
     elif feds:
-        issuer = feds[0]
+        issuer = next((f for f in feds if not f.unit), feds[0])
     issuer_name = issuer.name if issuer else None
+    _units_under_issuer(feds, issuer)
 
     table = _EntityTable(norm)
     for f in feds:
@@ -230,6 +231,19 @@ def _extract_normalized(norm: str, to_orig: list[int], source: str) -> Extractio
 
 
 # ---------------------------------------------------------------------------------------------
+def _units_under_issuer(feds: list[FedMention], issuer: Optional[FedMention]) -> None:
+    """A workplace or village federation named without its place (天虹纺织妇联) in a township
+    federation's document belongs to that township: named under it, led by it."""
+    if issuer is None or issuer.level != "township" or not issuer.name.endswith("妇联"):
+        return
+    base = issuer.name[:-2]
+    for f in feds:
+        if f.unit and not f.explicit and f is not issuer:
+            f.name, f.parent, f.region_code = base + f.unit + "妇联", issuer.name, issuer.region_code
+            if f.surface not in f.extra_aliases:
+                f.extra_aliases.append(f.surface)
+
+
 def _add_cand(table: _EntityTable, c: Cand, finder: CampaignFinder) -> ExtractedEntity:
     return table.add(c.type, c.name, c.start, c.end, c.aliases)
 
@@ -501,6 +515,8 @@ def _relations(text, sentences, sent_of, passages, table: _EntityTable, feds, is
         for f in cands:
             if f.end <= pos:
                 between = text[f.end:pos]
+                if "；" in between or (f.unit and not between.startswith(doer_triggers)):
+                    continue  # another clause of the sentence; a unit's federation only with its own verb
                 # 根据全国妇联《…》要求 / 全国妇联印发的《…》: the federation authors a document, not the doer
                 if re.match(r"(?:印发|制定|出台)?的?《", between) or re.search(r"(?:根据|按照|依据|遵照)$", text[max(s.start, f.start - 4):f.start]):
                     continue

@@ -38,6 +38,7 @@ class FedMention:
     parent: Optional[str] = None
     extra_aliases: list[str] = field(default_factory=list)
     explicit: bool = True  # place named in the mention (not resolved from context)
+    unit: str = ""  # a workplace, village or association federation: its unit (天虹纺织, 八仙洞村)
 
 
 @lru_cache(maxsize=1)
@@ -158,7 +159,21 @@ def _resolve_window(gaz, window, s, e, suffix, ctx, generic_chars, ctx_levels, z
         start = s - (4 if window.endswith("中华全国") else 2)
         return FedMention(start, e, "", "全国妇联", "national", None, None)
     organ = _organ_re().search(window)
-    if organ and suffix in ("妇工委", "妇女工作委员会"):
+    dept_organ = re.search(get_resources().patterns["organ_body_re"], window)
+    if dept_organ and suffix in ("妇工委", "妇女工作委员会") and not organ:
+        # 县委组织部妇工委 / 县财政局妇工委: the women's committee of one office of the county
+        lvl_word = dept_organ.group(1)
+        before = window[: dept_organ.start()]
+        code, used = parse_place_chain(gaz, before, ctx)
+        if code is None:
+            code = {"省": ctx.province, "市": ctx.prefecture, "州": ctx.prefecture, "区": ctx.county,
+                    "县": ctx.county, "旗": ctx.county}.get(lvl_word)
+            used = 0
+        if code:
+            start = s - len(window) + dept_organ.start() - used
+            name = gaz.region_display(code) + window[dept_organ.start() + 1:] + suffix.replace("妇女工作委员会", "妇工委")
+            return FedMention(start, e, "", name, "organ", code, None, explicit=used > 0)
+    if organ and suffix in ("妇工委", "妇女工作委员会", "妇联"):
         lvl_word = organ.group(1)
         before = window[: organ.start()]
         code, used = parse_place_chain(gaz, before, ctx)
@@ -169,7 +184,7 @@ def _resolve_window(gaz, window, s, e, suffix, ctx, generic_chars, ctx_levels, z
             return None
         region = gaz.regions[code]
         base = gaz.region_display(code)
-        name = base + "直机关妇工委"
+        name = base + "直机关" + ("妇联" if suffix == "妇联" else "妇工委")
         return FedMention(s - len(window[organ.start():]) - used, e, "", name, "organ", code, gaz.federation_name(code), explicit=used > 0)
     # zones: 经开区妇联, 望城经开区妇联
     for zw in zone_words:
@@ -240,7 +255,36 @@ def _resolve_window(gaz, window, s, e, suffix, ctx, generic_chars, ctx_levels, z
         par = gaz.parent(code)
         return FedMention(s - 1, e, "", gaz.federation_name(code), region.level, code,
                           gaz.federation_name(par.code) if par else "全国妇联", explicit=False)
-    return None
+    return _unit_federation(gaz, window, s, e, ctx)
+
+
+def _unit_federation(gaz, window, s, e, ctx) -> Optional[FedMention]:
+    """天虹纺织妇联 / 青洋幼儿园妇联 / 后坪乡文凤村妇联 / 福兴街道社会工作与志愿服务协会妇联: the federation
+    of a workplace, village or association, under the place named before it (or the document's)."""
+    p = get_resources().patterns
+    if not window.endswith(tuple(p["unit_federation_suffixes"])):
+        return None
+    k = max(window.rfind("妇联"), window.rfind("妇女联合会"))
+    if k >= 0:  # 鸭江镇妇联和后坪乡文凤村: the unit starts after the last federation named before it
+        window = window[k + 2:]
+    # a place chain that ends right before the unit: 后坪乡|文凤村, 兴宁市福兴街道|社会工作与志愿服务协会
+    for i in range(len(window) - 2, 1, -1):
+        head, unit = window[:i], window[i:]
+        code, used = parse_place_chain(gaz, head, ctx)
+        if code and used == len(head) or (code and used >= 2 and head[len(head) - used - 1] in p["unit_name_cut_chars"]):
+            if gaz.regions[code].level in ("township", "county") and len(unit) >= 2:
+                start = s - len(window) + (len(head) - used)
+                return FedMention(start, e, "", gaz.region_display(code) + unit + "妇联", "township", code,
+                                  gaz.federation_name(code), unit=unit)
+    # no place before it: the unit name runs back to a function word (还新建了|天虹纺织)
+    cut = max(window.rfind(c) for c in p["unit_name_cut_chars"])
+    unit = window[cut + 1:]
+    if not (2 <= len(unit) <= 12) or unit in p["unit_federation_suffixes"] or any(w in unit for w in p["unit_reject_words"]):
+        return None
+    code = ctx.county or ctx.prefecture
+    base = gaz.region_display(code) if code else ""
+    # the parent is not stated: the extractor puts the unit under the issuer when that is a township's
+    return FedMention(s - len(unit), e, "", base + unit + "妇联", "township", code, None, explicit=False, unit=unit)
 
 
 def vote_province(text: str, gaz: Optional[Gazetteer] = None) -> Optional[str]:
