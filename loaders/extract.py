@@ -134,7 +134,7 @@ def _extract_normalized(norm: str, to_orig: list[int], source: str) -> Extractio
     kind = find_kind(title, norm)
     prov = vote_province(norm, gaz)
     ctx0 = Context(province=prov)
-    feds0 = find_federations(norm, ctx0, gaz)
+    feds0 = _outside_titles(norm, find_federations(norm, ctx0, gaz))
     issuer: Optional[FedMention] = None
     head_end = title_p.end if title_p else 0
     head_limit = max(head_end, 400)
@@ -146,7 +146,7 @@ def _extract_normalized(norm: str, to_orig: list[int], source: str) -> Extractio
     ctx = context_from_code(gaz, issuer.region_code) if issuer and issuer.region_code else ctx0
     if issuer and issuer.level == "national":
         ctx = Context()
-    feds = find_federations(norm, ctx, gaz)
+    feds = _outside_titles(norm, find_federations(norm, ctx, gaz))
     # re-pick issuer with full context (resolves 省妇联 in titles)
     top = [f for f in feds if f.start < head_limit and f.level != "organ" and not f.unit]
     if top:
@@ -231,6 +231,15 @@ def _extract_normalized(norm: str, to_orig: list[int], source: str) -> Extractio
 
 
 # ---------------------------------------------------------------------------------------------
+def _outside_titles(text: str, feds: list[FedMention]) -> list[FedMention]:
+    """《中华全国妇女联合会章程》 names the charter, not the federation acting: drop mentions inside it
+    (a federation's own plan or notice, 《长沙市望城区妇联2022年工作要点》, still names its author)."""
+    spans = [(m.start(), m.end()) for m in re.finditer(r"《[^《》\n]{1,80}章程》", text)]
+    if not spans:
+        return feds
+    return [f for f in feds if not any(a < f.start and f.end < b for a, b in spans)]
+
+
 def _units_under_issuer(feds: list[FedMention], issuer: Optional[FedMention]) -> None:
     """A workplace or village federation named without its place (天虹纺织妇联) in a township
     federation's document belongs to that township: named under it, led by it."""
@@ -520,7 +529,8 @@ def _relations(text, sentences, sent_of, passages, table: _EntityTable, feds, is
                 # 根据全国妇联《…》要求 / 全国妇联印发的《…》: the federation authors a document, not the doer
                 if re.match(r"(?:印发|制定|出台)?的?《", between) or re.search(r"(?:根据|按照|依据|遵照)$", text[max(s.start, f.start - 4):f.start]):
                     continue
-                if any(t in between[:20] for t in doer_triggers) or len(between) < 3:
+                head = re.split(r"[，,]", between, maxsplit=1)[0]  # the verb comes before the clause ends
+                if any(t in head[:20] for t in doer_triggers) or len(between) < 3:
                     best = f
         if best is None:
             return []
