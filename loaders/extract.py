@@ -475,6 +475,7 @@ def _relations(text, sentences, sent_of, passages, table: _EntityTable, feds, is
                lead_rows, persons, kind, pats) -> list[ExtractedRelation]:
     rels: dict[tuple, ExtractedRelation] = {}
     issuer_name = issuer.name if issuer else None
+    gaz = get_gazetteer()
 
     def sent_span(pos: int) -> tuple[int, int]:
         if 0 <= pos < len(sent_of) and sent_of[pos] >= 0:
@@ -564,6 +565,28 @@ def _relations(text, sentences, sent_of, passages, table: _EntityTable, feds, is
             return [f.name for f in chain]
         return [_fallback_actor(pos)]
 
+    subject_markers = tuple(pats["place_subject_markers"])
+
+    def _clause_start(pos: int) -> int:
+        s0, _ = sent_span(pos)
+        return max([s0] + [text.rfind(ch, s0, pos) + 1 for ch in "；;"])
+
+    def _entrusting(pos: int) -> Optional[str]:
+        a = _clause_start(pos)
+        for f in feds_by_sent.get(sent_of[pos] if 0 <= pos < len(sent_of) else -1, []):
+            if a <= f.start and f.end <= pos and text.startswith("委托", f.end) and text[f.start - 1:f.start] == "受":
+                return f.name
+        return None
+
+    def _place_subject(pos: int) -> bool:
+        """The clause opens with a bare place name as its subject (梧州市计划举办… / 防城港市则通过…)."""
+        a = _clause_start(pos)
+        head = text[a:pos]
+        for n in range(min(8, len(head)), 1, -1):
+            if gaz.lookup(head[:n], short=False) and head[n:].startswith(subject_markers):
+                return True
+        return False
+
     def _partner_of(pos: int) -> Optional[str]:
         """全国妇联与司法部、教育部…联合印发: the federation that opens the sentence's list of partners."""
         si = sent_of[pos] if 0 <= pos < len(sent_of) else -1
@@ -594,7 +617,12 @@ def _relations(text, sentences, sent_of, passages, table: _EntityTable, feds, is
         if kind != "plan" and not has_trigger:
             continue
         targets = _targets_in(text, clause_a, clause_b, units) if re.search(r"\d", clause) else []
+        entrusting = _entrusting(c.start)
+        if entrusting:  # 会议还受全国妇联委托，为巾帼文明岗…颁发证书: the entrusting federation's program too
+            add(entrusting, "Federation", "IMPLEMENTS", ent.name, ent.type, c.start, "R-implements-entrusted", targets)
         chain = _doer_chain(c.start)
+        if not chain and _place_subject(c.start):
+            continue  # 梧州市计划举办…: a place, not a federation, does it
         if chain and _coordinated(chain):
             # 联合长沙市妇联、株洲市妇联开展…: the issuer (or section actor) does it, with the listed partners
             actor = _fallback_actor(c.start)
