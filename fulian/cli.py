@@ -103,6 +103,10 @@ def cmd_build(args: argparse.Namespace) -> int:
               f"rejected: {len(report.rejected)} → {args.out}")
         print()
         print_counts(report.counts)
+        gained = report.second_pass.get("documents") if report.second_pass else None
+        if gained:
+            print(f"\ncorpus pass: {len(gained)} document(s) gained mentions of campaign or law names "
+                  f"that other documents quote ({report.second_pass['names']} names looked for)")
         if report.rejected:
             print("\nrejected documents:")
             print_table([{"file": p, "reason": r} for p, r in report.rejected])

@@ -57,6 +57,30 @@ def _compiled():
     return suffix_re, law_suffix_re, boundary
 
 
+# rules whose names are trusted corpus-wide (quoted, in 《》, from the lexicon, or a quoted list)
+CONFIDENT_RULES = ("C-quoted", "C-suffix-quoted", "X-lexicon", "L-bracket", "L-bracket-inner", "C-list-collective")
+MIN_KNOWN_LEN = 4  # shorter names are too often words of their own
+
+
+@dataclass
+class KnownNames:
+    """Campaign and law names stated with confidence elsewhere in the corpus: surface → (type, name)."""
+
+    names: dict[str, tuple[str, str]]
+    regex: "re.Pattern"
+
+    @classmethod
+    def build(cls, pairs) -> Optional["KnownNames"]:
+        names: dict[str, tuple[str, str]] = {}
+        for typ, name in sorted(set(pairs)):
+            if typ in ("Campaign", "Law") and len(name) >= MIN_KNOWN_LEN and not re.search(r"[“”《》\s]", name):
+                names.setdefault(name, (typ, name))
+        if not names:
+            return None
+        rx = re.compile("|".join(re.escape(n) for n in sorted(names, key=lambda n: (-len(n), n))))
+        return cls(names, rx)
+
+
 class CampaignFinder:
     """Stateless finder; call :meth:`find` per document."""
 
@@ -152,7 +176,10 @@ class CampaignFinder:
         return True
 
     # ---- main ------------------------------------------------------------------
-    def find(self, text: str, sentences, tokens_start: set[int], places: "PlaceStripper", year: Optional[int]) -> list[Cand]:
+    def find(self, text: str, sentences, tokens_start: set[int], places: "PlaceStripper", year: Optional[int],
+             known: Optional["KnownNames"] = None) -> list[Cand]:
+        """Candidates of one document; `known` adds names other documents of the corpus stated with
+        confidence, found here as plain mentions (the corpus-level second pass)."""
         cands: list[Cand] = []
         self.rejected_quotes = []
         book_spans: list[tuple[int, int]] = []
@@ -167,6 +194,10 @@ class CampaignFinder:
             self._enumerations(text, s0, s1, cands, places)
             self._lexicon(text, s0, s1, law_spans, cands)
             self._list_members(text, s0, s1, cands, places)
+            if known is not None:
+                for m in known.regex.finditer(text, s0, s1):
+                    typ, canon = known.names[m.group()]
+                    cands.append(Cand(typ, m.start(), m.end(), canon, [m.group()], "X-corpus", strong=True))
         return self._resolve_overlaps(cands, book_spans)
 
     # 《…》 ---------------------------------------------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from .campaigns import Cand, CampaignFinder, PlaceStripper, clean_space
+from .campaigns import CONFIDENT_RULES, Cand, CampaignFinder, KnownNames, PlaceStripper, clean_space
 from .federations import Context, FedMention, context_from_code, find_federations, vote_province
 from .gazetteer import get_gazetteer
 from .meta import find_date, find_doc_number, find_kind, find_title, find_year
@@ -108,17 +108,17 @@ def _sentence_index(sentences: list[Sentence], n: int) -> list[int]:
     return idx
 
 
-def extract_text(text: str, source: str = "") -> ExtractionResult:
+def extract_text(text: str, source: str = "", *, known: Optional[KnownNames] = None) -> ExtractionResult:
     """Extract entities and relations from one decoded document."""
     if not isinstance(text, str):
         text = str(text or "")
     if len(text) > MAX_CHARS:
         text = text[:MAX_CHARS]
     norm, to_orig = normalize(text)
-    return _extract_normalized(norm, to_orig, source)
+    return _extract_normalized(norm, to_orig, source, known)
 
 
-def _extract_normalized(norm: str, to_orig: list[int], source: str) -> ExtractionResult:
+def _extract_normalized(norm: str, to_orig: list[int], source: str, known: Optional[KnownNames] = None) -> ExtractionResult:
     res = get_resources()
     pats = res.patterns
     gaz = get_gazetteer()
@@ -167,7 +167,7 @@ def _extract_normalized(norm: str, to_orig: list[int], source: str) -> Extractio
     places = PlaceStripper(gaz, ctx_codes)
     finder = CampaignFinder(res)
     tokens = _token_starts(norm, finder) if norm else {0}
-    cands = finder.find(norm, sentences, tokens, places, year)
+    cands = finder.find(norm, sentences, tokens, places, year, known)
     # table cells of lead tables: whole content cell is a campaign
     lead_rows = lead_table_departments(norm, tables)
     cell_cands = _table_cell_campaigns(norm, tables, finder, places)
@@ -205,6 +205,8 @@ def _extract_normalized(norm: str, to_orig: list[int], source: str) -> Extractio
                 table.add("Person", ent.name, m.start(), m.end())
 
     entities = table.entities()
+    surviving = {(e.type, e.name) for e in entities}
+    confident = sorted({(e.type, e.name) for c, e in cand_ents if c.rule in CONFIDENT_RULES and (e.type, e.name) in surviving})
     relations = _relations(norm, sentences, sent_of, passages, table, feds, issuer, cand_ents, dept_ments,
                            lead_rows, persons, kind, pats)
     relations = _consistent_relations(relations, entities)
@@ -227,6 +229,7 @@ def _extract_normalized(norm: str, to_orig: list[int], source: str) -> Extractio
         passages=passages,
         entities=entities,
         relations=relations,
+        confident_names=[list(x) for x in confident],
     )
 
 

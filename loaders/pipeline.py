@@ -27,10 +27,12 @@ class BuildReport:
     unchanged: list[str] = field(default_factory=list)  # same content hash as already loaded
     rejected: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    second_pass: dict = field(default_factory=dict)  # corpus pass: names looked for, documents that gained
 
     def to_dict(self) -> dict[str, Any]:
         return {"read": self.read, "unchanged": self.unchanged,
-                "rejected": [{"path": p, "reason": r} for p, r in self.rejected], "counts": self.counts}
+                "rejected": [{"path": p, "reason": r} for p, r in self.rejected], "counts": self.counts,
+                "second_pass": self.second_pass}
 
 
 @dataclass
@@ -40,14 +42,16 @@ class DocumentGraph:
     content_hash: str
     graph: Optional[KnowledgeGraph] = None
     error: Optional[str] = None
+    names: list = field(default_factory=list)  # (type, name) stated with confidence, for the corpus pass
 
 
 def doc_id_for(path: Path) -> str:
     return node_id("Document", path.stem)
 
 
-def process_file(path: str | Path) -> DocumentGraph:
-    """Read and extract one file; errors become a reason, never an exception."""
+def process_file(path: str | Path, known=None) -> DocumentGraph:
+    """Read and extract one file; errors become a reason, never an exception. `known`: names of the
+    corpus pass (loaders.corpus_pass) to look for as plain mentions."""
     from loaders.extract import extract_text
     from loaders.read import ReadError, read_document
     from loaders.to_graph import content_hash, result_to_graph
@@ -62,13 +66,19 @@ def process_file(path: str | Path) -> DocumentGraph:
     if not raw.text.strip():
         return DocumentGraph(str(path), doc_id, digest, error="empty document (no text)")
     try:
-        result = extract_text(raw.text, path.name)
+        result = extract_text(raw.text, path.name, known=known)
         kg = result_to_graph(result, path.name, raw.text)
     except Exception as e:  # an extractor bug must not stop the batch
         return DocumentGraph(str(path), doc_id, digest, error=f"extraction failed: {type(e).__name__}: {e}")
     if not any(n.label == "Federation" for n in kg.nodes.values()):
         return DocumentGraph(str(path), doc_id, digest, error="no 妇联 content found (no federation named)")
-    return DocumentGraph(str(path), doc_id, digest, graph=kg)
+    return DocumentGraph(str(path), doc_id, digest, graph=kg, names=[tuple(x) for x in result.confident_names])
+
+
+def _reextract(path: Path, known) -> Optional[KnowledgeGraph]:
+    """The corpus pass's second extraction of one document (None when it fails this time)."""
+    dg = process_file(path, known)
+    return dg.graph
 
 
 def process_files(paths: list[str | Path]) -> list[DocumentGraph]:
@@ -98,7 +108,7 @@ def _file_hash(path: Path) -> Optional[str]:
 
 def build(paths: Iterable[str | Path], store: GraphStore, *, jobs: int = 1,
           progress: Optional[Callable[[str], None]] = None, force: bool = False,
-          link_text: bool = True) -> BuildReport:
+          link_text: bool = True, corpus_pass: bool = True) -> BuildReport:
     """Read `paths` (files or folders) into `store`; each document is written whole or not at all.
 
     Unchanged documents (same content hash as loaded) are skipped unless `force`;
@@ -115,6 +125,10 @@ def build(paths: Iterable[str | Path], store: GraphStore, *, jobs: int = 1,
                          "give .txt, .md, .docx, .pdf or .html files")
     loaded = store.document_hashes()
     known = {} if force else loaded
+    from loaders.corpus_pass import entity_keys, graph_names, second_pass
+
+    names: set = set(graph_names(store)) if corpus_pass and loaded else set()
+    extracted: list[tuple[str, str, set]] = []  # (path, doc id, its campaign/law keys) for the corpus pass
     todo = []
     for f in files:
         did = doc_id_for(f)
@@ -146,11 +160,16 @@ def build(paths: Iterable[str | Path], store: GraphStore, *, jobs: int = 1,
             else:  # new: nothing to replace
                 store.write(dg.graph)
                 report.read.append(dg.source)
+            if corpus_pass and dg.graph is not None:
+                names.update(dg.names)
+                extracted.append((dg.source, dg.doc_id, entity_keys(dg.graph)))
             if progress:
                 progress(dg.source)
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
+    if corpus_pass and extracted:
+        report.second_pass = second_pass(store, extracted, names, _reextract).to_dict()
     if link_text and report.read:
         from queries.text_reuse import link_repeats
 

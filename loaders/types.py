@@ -72,3 +72,6 @@ class ExtractionResult(BaseModel):
     passages: list[PassageRecord] = Field(default_factory=list)
     entities: list[ExtractedEntity] = Field(default_factory=list)
     relations: list[ExtractedRelation] = Field(default_factory=list)
+    # [type, name] of campaigns and laws stated with confidence (quoted, 《》, lexicon): the corpus pass looks
+    # for them as plain mentions in the other documents of a build
+    confident_names: list[list[str]] = Field(default_factory=list)

@@ -1,0 +1,49 @@
+"""The corpus-level second pass: a name one document quotes is found unquoted in another."""
+
+from graph.nx_store import NetworkxStore
+from loaders.pipeline import build
+
+QUOTING = "株洲市妇联2023年工作要点\n一、全面推行“巾帼家美积分”，引导家庭参与乡村治理。\n"
+PLAIN = "醴陵市妇联2023年工作总结\n一、醴陵市妇联推广巾帼家美积分，全市120个村参与。\n"
+
+
+def _campaigns_of(store, doc_name: str) -> set[str]:
+    doc_id = f"doc:{doc_name}"
+    passages = {r["start_id"] for r in store.relationships("IN_DOCUMENT") if r["end_id"] == doc_id}
+    ids = {r["end_id"] for r in store.relationships("MENTIONS") if r["start_id"] in passages}
+    return {n["name"] for n in store.nodes("Campaign") if n["id"] in ids}
+
+
+def _implements(store, doc_name: str) -> set[tuple[str, str]]:
+    names = {n["id"]: n["name"] for label in ("Federation", "Campaign") for n in store.nodes(label)}
+    return {(names[r["start_id"]], names[r["end_id"]]) for r in store.relationships("IMPLEMENTS")
+            if r.get("doc_id") == f"doc:{doc_name}"}
+
+
+def test_plain_mention_found_because_another_document_quotes_it(tmp_path, empty_store):
+    (tmp_path / "a.txt").write_text(QUOTING, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(PLAIN, encoding="utf-8")
+    report = build([tmp_path], empty_store)
+    assert "巾帼家美积分" in _campaigns_of(empty_store, "b")
+    assert ("株洲市醴陵市妇联", "巾帼家美积分") in _implements(empty_store, "b")
+    assert report.second_pass["documents"] == [str(tmp_path / "b.txt")]
+
+
+def test_without_the_quoting_document_the_plain_name_is_not_a_campaign(tmp_path):
+    (tmp_path / "b.txt").write_text(PLAIN, encoding="utf-8")
+    store = NetworkxStore(tmp_path / "g.json")
+    build([tmp_path / "b.txt"], store)
+    assert "巾帼家美积分" not in _campaigns_of(store, "b")
+
+
+def test_names_already_in_the_graph_count_and_results_are_deterministic(tmp_path):
+    (tmp_path / "a.txt").write_text(QUOTING, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(PLAIN, encoding="utf-8")
+    first = NetworkxStore(tmp_path / "g1.json")
+    build([tmp_path / "a.txt"], first)
+    report = build([tmp_path / "b.txt"], first)  # a later build: the graph supplies the name
+    assert "巾帼家美积分" in _campaigns_of(first, "b")
+    assert report.second_pass["documents"] == [str(tmp_path / "b.txt")]
+    again = NetworkxStore(tmp_path / "g2.json")
+    build([tmp_path], again)
+    assert sorted(map(repr, first.relationships())) == sorted(map(repr, again.relationships()))
