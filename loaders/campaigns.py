@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Optional
 
+from .registry import mention_rule
 from .resources import Resources, get_resources
 
 _QUOTE_CHARS = "“”‘’\"'"
@@ -56,6 +57,24 @@ def _compiled():
     boundary = set(p["boundary_words"])
     return suffix_re, law_suffix_re, boundary
 
+
+for _id, _types, _needs, _doc in (
+    ("L-bracket", ("Law",), ("law_suffixes", "law_prefix_drop", "laws.tsv"), "A title in 《》 that ends like a law, regulation, plan or notice (short title canonical)."),
+    ("L-bracket-inner", ("Law",), (), "A law quoted inside a title: 《关于学习〈家庭教育促进法〉的通知》."),
+    ("L-bracket-standard", ("Law",), (), "《…》 followed by 地方标准 / 实施方案 / 办法."),
+    ("C-bracket-campaign", ("Campaign",), ("book_markers",), "《…》 followed by 征集 / 评选 / 活动: a program named by a title."),
+    ("L-pattern", ("Law",), ("law_pattern_suffixes", "law_modifiers", "five_year_periods"), "An unbracketed plan or regulation name (妇女儿童发展规划)."),
+    ("C-suffix-plain", ("Campaign",), ("campaign_suffixes", "boundary_words", "generic_tails", "leading_modifiers", "suffix_verb_after"), "A phrase ending in a program word (行动, 工程, 计划, 之家, 家园…), cut at the doing word before it."),
+    ("C-suffix-quoted", ("Campaign",), ("campaign_suffixes",), "A quoted name followed by a program word: “美丽庭院”创建."),
+    ("C-quoted", ("Campaign",), ("quote_formula_patterns", "quote_metaphor_before", "quote_object_before", "quote_slogan_verbs", "campaign_reject_heads", "slogans.txt", "campaign_stop.txt"), "A quoted name, unless it is a formula (四个意识), a metaphor (“娘家人”), a thing handed over, a place, an organisation or a slogan."),
+    ("C-enumeration", ("Campaign",), (), "Long items of a list followed by 等…活动."),
+    ("C-list-member", ("Campaign",), ("list_collective_re", "list_activity_re", "list_item_cut", "list_item_lead"), "Members of a list of programs: before 这三大工程 / “五联工程”, before 等多种活动, or two thirds already programs."),
+    ("C-list-collective", ("Campaign",), ("list_collective_re",), "A list named by its count: 创业就业、…、维权关爱五项巾帼行动 is one program."),
+    ("X-lexicon", ("Campaign", "Law"), ("campaigns.tsv", "laws.tsv", "award_tails"), "Well-known national and provincial programs and laws (lexicon), with award tails (巾帼建功标兵)."),
+    ("X-corpus", ("Campaign", "Law"), (), "A name another document of the build stated with confidence, found here as a plain mention (corpus pass)."),
+    ("C-table-cell", ("Campaign",), ("table_content_headers", "table_key_headers"), "The content cell of a work table (序号/内容/牵头…) is a program as a whole."),
+):
+    mention_rule(_id, produces=_types, needs=_needs, doc=_doc)
 
 # rules whose names are trusted corpus-wide (quoted, in 《》, from the lexicon, or a quoted list)
 CONFIDENT_RULES = ("C-quoted", "C-suffix-quoted", "X-lexicon", "L-bracket", "L-bracket-inner", "C-list-collective")

@@ -8,7 +8,18 @@ from functools import lru_cache
 from typing import Optional
 
 from .gazetteer import Gazetteer, get_gazetteer
+from .registry import mention_rule
 from .resources import get_resources
+
+mention_rule("F-place", produces=("Federation",), needs=("federation_suffixes", "gazetteer"),
+             doc="A place chain before 妇联 / 妇女联合会 / 妇工委, resolved in the gazetteer (canonical: full chain below province).")
+mention_rule("F-contextual", produces=("Federation",), needs=("contextual_levels", "generic_federation_prefix_chars"),
+             doc="省妇联 / 市妇联 / 区妇联 / 州妇联 resolved from the document's region; generic sets (各级妇联) are skipped.")
+mention_rule("F-organ", produces=("Federation",), needs=("organ_body_re",),
+             doc="Organ committees: 市直机关妇工委, 县委组织部妇工委, 县财政局妇工委 (level organ).")
+mention_rule("F-zone", produces=("Federation",), needs=("zone_words",), doc="Development zones: 经开区妇联, 望城经开区妇联.")
+mention_rule("F-unit", produces=("Federation",), needs=("unit_federation_suffixes", "unit_name_cut_chars", "unit_reject_words"),
+             doc="Workplace, village and association federations (天虹纺织妇联, 后坪乡文凤村妇联), under the issuing township.")
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")  # with CJK extension A: 㮾梨街道
 _TOWNSHIP_END = ("镇", "乡", "街道", "苏木", "办事处")

@@ -40,13 +40,17 @@ def find_doc_number(text: str) -> Optional[str]:
 
 
 def find_kind(title: str, text: str) -> str:
-    if re.search(r"要点|计划|规划|方案|安排|工作思路", title):
+    """plan | report | notice, from the title's and the opening's words (patterns.json document_kinds)."""
+    from .resources import get_resources
+
+    k = get_resources().patterns["document_kinds"]
+    if any(w in title for w in k["plan_title"]):
         return "plan"
-    if re.search(r"记者|召开|会议|举行|报道|讯|综述", title) or re.search(r"记者|通讯员", text[:400]):
+    if any(w in title for w in k["report_title"]) or any(w in text[:400] for w in k["report_opening"]):
         return "report"
-    if re.search(r"通知|通报|函|决定", title):
+    if any(w in title for w in k["notice_title"]):
         return "notice"
-    if re.search(r"要点|计划", text[:600]):
+    if any(w in text[:600] for w in k["plan_opening"]):
         return "plan"
     return "report"
 

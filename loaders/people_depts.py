@@ -6,10 +6,23 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
+from .registry import mention_rule
 from .resources import get_resources
 from .structure import Table
 
 _VAGUE_DEPT = ("有关", "相关", "党政", "职能", "各级", "政府", "主管", "责任", "成员", "业务", "各", "工作", "其他", "多", "等")
+
+
+mention_rule("D-lexicon", produces=("Department",), needs=("departments.tsv", "coordinates_triggers"),
+             doc="Known offices (组织联络部, 权益部…) and partner bodies (民政部门, 公检法司…); a partner only in a coordination sentence.")
+mention_rule("D-government-office", produces=("Department",), needs=("government_office_prefix_re",),
+             doc="An office name after a government prefix is the government's: 国务院妇儿工委办, 区妇儿工委办.")
+mention_rule("D-partner-body", produces=("Department",), needs=("partner_dept_prefixes", "partner_dept_suffixes", "partner_dept_reject"),
+             doc="A level-prefixed body in a coordination clause: 联合区农业农村局、市中级人民法院.")
+mention_rule("D-partner-list", produces=("Department",), needs=("partner_body_re", "partner_body_reject", "joint_host_words", "list_separators"),
+             doc="Each whole body name in a list of joint actors: 全国妇联与司法部、教育部…联合印发 / 主办方为…指挥部和….")
+mention_rule("D-lead-table", produces=("Department",), needs=("lead_table_headers", "table_content_headers"),
+             doc="Offices in the lead column of a work table (牵头部门).")
 
 
 @dataclass
@@ -145,7 +158,8 @@ def _partner_bodies(text: str, p: dict) -> list[tuple[int, int, str, str]]:
                 continue
             # the prefix must start a word: preceded by punctuation, a trigger or an enumeration mark
             before = clause[:m.start()]
-            if before and not (before.endswith(("、", "和", "与", "及", "同", "合", "会同", "联合", "配合", "携手", "同")) or not re.match(r"[\u4e00-\u9fff]", before[-1])):
+            if before and not (before.endswith(tuple(p["list_separators"] + p["coordinates_triggers"] + ["同", "合"]))
+                               or not re.match(r"[\u4e00-\u9fff]", before[-1])):
                 continue
             pos = m.end()
             a = cl.start() + m.start()
@@ -158,18 +172,26 @@ def _partner_bodies(text: str, p: dict) -> list[tuple[int, int, str, str]]:
 _LIST_SEP_RE = re.compile(r"、|以及|和|与|及|同")
 
 
+def joint_words(p: dict) -> list[str]:
+    """Words that say bodies act together: coordination words and co-hosting phrases (主办方为…)."""
+    return p["coordinates_triggers"] + p["joint_host_words"]
+
+
 def _in_coordination(text: str, pos: int, p: dict) -> bool:
     """The sentence around pos says the federation works with someone (coordination words)."""
     a = max(text.rfind(c, 0, pos) for c in "。；\n") + 1
     ends = [i for i in (text.find(c, pos) for c in "。；\n") if i >= 0]
     sent = text[a:min(ends) if ends else len(text)]
-    return any(t in sent for t in p["partner_list_triggers"])
+    return any(t in sent for t in joint_words(p))
 
 
 def _partner_lists(text: str, p: dict, fed_spans) -> list[tuple[int, int, str]]:
     """Named bodies listed as partners in a clause with a joint-action word: each list item that is
     a whole body name (…部, …厅, …局, …委, …办, …院, 团省委, 共青团中央…) and no federation."""
-    trig = p["partner_list_triggers"]
+    trig = joint_words(p)
+    alt = "|".join(re.escape(w) for w in sorted(trig, key=len, reverse=True))
+    lead_re = re.compile(r"^(?:.*(?:" + alt + r"|由|还|并))")
+    tail_re = re.compile(r"(?:等\s*[\d一二三四五六七八九十]*\s*(?:个|家)?(?:部门|单位)|" + alt + r"|密切|一起|等).*$")
     body = re.compile(p["partner_body_re"])
     reject = p["partner_body_reject"]
     fed_ranges = [(a, b) for a, b, _ in fed_spans]
@@ -187,10 +209,10 @@ def _partner_lists(text: str, p: dict, fed_spans) -> list[tuple[int, int, str]]:
         for x, y in pieces:
             item = clause[x:y]
             # strip a leading trigger / preposition and a trailing joint-action phrase
-            lead = re.match(r"^(?:.*(?:联合|会同|配合|携手|协同|主办方为|主办单位为|承办方为|由|还|并))", item)
+            lead = lead_re.match(item)
             if lead and body.match(item[lead.end():] or "x"):
                 x += lead.end()
-            tail = re.search(r"(?:等\s*[\d一二三四五六七八九十]*\s*(?:个|家)?(?:部门|单位)|联合|共同|密切|会同|一起|等).*$", clause[x:y])
+            tail = tail_re.search(clause[x:y])
             if tail and tail.start() >= 2:
                 y = x + tail.start()
             name = clause[x:y].strip()
@@ -239,7 +261,8 @@ def lead_table_departments(text: str, tables: list[Table]) -> list[tuple[int, De
         lead_col = next((i for i, h in enumerate(t.header) if any(x in h for x in heads)), None)
         if lead_col is None:
             continue
-        content_col = next((i for i, h in enumerate(t.header) if i != lead_col and re.search(r"内容|项目|活动|工作|任务|名称", h)), None)
+        content_col = next((i for i, h in enumerate(t.header)
+                            if i != lead_col and any(w in h for w in res.patterns["table_content_headers"])), None)
         if content_col is None:
             content_col = 1 if lead_col != 1 and len(t.header) > 1 else 0
         for ri, row in enumerate(t.rows):

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Optional
 
+from .registry import mention_rule
 from .resources import get_resources, get_tokenizer
 from .structure import Table
 
@@ -25,6 +26,16 @@ _BOUNDARY = set("，。；：、,;:（）()“”\"《》！？!? \n\t·—…")
 # a name may follow these directly (list openers): 发言的有陈曳媛 / 到场的有：
 _OPENERS = ("有", "由", "是", "为", "和", "与", "及", "受", "同", "请", "让", "对", "向", "经", "在", "给")
 _COMMON_FREQ = 100  # jieba frequency above which a surname-initial string is a common word
+
+
+mention_rule("P-cued", produces=("Person",), needs=("person_titles", "person_roles", "person_after_words",
+             "person_strong_after", "person_count_re", "person_nonname_chars", "surnames.txt"),
+             doc="A surname-initial name with a cue on each side: a title before (主席黄芳), a role in brackets, 同志, a count (等5名), a title after (高丽萍部长) or a news verb (当选).")
+mention_rule("P-byline", produces=("Person",), needs=("person_reporter_roles", "person_bullets"),
+             doc="Bylines: （记者 肖君）, （李佳蔚 记者 戴雪燕）, （和龙市妇联：孙波）, □ 蒋予昕.")
+mention_rule("P-known", produces=("Person",), doc="Every other occurrence of a name found once in the document.")
+mention_rule("P-list", produces=("Person",), doc="The other members of an enumeration of names (刘小红、吕晓涛…九人).")
+mention_rule("P-table", produces=("Person",), needs=("person_table_headers",), doc="Names in a table's name column (姓名, 联系人, 负责人…).")
 
 
 @dataclass
@@ -171,7 +182,7 @@ def find_persons(text: str, tables: list[Table], fed_spans: list[tuple[int, int,
             if ok and (n == 2 or kind in ("boundary", "opener", "org")) and _common_word(cand):
                 ok = False  # 荣誉, 高度: common words; famous three-character names stay
             if ok:
-                accept(p, p + n, left[1] if left and left[1] else _role_after(text, p + n, r), f"P-{kind or 'fed'}-{right}")
+                accept(p, p + n, left[1] if left and left[1] else _role_after(text, p + n, r), "P-cued")
                 break
     _bylines(text, r, accept)
     n_found = -1

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import os
 import re
@@ -14,19 +13,27 @@ from functools import lru_cache
 from pathlib import Path
 
 
+from .patterns import DataFileError, load_patterns
+
 DATA_DIR = Path(__file__).parent / "data"
 
 
-def _lines(name: str) -> list[str]:
+def _numbered_lines(name: str) -> list[tuple[int, str]]:
+    """(line number, line) of a data file, without blank lines and # comments."""
     path = DATA_DIR / name
     if not path.exists():
-        return []
-    out = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        line = line.rstrip("\n")
-        if line.strip() and not line.lstrip().startswith("#"):
-            out.append(line)
-    return out
+        raise DataFileError(f"{path}: missing data file: restore it from the project (git checkout -- {name})")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as e:
+        line = path.read_bytes()[: e.start].count(b"\n") + 1
+        raise DataFileError(f"{path}:{line}: not UTF-8 text") from e
+    return [(i, line) for i, line in enumerate(text.splitlines(), 1)
+            if line.strip() and not line.lstrip().startswith("#")]
+
+
+def _lines(name: str) -> list[str]:
+    return [line for _i, line in _numbered_lines(name)]
 
 
 @dataclass
@@ -40,9 +47,11 @@ class Lexicon:
     @classmethod
     def from_tsv(cls, name: str) -> "Lexicon":
         lex = cls()
-        for line in _lines(name):
+        for no, line in _numbered_lines(name):
             parts = line.split("\t")
             canon = parts[0].strip()
+            if not canon or len(parts) > 2:
+                raise DataFileError(f"{DATA_DIR / name}:{no}: expected 'name<TAB>alias|alias…', got {line!r}")
             aliases = [a.strip() for a in parts[1].split("|")] if len(parts) > 1 else []
             aliases = [a for a in aliases if a]
             lex.canonical[canon] = aliases
@@ -75,12 +84,15 @@ class Resources:
 
 @lru_cache(maxsize=1)
 def get_resources() -> Resources:
-    patterns = json.loads((DATA_DIR / "patterns.json").read_text(encoding="utf-8"))
+    patterns = load_patterns(DATA_DIR / "patterns.json")
     kinds: dict[str, str] = {}
     surface: dict[str, str] = {}
-    for line in _lines("departments.tsv"):
+    for no, line in _numbered_lines("departments.tsv"):
         parts = line.split("\t") + ["", ""]
         name, kind, aliases = parts[0].strip(), parts[1].strip() or "partner", parts[2]
+        if not name or kind not in ("own", "partner") or len(line.split("\t")) > 3:
+            raise DataFileError(f"{DATA_DIR / 'departments.tsv'}:{no}: expected 'name<TAB>own|partner<TAB>aliases', "
+                                f"got {line!r}")
         kinds[name] = kind
         surface[name] = name
         for a in aliases.split("|"):
@@ -89,8 +101,11 @@ def get_resources() -> Resources:
     full_names = sorted(kinds, key=len, reverse=True)
     dep_re = re.compile("|".join(re.escape(n) for n in full_names))
     surnames = set()
-    for line in _lines("surnames.txt"):
-        surnames.update(line.split())
+    for no, line in _numbered_lines("surnames.txt"):
+        for w in line.split():
+            if not re.fullmatch(r"[\u3400-\u9fff]{1,2}", w):
+                raise DataFileError(f"{DATA_DIR / 'surnames.txt'}:{no}: {w!r} is not a one- or two-character surname")
+            surnames.add(w)
     return Resources(
         patterns=patterns,
         campaigns=Lexicon.from_tsv("campaigns.tsv"),
@@ -124,10 +139,11 @@ def cache_dir() -> Path:
 def _domain_words() -> list[tuple[str, int]]:
     """Our words in the order they are added on top of jieba's dictionary (later entries win)."""
     words: list[tuple[str, int]] = []
-    for line in _lines("jieba_userdict.txt"):
+    for no, line in _numbered_lines("jieba_userdict.txt"):
         parts = line.strip().split()
         if len(parts) < 2 or not parts[1].isdigit():
-            raise ValueError(f"jieba_userdict.txt: give a frequency for {line!r}")
+            raise DataFileError(f"{DATA_DIR / 'jieba_userdict.txt'}:{no}: give a frequency for {line!r} "
+                                "('word frequency [tag]', as jieba's dictionary)")
         words.append((parts[0], int(parts[1])))
     res = get_resources()
     words += [(w, 20000) for w in res.patterns.get("boundary_words", []) if len(w) > 1]
