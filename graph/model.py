@@ -124,6 +124,9 @@ class Document(Node):
     kind: str = "plan"
     content_hash: str = ""
     n_chars: int = 0
+    # "Campaign:名称" / "Law:名称" this document states with confidence (quoted, 《》): the corpus pass
+    # of later builds looks for them in other documents
+    confident_names: list[str] = Field(default_factory=list)
 
     def key(self) -> tuple[str, ...]:
         stem = self.source.rsplit("/", 1)[-1]

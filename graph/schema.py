@@ -20,7 +20,8 @@ NODE_PROPERTIES: dict[str, tuple[str, tuple[str, ...], str]] = {
     "Region": ("region", ("code", "level"), "statistical division code"),
     "Document": (
         "doc",
-        ("title", "issuer", "year", "date", "doc_number", "kind", "source", "content_hash", "n_chars"),
+        ("title", "issuer", "year", "date", "doc_number", "kind", "source", "content_hash", "n_chars",
+         "confident_names"),
         "file name without extension",
     ),
     "Passage": ("passage", ("doc_id", "index", "start", "end", "text", "section"), "document id + index"),

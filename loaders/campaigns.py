@@ -77,8 +77,10 @@ for _id, _types, _needs, _doc in (
     mention_rule(_id, produces=_types, needs=_needs, doc=_doc)
 
 # rules whose names are trusted corpus-wide (quoted, in 《》, from the lexicon, or a quoted list)
-CONFIDENT_RULES = ("C-quoted", "C-suffix-quoted", "X-lexicon", "L-bracket", "L-bracket-inner", "C-list-collective")
-MIN_KNOWN_LEN = 4  # shorter names are too often words of their own
+# (lexicon names are found in every document anyway)
+CONFIDENT_RULES = ("C-quoted", "C-suffix-quoted", "L-bracket", "L-bracket-inner", "C-list-collective")
+# shorter names are too often plain words elsewhere (a quoted “网上妇联” in one plan, 网上妇联建设 in the next)
+MIN_KNOWN_LEN = 5
 
 
 @dataclass
@@ -92,7 +94,8 @@ class KnownNames:
     def build(cls, pairs) -> Optional["KnownNames"]:
         names: dict[str, tuple[str, str]] = {}
         for typ, name in sorted(set(pairs)):
-            if typ in ("Campaign", "Law") and len(name) >= MIN_KNOWN_LEN and not re.search(r"[“”《》\s]", name):
+            if (typ in ("Campaign", "Law") and len(name) >= MIN_KNOWN_LEN and not re.search(r"[“”《》\s]", name)
+                    and not name.endswith(("妇联", "妇女联合会"))):
                 names.setdefault(name, (typ, name))
         if not names:
             return None

@@ -28,8 +28,13 @@ class SecondPassReport:
 
 
 def graph_names(store: GraphStore) -> list[tuple[str, str]]:
-    """(type, name) of the campaigns and laws a store already holds."""
-    return [(label, n["name"]) for label in ("Campaign", "Law") for n in store.nodes(label) if n.get("name")]
+    """(type, name) of the campaigns and laws the documents a store already holds state with confidence."""
+    out = []
+    for doc in store.nodes("Document"):
+        for item in doc.get("confident_names") or []:
+            typ, _, name = item.partition(":")
+            out.append((typ, name))
+    return out
 
 
 def entity_keys(kg) -> set[tuple[str, str]]:
@@ -49,8 +54,8 @@ def second_pass(store: GraphStore, docs: list[tuple[str, str, set]], names: Iter
         return report
     for path, doc_id, first in docs:
         text = Path(path).read_text(encoding="utf-8", errors="ignore") if Path(path).suffix in (".txt", ".md") else None
-        if text is not None and not known.regex.search(text):
-            continue  # no known name in the text at all: nothing to add
+        if text is not None and all(known.names[m.group()] in first for m in known.regex.finditer(text)):
+            continue  # every known name in the text is already one of the document's: nothing to add
         kg = extract(Path(path), known)
         if kg is None:
             continue

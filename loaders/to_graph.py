@@ -83,7 +83,8 @@ def result_to_graph(result: ExtractionResult, source: str, original_text: str) -
     meta = result.meta
     doc = Document(name=meta.title or source, source=source, title=meta.title, issuer=meta.issuer,
                    year=meta.year, date=meta.date, doc_number=meta.doc_number, kind=meta.kind,
-                   content_hash=content_hash(original_text), n_chars=len(result.normalized_text))
+                   content_hash=content_hash(original_text), n_chars=len(result.normalized_text),
+                   confident_names=[f"{t}:{n}" for t, n in result.confident_names])
     doc_id = kg.add_node(doc)
     passage_ids: list[str] = []
     starts: list[int] = []
