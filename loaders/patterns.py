@@ -72,6 +72,7 @@ class Patterns(BaseModel):
     partner_dept_reject: Words
     partner_body_re: str
     partner_body_reject: Words
+    partner_body_prefix_re: str
     government_office_prefix_re: str
     joint_host_words: Words
     lead_table_headers: Words
@@ -106,7 +107,7 @@ class Patterns(BaseModel):
     document_kinds: dict[str, Words]
 
     @field_validator("organ_body_re", "quote_reject_after_re", "quote_location_re", "list_collective_re",
-                     "list_activity_re", "partner_body_re", "government_office_prefix_re", "person_count_re")
+                     "list_activity_re", "partner_body_re", "partner_body_prefix_re", "government_office_prefix_re", "person_count_re")
     @classmethod
     def _compiles(cls, v: str) -> str:
         try:

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
+from .gazetteer import get_gazetteer
 from .registry import mention_rule
 from .resources import get_resources
 from .structure import Table
@@ -193,8 +194,10 @@ def _partner_lists(text: str, p: dict, fed_spans) -> list[tuple[int, int, str]]:
     lead_re = re.compile(r"^(?:.*(?:" + alt + r"|由|还|并))")
     tail_re = re.compile(r"(?:等\s*[\d一二三四五六七八九十]*\s*(?:个|家)?(?:部门|单位)|" + alt + r"|密切|一起|等).*$")
     body = re.compile(p["partner_body_re"])
+    prefix = re.compile(p["partner_body_prefix_re"])
     reject = p["partner_body_reject"]
     fed_ranges = [(a, b) for a, b, _ in fed_spans]
+    gaz = get_gazetteer()
     out = []
     for cl in re.finditer(r"[^，。；：！？\n]+", text):
         clause = cl.group()
@@ -206,6 +209,7 @@ def _partner_lists(text: str, p: dict, fed_spans) -> list[tuple[int, int, str]]:
             pieces.append((pos, m.start()))
             pos = m.end()
         pieces.append((pos, len(clause)))
+        found = []
         for x, y in pieces:
             item = clause[x:y]
             # strip a leading trigger / preposition and a trailing joint-action phrase
@@ -222,7 +226,13 @@ def _partner_lists(text: str, p: dict, fed_spans) -> list[tuple[int, int, str]]:
             b = a + len(name)
             if any(fa < b and a < fb for fa, fb in fed_ranges):
                 continue
-            out.append((a, b, name))
+            # a body is named as such: a level or place before it (县妇幼保健院, 永康市检察院), a joint verb
+            # or 等…部门 after it (民政局联合…, 新农村办等部门), or another body beside it in the list
+            placed = bool(prefix.match(name)) or any(gaz.lookup(name[:n], short=False) for n in range(2, min(8, len(name))))
+            joined = bool(tail and tail.start() >= 2)
+            found.append((a, b, name, placed or joined))
+        if len(found) >= 2 or any(ok for *_x, ok in found):
+            out.extend((a, b, name) for a, b, name, ok in found if ok or len(found) >= 2)
     return out
 
 

@@ -179,8 +179,8 @@ def find_persons(text: str, tables: list[Table], fed_spans: list[tuple[int, int,
                 ok = True  # ，向其红当选… / 金英淑家庭 — a full name before a news verb or 家庭
             if not ok and after_fed and right in ("title", "paren", "comrade", "strong"):
                 ok = True  # 市妇联高丽萍部长
-            if ok and (n == 2 or kind in ("boundary", "opener", "org")) and _common_word(cand):
-                ok = False  # 荣誉, 高度: common words; famous three-character names stay
+            if ok and (kind in ("boundary", "opener", "org") or (n == 2 and right == "boundary")) and _common_word(cand):
+                ok = False  # 标兵荣誉，/ 高度: common words; 主席金华在… and famous three-character names stay
             if ok:
                 accept(p, p + n, left[1] if left and left[1] else _role_after(text, p + n, r), "P-cued")
                 break
