@@ -10,7 +10,8 @@ import re
 from typing import Optional
 
 from .campaigns import CONFIDENT_RULES, Cand, CampaignFinder, KnownNames, PlaceStripper, clean_space
-from .federations import Context, FedMention, context_from_code, find_federations, vote_province
+from .federations import (Context, FedMention, context_from_code, distributive_federations, find_federations,
+                          vote_province)
 from .gazetteer import get_gazetteer
 from .meta import find_date, find_doc_number, find_kind, find_title, find_year
 from .normalize import normalize
@@ -156,6 +157,7 @@ def _extract_normalized(norm: str, to_orig: list[int], source: str, known: Optio
         issuer = next((f for f in feds if not f.unit), feds[0])
     issuer_name = issuer.name if issuer else None
     _units_under_issuer(feds, issuer)
+    feds = sorted(feds + distributive_federations(norm, feds, ctx, gaz), key=lambda f: (f.start, f.end))
 
     table = _EntityTable(norm)
     for f in feds:

@@ -128,8 +128,11 @@ def parse_place_chain(gaz: Gazetteer, window: str, ctx: Context) -> tuple[Option
     code = best[0]
     last_full = surfaces[-1][2]
     lvl = gaz.regions[code].level
-    # a bare short county/township name needs document context to be trusted
-    if not last_full and lvl in ("county", "township") and len(surfaces) == 1 and _in_context(gaz, code, ctx) == 0:
+    # a bare short county/township name needs document context to be trusted, unless it keeps its
+    # level word and names one place only (城步县 for 城步苗族自治县)
+    distinctive = len(cands) == 1 and surfaces[-1][0].endswith({"county": ("县", "旗"), "prefecture": ("州",)}.get(lvl, ("\0",)))
+    if (not last_full and not distinctive and lvl in ("county", "township") and len(surfaces) == 1
+            and _in_context(gaz, code, ctx) == 0):
         return None, 0
     if lvl == "township" and len(surfaces) == 1 and _in_context(gaz, code, ctx) < 2 and len(cands) > 1:
         return None, 0
@@ -289,6 +292,8 @@ def _unit_federation(gaz, window, s, e, ctx) -> Optional[FedMention]:
                                   gaz.federation_name(code), unit=unit)
     # no place before it: the unit name runs back to a function word (还新建了|天虹纺织)
     cut = max(window.rfind(c) for c in p["unit_name_cut_chars"])
+    # or at the end of a doing word (推动|八仙洞村)
+    cut = max([cut] + [window.rfind(w) + len(w) - 1 for w in p["boundary_words"] if len(w) > 1 and w in window])
     unit = window[cut + 1:]
     if not (2 <= len(unit) <= 12) or unit in p["unit_federation_suffixes"] or any(w in unit for w in p["unit_reject_words"]):
         return None
@@ -296,6 +301,54 @@ def _unit_federation(gaz, window, s, e, ctx) -> Optional[FedMention]:
     base = gaz.region_display(code) if code else ""
     # the parent is not stated: the extractor puts the unit under the issuer when that is a township's
     return FedMention(s - len(unit), e, "", base + unit + "妇联", "township", code, None, explicit=False, unit=unit)
+
+
+_DISTRIBUTIVE_TAIL = re.compile(r"(?:等\s*(?:[一二两三四五六七八九十\d]+\s*个)?(?:[县市区镇乡旗]|（[县市区、]+）|\([县市区、]+\))*)?$")
+_LIST_SEP = re.compile(r"、|和|及|与|以及")
+
+
+def distributive_federations(text: str, feds: list[FedMention], ctx: Context, gaz: Optional[Gazetteer] = None) -> list[FedMention]:
+    """宁乡市、浏阳市、长沙县等三个县（市）妇联 / 岳阳县、平江县和湘阴县妇联: every place of a list before a
+    shared 妇联 names its own federation (those find_federations did not already find)."""
+    gaz = gaz or get_gazetteer()
+    taken = [(f.start, f.end) for f in feds]
+    out: list[FedMention] = []
+    for m in re.finditer(r"妇联|妇女联合会", text):
+        head = text[max(0, m.start() - 80):m.start()]
+        base = m.start() - len(head)
+        tail = _DISTRIBUTIVE_TAIL.search(head)
+        body_end = tail.start() if tail else len(head)
+        # the run of places: back to the clause start
+        run_start = max(head.rfind(c, 0, body_end) for c in "，。；：！？\n（(“") + 1
+        run = head[run_start:body_end]
+        # items from the right: whole place names; the leftmost may end a longer phrase (指导|宁乡市)
+        seps = list(_LIST_SEP.finditer(run))
+        if not seps:
+            continue
+        bounds = [0] + [x.end() for x in seps]
+        ends = [x.start() for x in seps] + [len(run)]
+        found = []
+        for a0, b0 in reversed(list(zip(bounds, ends))):
+            item = run[a0:b0]
+            code, used = parse_place_chain(gaz, item, ctx)
+            if not code or used < 2 or not gaz.lookup(item[len(item) - used:], short=False):
+                break
+            a = base + run_start + b0 - used
+            found.append((a, a + used, code))
+            if used < len(item):
+                break
+        if len(found) < 2:
+            continue
+        for a, b, code in found:
+            if any(x < b and a < y for x, y in taken):
+                continue
+            region = gaz.regions[code]
+            par = gaz.parent(code)
+            # the mention is the place; its surface form as a federation is the place + 妇联
+            out.append(FedMention(a, b, text[a:b] + "妇联", gaz.federation_name(code), region.level, code,
+                                  gaz.federation_name(par.code) if par else "全国妇联"))
+            taken.append((a, b))
+    return out
 
 
 def vote_province(text: str, gaz: Optional[Gazetteer] = None) -> Optional[str]:

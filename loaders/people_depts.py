@@ -142,7 +142,9 @@ def _partner_bodies(text: str, p: dict) -> list[tuple[int, int, str, str]]:
     trig = p.get("coordinates_triggers", [])
     reject = p.get("partner_dept_reject", [])
     out = []
-    for cl in re.finditer(r"[^，。；：！？\n]+", text):
+    # document titles are not partners, and 妇女联合会 holds no 联合: blank both out (offsets kept)
+    masked = re.sub(r"《[^《》\n]*》|联合会", lambda m: "　" * len(m.group()), text)
+    for cl in re.finditer(r"[^，。；：！？\n]+", masked):
         clause = cl.group()
         if not any(t in clause for t in trig):
             continue
@@ -173,6 +175,18 @@ def _partner_bodies(text: str, p: dict) -> list[tuple[int, int, str, str]]:
 _LIST_SEP_RE = re.compile(r"、|以及|和|与|及|同")
 
 
+_BODY_END = "部厅局委办院心所站会"
+
+
+def _body_prefix(s: str, body: re.Pattern) -> int:
+    """Length of the leading part of s that is a body name: to the first body word's end, and on over
+    the body characters right after it (市人社局|举办…, 县妇幼保健院|开通…, 省政府妇儿工委办)."""
+    k = next((k for k in range(3, len(s) + 1) if s[k - 1] in _BODY_END and body.match(s[:k])), 0)
+    while k and k < len(s) and s[k] in _BODY_END and body.match(s[:k + 1]):
+        k += 1
+    return k
+
+
 def joint_words(p: dict) -> list[str]:
     """Words that say bodies act together: coordination words and co-hosting phrases (主办方为…)."""
     return p["coordinates_triggers"] + p["joint_host_words"]
@@ -199,7 +213,9 @@ def _partner_lists(text: str, p: dict, fed_spans) -> list[tuple[int, int, str]]:
     fed_ranges = [(a, b) for a, b, _ in fed_spans]
     gaz = get_gazetteer()
     out = []
-    for cl in re.finditer(r"[^，。；：！？\n]+", text):
+    # document titles are not partners, and 妇女联合会 holds no 联合: blank both out (offsets kept)
+    masked = re.sub(r"《[^《》\n]*》|联合会", lambda m: "　" * len(m.group()), text)
+    for cl in re.finditer(r"[^，。；：！？\n]+", masked):
         clause = cl.group()
         if not any(t in clause for t in trig):
             continue
@@ -214,11 +230,14 @@ def _partner_lists(text: str, p: dict, fed_spans) -> list[tuple[int, int, str]]:
             item = clause[x:y]
             # strip a leading trigger / preposition and a trailing joint-action phrase
             lead = lead_re.match(item)
-            if lead and body.match(item[lead.end():] or "x"):
+            if lead and lead.end() < len(item) and _body_prefix(item[lead.end():], body):
                 x += lead.end()
             tail = tail_re.search(clause[x:y])
             if tail and tail.start() >= 2:
                 y = x + tail.start()
+            elif not body.match(clause[x:y].strip()):
+                # 县妇幼保健院开通绿色通道: the body is the longest leading part that is a body name
+                y = x + (_body_prefix(clause[x:y], body) or y - x)
             name = clause[x:y].strip()
             if not (2 <= len(name) <= 16) or not body.match(name) or any(r in name for r in reject):
                 continue

@@ -250,7 +250,9 @@ def _expand_lists(text: str, r, found: dict, accept) -> None:
                 for n in (3, 2, 4):
                     s = e - n
                     cand = text[s:e] if s >= 0 else ""
-                    if _shape_ok(cand, r) and (s == 0 or text[s - 1] in "、，。；,;：:（(）)\n " or text[s - 1] in _OPENERS):
+                    opened = s == 0 or text[s - 1] in "、，。；,;：:（(）)\n " or text[s - 1] in _OPENERS
+                    # 会议增补张秀英、刘芳…: a full three-character name may follow a verb
+                    if _shape_ok(cand, r) and (opened or (n == 3 and not _common_word(cand))):
                         if (s, e) not in found and not any(x < e and s < y for x, y in found):
                             accept(s, e, None, "P-list")
                             changed = True

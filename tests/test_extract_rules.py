@@ -194,3 +194,84 @@ def test_single_doer_only_named_federation():
     assert (dong, "IMPLEMENTS", "美丽庭院") not in impl
     assert (res.meta.issuer, "IMPLEMENTS", "美丽庭院") not in impl
     assert (res.meta.issuer, "IMPLEMENTS", "巾帼心向党") in impl
+
+
+# ---- news-style documents from elsewhere (issue 12): rules for the kind of sentence ----------
+def _ents(text, type_):
+    from loaders.extract import extract_text
+
+    return {e.name: e for e in extract_text(text).entities if e.type == type_}
+
+
+def _rels(text, type_):
+    from loaders.extract import extract_text
+
+    return {(r.head, r.tail) for r in extract_text(text).relations if r.type == type_}
+
+
+NEWS = ("益阳市妇联召开执委会议\n"
+        "本报讯（记者 李明 通讯员 王小红）3月2日，益阳市妇联召开执委会议。市妇联党组书记、主席周雅琴主持会议，"
+        "副主席、党组成员陈思远作报告。会议增补张秀英、刘芳、赵丽华三人为执委；县人大常委会副主任孙立平、"
+        "副县长吴敏到会。钟丽华（市妇联副主席）宣读决定，郭晓东同志当选市妇联执委，何建国等5名同志受到表彰。\n"
+        "（赫山区妇联：胡静）\n")
+
+
+def test_news_persons_are_found_by_title_role_count_and_byline():
+    persons = set(_ents(NEWS, "Person"))
+    assert {"李明", "王小红", "周雅琴", "陈思远", "张秀英", "刘芳", "赵丽华", "孙立平", "吴敏", "钟丽华", "郭晓东",
+            "何建国", "胡静"} <= persons
+    assert not persons & {"主席", "执委", "会议", "益阳"}
+
+
+def test_only_a_chair_leads_the_federation():
+    leads = {h for h, t in _rels(NEWS, "LEADS") if t == "益阳市妇联"}
+    assert "周雅琴" in leads and "陈思远" not in leads and "钟丽华" not in leads
+
+
+def test_partner_bodies_in_a_joint_action_are_departments():
+    text = ("河南省妇联2024年工作总结\n全国妇联与司法部、教育部、共青团中央联合印发通知。"
+            "省妇联联合省教育厅、团省委、省政府妇儿工委办等5部门下发通知。县妇联还联合县妇幼保健院开通绿色通道。"
+            "推动形成家校社协同育人格局。")
+    depts = set(_ents(text, "Department"))
+    assert {"司法部", "教育部", "共青团中央", "省教育厅", "团省委", "省政府妇儿工委办", "县妇幼保健院"} <= depts
+    assert "育人格局" not in depts
+    coord = _rels(text, "COORDINATES")
+    assert ("全国妇联", "司法部") in coord and ("河南省妇联", "团省委") in coord
+
+
+def test_quoted_names_are_programs_unless_formula_metaphor_or_slogan():
+    text = ("株洲市妇联2023年工作总结\n深入开展“巾帼家美积分”，争做“四有”妇联干部，落实“四个更大”要求，"
+            "发挥妇女群众“她力量”，以“美丽庭院，从热爱生活开始”为主题，签下“家庭结对连心卡”，"
+            "紧扣“引领、服务、联系”的职能定位，开展“春风行动”。")
+    camps = set(_ents(text, "Campaign"))
+    assert {"巾帼家美积分", "春风行动"} <= camps
+    assert not camps & {"四有", "四个更大", "她力量", "美丽庭院，从热爱生活开始", "家庭结对连心卡", "引领、服务、联系"}
+
+
+def test_list_members_and_collectives():
+    text = ("内蒙古自治区妇联2023年工作要点\n深化家家幸福安康、北疆巾帼铸魂、强基扩面促活这三大工程；"
+            "抓好创业就业、乡村振兴、生命健康五项巾帼行动；组织基层妇女学党史、妇女干部访妇情、妇联主席讲党课等多种活动；"
+            "开展家庭亲子阅读、家庭教育指导等活动。")
+    camps = _ents(text, "Campaign")
+    assert {"家家幸福安康工程", "北疆巾帼铸魂", "强基扩面促活", "基层妇女学党史", "妇女干部访妇情", "妇联主席讲党课"} <= set(camps)
+    assert any("五项巾帼行动" in n for n in camps)
+    assert not {"创业就业", "乡村振兴", "家庭亲子阅读", "强基扩面促活这三大工程"} & set(camps)
+
+
+def test_distributive_list_names_each_federation():
+    feds = _ents("长沙市妇联2023年工作要点\n一、指导宁乡市、浏阳市、长沙县等三个县（市）妇联开展美丽庭院创建。", "Federation")
+    assert {"长沙市宁乡市妇联", "长沙市浏阳市妇联", "长沙市长沙县妇联"} <= set(feds)
+    assert "宁乡市妇联" in feds["长沙市宁乡市妇联"].aliases
+    impl = _rels("长沙市妇联2023年工作要点\n一、宁乡市、浏阳市妇联要开展“美丽庭院”创建。", "IMPLEMENTS")
+    assert {("长沙市宁乡市妇联", "美丽庭院"), ("长沙市浏阳市妇联", "美丽庭院")} <= impl
+
+
+def test_autonomous_short_names_and_unit_federations():
+    feds = _ents("恩施州妇联召开执委会\n恩施州妇联主席王芳主持。黔东南州妇联、城步县妇联参加。", "Federation")
+    assert any(n.startswith("恩施土家族苗族自治州") for n in feds)
+    assert any(n.startswith("黔东南苗族侗族自治州") for n in feds)
+    assert any("城步苗族自治县" in n for n in feds)
+    units = _ents("常州市武进区丁堰街道妇联2022年工作总结\n丁堰街道妇联新建了天虹纺织妇联、青洋幼儿园妇联。", "Federation")
+    assert "常州市武进区丁堰街道天虹纺织妇联" in units
+    assert ("常州市武进区丁堰街道妇联", "常州市武进区丁堰街道天虹纺织妇联") in _rels(
+        "常州市武进区丁堰街道妇联2022年工作总结\n丁堰街道妇联新建了天虹纺织妇联、青洋幼儿园妇联。", "LEADS")
