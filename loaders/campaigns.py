@@ -487,9 +487,10 @@ class CampaignFinder:
             if self.lexicon_canonical(q) or self.suffix_re.search(q[-6:] if len(q) > 6 else q):
                 ok = True
             before = text[max(s0, a - 14): a]
-            if not ok and self.metaphor_re.search(before.rstrip("的")) and not self.suffix_re.match(after):
+            if not ok and ((self.metaphor_re.search(before.rstrip("的")) and not self.suffix_re.match(after))
+                           or self._slogan_shape(q, after)):
                 self.rejected_quotes.append((a, b))
-                continue  # 发挥妇女群众“她力量”: a metaphor even after a trigger word
+                continue  # 发挥妇女群众“她力量” / a quoted sentence: not a name, even after a trigger word
             if not ok:
                 # a trigger right before (only modifiers / quantities between)
                 for t in trig:
@@ -556,8 +557,9 @@ class CampaignFinder:
     def _slogan_shape(self, q: str, after: str) -> bool:
         """美丽庭院，从热爱生活开始 / 打造运河文旅新标杆勇立三新经济新前沿: a sentence, not a name
         (unless a program word follows: “亲情牵手，温暖人心”服务项目)."""
-        if self.suffix_re.match(after) or any(after.startswith(x) for x in self.p.get("quote_anchor_after", [])):
-            return False
+        if (self.suffix_re.match(after) or self.suffix_re.match(after[2:6])
+                or any(after.startswith(x) for x in self.p.get("quote_anchor_after", []))):
+            return False  # “亲情牵手，温暖人心”服务项目
         if re.search(r"[，,]", q) and len(q) >= 8:
             return True
         return len(q) >= 10 and q.startswith(self.slogan_verbs)

@@ -94,6 +94,7 @@ class Patterns(BaseModel):
     implements_triggers: Words
     non_implements_markers: Words
     doer_triggers: Words
+    passive_doer_verbs: Words
     coordinates_triggers: Words
     list_separators: Words
     authoring_words: Words

@@ -275,6 +275,22 @@ def implements_entrusted(ctx: RelationContext) -> None:
                     ctx.targets(*clause))
 
 
+@relation_rule("R-implements-passive", produces=("IMPLEMENTS",), needs=("passive_doer_verbs",))
+def implements_passive(ctx: RelationContext) -> None:
+    """《关于开展…的通知》近日由全国妇联与司法部…联合印发: the federation after 由, before its verb, does it."""
+    verbs = tuple(ctx.pats["passive_doer_verbs"])
+    for c, ent in ctx.cand_ents:
+        s0, s1 = ctx.sent_span(c.start)
+        si = ctx.sent_of[c.start] if 0 <= c.start < len(ctx.sent_of) else -1
+        for f in ctx.feds_by_sent.get(si, []):
+            if f.start <= c.end or ctx.text[f.start - 1:f.start] != "由" or "，" in ctx.text[c.end:f.start]:
+                continue
+            rest = ctx.text[f.end:min(s1, f.end + 60)]
+            if any(v in re.split(r"[，。；]", rest, maxsplit=1)[0] for v in verbs):
+                ctx.add(f.name, "Federation", "IMPLEMENTS", ent.name, ent.type, c.start, "R-implements-passive")
+            break
+
+
 @relation_rule("R-notice-recipient", produces=("IMPLEMENTS",), needs=("notice_markers", "recipient_line_prefixes"))
 def notice_recipients(ctx: RelationContext) -> None:
     """The federations a notice is addressed to (各街镇妇联…：现将《…》印发给你们) implement the document it transmits."""
