@@ -300,18 +300,15 @@ def _choose(text: str, title_p: Optional[PassageRecord], feds: list[FedMention],
     if titled:
         return titled, None
     title = text[t0:t1]
-    for _a, _b, codes in places_in(gaz, title, townships=True):
+    for _a, _b, codes in places_in(gaz, title, townships=True):  # 永州召开推进会: 永州's federation
         codes = [c for c in codes if _in_context(gaz, ctx, c)]
-        if len(codes) != 1:
-            continue
-        place = codes[0]
-        hit = next((f for f in resolved if f.region_code == place), None)
+        hit = next((f for f in resolved if f.region_code in codes), None)
         if hit:
             return hit, None
-        short = next((s for s in cands if isinstance(s, ShortForm) and marker_fits(gaz, s.marker, place)), None)
-        if short:
-            return short, place
-        break
+        for short in (c for c in cands if isinstance(c, ShortForm)):
+            fit = [c for c in codes if marker_fits(gaz, short.marker, c)]
+            if len(fit) == 1:
+                return short, fit[0]
     asides = books + _spans(_PARENS_RE, text)
     head = max(t1, HEAD_CHARS)
     return (_first(cands, 0, head, asides) or _first(cands, 0, head, books) or cands[0]), None
