@@ -44,7 +44,8 @@ class BuildReport:
         for _p, form in self.unresolved:
             by_form[form] = by_form.get(form, 0) + 1
         return [f"{n} document{'s' if n > 1 else ''}: issuer {form} not resolved — give --manifest "
-                "(a CSV with each document's region)" for form, n in sorted(by_form.items())]
+                "(a CSV with each document's region)"
+                for form, n in sorted(by_form.items(), key=lambda kv: (-kv[1], kv[0]))]
 
 
 @dataclass
