@@ -186,9 +186,11 @@ def _cue_chair(ci: _CueInput) -> list[str]:
 
 
 def _cue_named(ci: _CueInput) -> list[str]:
-    """The text names one federation of the short form's kind with its place (株洲市妇联 … 市妇联)."""
+    """The text names one federation of the short form's kind with its place (株洲市妇联 … 市妇联);
+    for 市妇联 not a county-level city (醴陵市妇联), more often its child than itself."""
+    skip_county = ci.short.level != "county"
     codes = {f.region_code for f in ci.feds if f.explicit and f.region_code
-             and marker_fits(ci.gaz, ci.short.marker, f.region_code)}
+             and not (skip_county and f.level == "county") and marker_fits(ci.gaz, ci.short.marker, f.region_code)}
     return list(codes) if len(codes) == 1 else []
 
 

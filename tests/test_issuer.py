@@ -81,6 +81,7 @@ def test_unresolved_issuer_is_kept_with_its_level_and_document():
     ("市妇联召开执委会议\n会议号召全市妇女立足岗位建功,为建设美丽赣州贡献巾帼力量。\n", "赣州市妇联"),
     # the places of the child federations it names
     ("市妇联召开工作交流会\n会上,南康区妇联、信丰县妇联作交流发言。\n", "赣州市妇联"),
+    ("市妇联召开工作交流会\n会上,醴陵市妇联作交流发言。\n", "株洲市妇联"),
     # its chair, named elsewhere with the place
     ("市妇联召开党组会议\n会议由市妇联党组书记、主席刘芳华主持。邵阳市妇联副主席王敏、衡阳市妇联主席刘芳华"
      "此前共同出席了湘南妇女论坛。\n", "衡阳市妇联"),
