@@ -14,7 +14,8 @@ from .resources import get_resources
 mention_rule("F-place", produces=("Federation",), needs=("federation_suffixes", "gazetteer"),
              doc="A place chain before 妇联 / 妇女联合会 / 妇工委, resolved in the gazetteer (canonical: full chain below province).")
 mention_rule("F-contextual", produces=("Federation",), needs=("contextual_levels", "generic_federation_prefix_chars"),
-             doc="省妇联 / 市妇联 / 区妇联 / 州妇联 resolved from the document's region; generic sets (各级妇联) are skipped.")
+             doc="省妇联 / 市妇联 / 区妇联 / 州妇联 / 街道妇联 / 镇妇联 resolved from the document's region (a county-level "
+                 "city's own 市妇联 is the city); generic sets (各级妇联) are skipped.")
 mention_rule("F-organ", produces=("Federation",), needs=("organ_body_re",),
              doc="Organ committees: 市直机关妇工委, 县委组织部妇工委, 县财政局妇工委 (level organ).")
 mention_rule("F-zone", produces=("Federation",), needs=("zone_words",), doc="Development zones: 经开区妇联, 望城经开区妇联.")

@@ -13,14 +13,24 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import PurePath
 from typing import Callable, Iterable, Optional
 
 from .federations import (Context, FedMention, context_from_code, find_federations, marker_fits,
                           short_form_marker, vote_province)
 from .gazetteer import Gazetteer, get_gazetteer
+from .registry import mention_rule
 from .resources import get_resources
 from .types import DocHints, PassageRecord
+
+mention_rule("F-issuer", produces=("Federation",),
+             needs=("gazetteer", "contextual_levels", "generic_federation_prefix_chars", "zone_words",
+                    "issuer_media_words", "issuer_own_area_prefixes", "person_roles", "person_roles_leading"),
+             doc="The issuer: the manifest's issuer, the federation of its region, a signature line, the title's "
+                 "federation or place, the opening's first; a short form (市妇联) takes its place from the title, "
+                 "datelines and media names, its chair, the one federation of its kind named, 全市 + a named place "
+                 "or its child federations, else stays an unresolved federation of its level, one per document.")
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _SHORT_SUFFIX_RE = re.compile(r"妇联|妇女联合会")
@@ -29,11 +39,7 @@ _PARENS_RE = re.compile(r"[(（][^()（）\n]{0,80}[)）]")
 _DATE_LINE_RE = re.compile(r"\d{4}\s*[年\-./]\s*\d{1,2}\s*[月\-./]\s*\d{1,2}\s*日?")
 _DATELINE_RE = re.compile(r"^[【\[]?([^\s，,。：:()（）【】\[\]]{2,20}?)(?:\d{1,2}月\d{1,2}日)?电?讯", re.M)
 _SOURCE_RE = re.compile(r"来源[:：]\s*([^\s，,。；;]{2,30})")
-_MEDIA_RE = re.compile(r"([\u4e00-\u9fff]{2,10}?)(?:日报|晚报|都市报|融媒体中心|融媒|新闻网|广播电视台|电视台)")
-_ROLE_RUN = r"(?:党组书记|党组副书记|书记|副主席|主席|、|，|,|\s)*(?:党组书记|主席)(?:、|，|,|\s)*"
-_CHAIR_AFTER_RE = re.compile(_ROLE_RUN + r"([\u4e00-\u9fff]{2,3})")
-# 全市 / 我市 / 本市 …: the text speaks of its own territory at the marker's level
-_OWN_AREA = {"自治区": "全区|我区|本区", "街道": "全街道|本街道|全街"}
+_OWN_AREA_MARKER = {"自治区": "区"}  # 全区 in a region's text
 HEAD_CHARS = 400  # the opening searched for the issuer when the title names none
 CUE_CHARS = 20_000  # how much text the whole-text place cues read
 UNRESOLVED_MARK = "未定位"
@@ -56,6 +62,25 @@ class IssuerResolution:
     ctx: Context  # the region context for the rest of the extraction
     feds: list[FedMention] = field(default_factory=list)  # every federation mention, in text order
     unresolved: Optional[str] = None  # the short form (市妇联) when the issuer's place is unknown
+
+
+def _alternation(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _media_re() -> re.Pattern:
+    """A paper or media centre named with its place: 永州日报, 桑植县融媒体中心."""
+    words = get_resources().patterns["issuer_media_words"]
+    return re.compile(r"([\u4e00-\u9fff]{2,10}?)(?:" + _alternation(words) + ")")
+
+
+@lru_cache(maxsize=1)
+def _chair_after_re() -> re.Pattern:
+    """A federation's chair named after it: 市妇联党组书记、主席黄玉芳 (roles ending in a leading one)."""
+    p = get_resources().patterns
+    run, leading = _alternation(p["person_roles"]), _alternation(p["person_roles_leading"])
+    return re.compile(f"(?:{run}|、|，|,|\\s)*(?:{leading})(?:、|，|,|\\s)*([\u4e00-\u9fff]{{2,3}})")
 
 
 def find_short_forms(text: str, feds: list[FedMention]) -> list[ShortForm]:
@@ -150,7 +175,7 @@ def _cue_masthead(ci: _CueInput) -> list[str]:
     """Datelines, source lines and the names of papers: 宁乡讯, 来源:桑植县融媒体中心, 永州日报."""
     strings = [m.group(1) for m in _DATELINE_RE.finditer(ci.text[:CUE_CHARS])]
     strings += [m.group(1) for m in _SOURCE_RE.finditer(ci.text[:CUE_CHARS])]
-    strings += [m.group(1) for m in _MEDIA_RE.finditer(ci.text[:CUE_CHARS])]
+    strings += [m.group(1) for m in _media_re().finditer(ci.text[:CUE_CHARS])]
     codes: list[str] = []
     for s in strings:
         codes += _fitting(ci.gaz, ci.ctx, ci.short.marker, places_in(ci.gaz, s, ci.short.level == "township"))
@@ -161,7 +186,7 @@ def _chair_names(text: str, start: int, end: int) -> set[str]:
     """Two- and three-character name candidates of whoever a federation mention names as chair:
     市妇联主席、党组书记黄玉芳 / 胡矞(市妇联主席)."""
     out = set()
-    m = _CHAIR_AFTER_RE.match(text, end)
+    m = _chair_after_re().match(text, end)
     if m:
         out.update({m.group(1)[:2], m.group(1)})
     if start > 0 and text[start - 1] in "(（":
@@ -197,9 +222,9 @@ def _cue_named(ci: _CueInput) -> list[str]:
 def _cue_own_area(ci: _CueInput) -> list[str]:
     """全市 / 我县 / 本区 and a place of that kind named in the text."""
     marker = ci.short.marker
-    words = _OWN_AREA.get(marker, f"全{marker}|我{marker}|本{marker}")
+    prefixes = get_resources().patterns["issuer_own_area_prefixes"]
     head = ci.text[:CUE_CHARS]
-    if not re.search(words, head):
+    if not any(p + _OWN_AREA_MARKER.get(marker, marker) in head for p in prefixes):
         return []
     return _fitting(ci.gaz, ci.ctx, marker, places_in(ci.gaz, head, ci.short.level == "township"))
 

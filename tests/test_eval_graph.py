@@ -119,3 +119,18 @@ def test_without_the_manifest_the_issuer_stays_unresolved(devset):
     assert "issuer not resolved (give --manifest, 1): city.txt" in res.stdout
     assert "rejected documents (counted as all missed, 1):" in res.stdout
     assert "misses (strict" in res.stdout and "Federation   strict" in res.stdout
+
+
+def test_no_dev_set_document_is_rejected_or_left_unresolved(tmp_path):
+    """The dev set's 30 reports with the manifests that come with them (and without: text cues)."""
+    from loaders.manifest import find_manifest
+
+    devset = ROOT / "tests" / "fixtures" / "devset"
+    batches = sorted(p for p in devset.iterdir() if p.is_dir())
+    manifest = find_manifest(batches)
+    assert len(manifest) == 30
+    for gold in (b / "gold" for b in batches):
+        for m in (manifest, None):
+            report = evaluate(gold, manifest=m)
+            assert not [d for d in report.documents if d.get("rejected")], gold
+            assert report.unresolved == [], (gold, m)
