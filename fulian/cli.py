@@ -99,7 +99,10 @@ def _print_build_notes(report) -> None:
     if report.rejected:
         print("\nrejected documents:")
         print_table([{"file": p, "reason": r} for p, r in report.rejected])
-    warnings = report.warnings()
+    _print_warnings(report.warnings())
+
+
+def _print_warnings(warnings: list[str]) -> None:
     if warnings:
         print("\nwarnings:")
         for w in warnings:
@@ -161,8 +164,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
 def cmd_load(args: argparse.Namespace) -> int:
     from graph.neo4j_store import Neo4jStore
     from graph.nx_store import NetworkxStore
-    from loaders.pipeline import build, default_jobs
+    from loaders.pipeline import build, default_jobs, unresolved_warnings
 
+    if args.manifest and not args.paths:
+        raise CliError("--manifest applies to documents given as PATHS; for the graph file, rebuild it "
+                       "with `fulian build --manifest FILE` and load it again")
     store = Neo4jStore(uri=args.uri)
     try:
         if args.paths:
@@ -187,6 +193,8 @@ def cmd_load(args: argparse.Namespace) -> int:
             counts = store.counts()
             print(f"documents: {len(plan.documents)} written, {plan.skipped} unchanged (skipped), "
                   f"{len(plan.stale)} removed or replaced")
+            _print_warnings(unresolved_warnings(d["issuer_unresolved"] for d in kg_store.nodes("Document")
+                                                if d.get("issuer_unresolved")))
         print(f"loaded into {store.uri}")
         print()
         print_counts(counts)

@@ -39,13 +39,17 @@ class BuildReport:
                 "counts": self.counts, "second_pass": self.second_pass}
 
     def warnings(self) -> list[str]:
-        """One line per unresolved short form: "3 documents: issuer 市妇联 not resolved — give --manifest"."""
-        by_form: dict[str, int] = {}
-        for _p, form in self.unresolved:
-            by_form[form] = by_form.get(form, 0) + 1
-        return [f"{n} document{'s' if n > 1 else ''}: issuer {form} not resolved — give --manifest "
-                "(a CSV with each document's region)"
-                for form, n in sorted(by_form.items(), key=lambda kv: (-kv[1], kv[0]))]
+        return unresolved_warnings(form for _p, form in self.unresolved)
+
+
+def unresolved_warnings(forms: Iterable[str]) -> list[str]:
+    """One line per unresolved short form: "3 documents: issuer 市妇联 not resolved — give --manifest"."""
+    by_form: dict[str, int] = {}
+    for form in forms:
+        by_form[form] = by_form.get(form, 0) + 1
+    return [f"{n} document{'s' if n > 1 else ''}: issuer {form} not resolved — give --manifest "
+            "(a CSV with each document's region)"
+            for form, n in sorted(by_form.items(), key=lambda kv: (-kv[1], kv[0]))]
 
 
 @dataclass

@@ -78,3 +78,24 @@ def test_load_paths_with_a_manifest_into_neo4j(tmp_path):
     finally:
         store.clear()
         store.close()
+
+
+def test_load_of_a_graph_file_warns_and_refuses_a_manifest(tmp_path):
+    from graph.neo4j_store import Neo4jStore
+    from neo4j_fixture import require_neo4j
+
+    uri, _, _ = require_neo4j()
+    folder = folder_with(tmp_path)
+    out = tmp_path / "g.json"
+    assert fulian("build", folder, "--out", out).returncode == 0
+    wrong = fulian("load", "--graph", out, "--manifest", tmp_path / "m.csv", env_extra={"NEO4J_URI": uri})
+    assert wrong.returncode == 1 and "rebuild it with `fulian build --manifest FILE`" in wrong.stderr
+    store = Neo4jStore(uri=uri)
+    try:
+        store.clear()
+        res = fulian("load", "--graph", out, env_extra={"NEO4J_URI": uri})
+        assert res.returncode == 0, res.stderr
+        assert "2 documents: issuer 市妇联 not resolved — give --manifest" in res.stdout
+    finally:
+        store.clear()
+        store.close()
