@@ -27,6 +27,28 @@ def test_region_hint_resolves_the_short_form():
     assert ("邵阳市妇联", "美丽庭院") in implements(res)
 
 
+@pytest.mark.parametrize("short, region, issuer, level", [
+    ("市妇女联合会", "430500", "邵阳市妇联", "prefecture"),
+    ("州妇联", "513400", "凉山彝族自治州妇联", "prefecture"),
+    ("自治区妇联", "450000", "广西壮族自治区妇联", "province"),
+    ("省妇联", "360000", "江西省妇联", "province"),
+    ("县妇联", "430626", "岳阳市平江县妇联", "county"),
+    ("镇妇联", "430626101", None, "township"),
+])
+def test_each_short_form_takes_the_hinted_place(short, region, issuer, level):
+    from loaders.gazetteer import get_gazetteer
+
+    text = f"{short}召开执委会议\n{short}部署开展“美丽庭院”创建。\n"
+    res = extract_text(text, "x.txt", DocHints(region_code=region))
+    if issuer is None:  # a township: its canonical name from the gazetteer
+        issuer = get_gazetteer().federation_name(region)
+    assert (res.meta.issuer, res.meta.issuer_level) == (issuer, level)
+    assert (issuer, "美丽庭院") in implements(res)
+    unbound = extract_text(text, "x.txt")
+    assert unbound.meta.issuer_unresolved == short.replace("妇女联合会", "妇联")
+    assert feds(unbound)[unbound.meta.issuer].level == level
+
+
 def test_county_level_city_calls_itself_shi():
     res = extract_text(CITY_NEWS, "liuyang.txt", DocHints(region_code="430181"))
     assert res.meta.issuer == "长沙市浏阳市妇联" and res.meta.issuer_level == "county"
