@@ -33,10 +33,12 @@ def _library_errors() -> tuple[type[BaseException], ...]:
     from graph.model import SchemaError
     from graph.store import StoreError
     from loaders.evaluate import EvalError
+    from loaders.manifest import ManifestError
     from loaders.pipeline import BuildError
     from queries.errors import QueryError
 
-    return (CliError, cli.CliError, StoreError, BuildError, SchemaError, EvalError, Neo4jServerError, QueryError)
+    return (CliError, cli.CliError, StoreError, BuildError, SchemaError, EvalError, ManifestError,
+            Neo4jServerError, QueryError)
 
 
 def _progress(total: int, desc: str, unit: str = "doc"):
@@ -76,6 +78,37 @@ def print_counts(counts: dict[str, dict[str, int]]) -> None:
     print_table([{"relationship": k, "count": v} for k, v in counts["relationships"].items()])
 
 
+def _manifest(args: argparse.Namespace, folders: list[str]):
+    """The manifest given with --manifest, else a manifest.csv in one of `folders` (said on stderr)."""
+    from loaders.manifest import MANIFEST_NAME, find_manifest, read_manifest
+
+    if args.manifest:
+        if args.no_manifest:
+            raise CliError("give either --manifest FILE or --no-manifest, not both")
+        return read_manifest(args.manifest)
+    if args.no_manifest:
+        return None
+    found = find_manifest(f for f in folders if os.path.isdir(f))
+    if found is not None:
+        print(f"using manifest {found.describe()}; --no-manifest to ignore {MANIFEST_NAME}", file=sys.stderr)
+    return found
+
+
+def _print_build_notes(report) -> None:
+    """Rejected documents and warnings of a build, after its summary."""
+    if report.rejected:
+        print("\nrejected documents:")
+        print_table([{"file": p, "reason": r} for p, r in report.rejected])
+    _print_warnings(report.warnings())
+
+
+def _print_warnings(warnings: list[str]) -> None:
+    if warnings:
+        print("\nwarnings:")
+        for w in warnings:
+            print(f"  {w}")
+
+
 # -- commands ---------------------------------------------------------------
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -84,12 +117,13 @@ def cmd_build(args: argparse.Namespace) -> int:
     from loaders.read import iter_input_files
 
     paths = args.paths or [str(SAMPLE_CORPUS)]
+    manifest = _manifest(args, paths)
     store = NetworkxStore(args.out)
     files, _ = iter_input_files(paths)
     bar = _progress(len(files), "extracting")
     try:
         report = build(paths, store, jobs=args.jobs or default_jobs(), force=args.force,
-                       progress=lambda _: bar.update(1))
+                       progress=lambda _: bar.update(1), manifest=manifest)
     finally:
         bar.close()
     if not report.read and not report.unchanged:
@@ -107,9 +141,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         if gained:
             print(f"\ncorpus pass: {len(gained)} document(s) gained mentions of campaign or law names "
                   f"that other documents quote ({report.second_pass['names']} names looked for)")
-        if report.rejected:
-            print("\nrejected documents:")
-            print_table([{"file": p, "reason": r} for p, r in report.rejected])
+        _print_build_notes(report)
     return EXIT_REJECTED if report.rejected else EXIT_OK
 
 
@@ -118,7 +150,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     if not os.path.isdir(args.gold_dir):
         raise CliError(f"{args.gold_dir}: no such folder of gold JSON files")
-    report = evaluate(args.gold_dir, args.docs)
+    docs = args.docs or os.path.join(args.gold_dir, os.pardir, "corpus")
+    folders = [docs, args.gold_dir, os.path.dirname(os.path.abspath(docs)),
+               os.path.dirname(os.path.abspath(args.gold_dir))]
+    report = evaluate(args.gold_dir, args.docs, manifest=_manifest(args, folders))
     if args.json:
         print(report.to_json())
     else:
@@ -129,18 +164,21 @@ def cmd_eval(args: argparse.Namespace) -> int:
 def cmd_load(args: argparse.Namespace) -> int:
     from graph.neo4j_store import Neo4jStore
     from graph.nx_store import NetworkxStore
-    from loaders.pipeline import build, default_jobs
+    from loaders.pipeline import build, default_jobs, unresolved_warnings
 
+    if args.manifest and not args.paths:
+        raise CliError("--manifest applies to documents given as PATHS; for the graph file, rebuild it "
+                       "with `fulian build --manifest FILE` and load it again")
     store = Neo4jStore(uri=args.uri)
     try:
         if args.paths:
+            manifest = _manifest(args, args.paths)
             bar = _progress(0, "loading")
             report = build(args.paths, store, jobs=args.jobs or default_jobs(), force=args.force,
-                           progress=lambda _: bar.update(1))
+                           progress=lambda _: bar.update(1), manifest=manifest)
             bar.close()
             counts = report.counts
-            if report.rejected:
-                print_table([{"file": p, "reason": r} for p, r in report.rejected])
+            _print_build_notes(report)
         else:
             if not os.path.exists(args.graph):
                 raise CliError(f"{args.graph}: no graph file; build one with `fulian build` "
@@ -155,6 +193,8 @@ def cmd_load(args: argparse.Namespace) -> int:
             counts = store.counts()
             print(f"documents: {len(plan.documents)} written, {plan.skipped} unchanged (skipped), "
                   f"{len(plan.stale)} removed or replaced")
+            _print_warnings(unresolved_warnings(d["issuer_unresolved"] for d in kg_store.nodes("Document")
+                                                if d.get("issuer_unresolved")))
         print(f"loaded into {store.uri}")
         print()
         print_counts(counts)
@@ -192,9 +232,17 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 # -- parser -----------------------------------------------------------------
 
+def _add_manifest_options(p: argparse.ArgumentParser, where: str) -> None:
+    p.add_argument("--manifest", metavar="FILE",
+                   help="CSV file,region,issuer,year,date,url: each document's region (for short forms such "
+                        f"as 市妇联), issuer, year, date and address (default: a manifest.csv in {where})")
+    p.add_argument("--no-manifest", action="store_true", help="ignore a manifest.csv found there")
+
+
 def _add_extract_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--jobs", type=int, default=0, help="worker processes for extraction (default: up to 2)")
     p.add_argument("--force", action="store_true", help="re-extract documents even when unchanged")
+    _add_manifest_options(p, "a folder given as PATH")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -216,10 +264,13 @@ def build_parser() -> argparse.ArgumentParser:
     b.set_defaults(func=cmd_build)
 
     e = sub.add_parser("eval", help="score extraction against gold annotations",
-                       description="Run extraction on the documents of GOLD_DIR's annotations and print "
-                                   "precision/recall/F1 per type, strict and lenient (docs/ANNOTATION.md).")
+                       description="Build the documents of GOLD_DIR's annotations with the build pipeline "
+                                   "(into a temporary graph) and print precision/recall/F1 per type of what "
+                                   "the graph holds, strict and lenient (docs/ANNOTATION.md). A rejected "
+                                   "document counts as all missed.")
     e.add_argument("gold_dir", metavar="GOLD_DIR")
     e.add_argument("--docs", metavar="DIR", help="folder of the documents (default: GOLD_DIR/../corpus)")
+    _add_manifest_options(e, "the documents' or the gold folder, or the folder above either")
     e.add_argument("--json", action="store_true", help="print the report as JSON")
     e.set_defaults(func=cmd_eval)
 

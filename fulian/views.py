@@ -291,9 +291,11 @@ def _node_tooltip(p: dict[str, Any]) -> str:
     if aliases:
         lines.append("别名 aliases: " + "、".join(map(str, aliases[:8])) + (" …" if len(aliases) > 8 else ""))
     for key, zh in (("scope", "范围 scope"), ("role", "职务 role"), ("title", "标题 title"), ("year", "年份 year"),
-                    ("region_code", "区划 region")):
+                    ("date", "日期 date"), ("url", "网址 url"), ("region_code", "区划 region")):
         if p.get(key) not in (None, "", []):
             lines.append(f"{zh}: {_short(p[key], 120)}")
+    if p.get("unresolved"):
+        lines.append("未定位 place unknown: build with --manifest to bind it")
     if label == "Passage" and p.get("text"):
         lines.append(_short(p["text"], EVIDENCE_MAX))
     lines.append(f"id: {_short(p.get('id', ''), 120)}")
@@ -312,6 +314,10 @@ def _edge_tooltip(rel_type: str, rows: list[dict[str, Any]], docs: dict[str, dic
             doc = docs.get(r["doc_id"]) or {}
             title = doc.get("title") or doc.get("name")
             lines.append(f"文件 document: {_short(title, 80) + ' ' if title else ''}({_short(r['doc_id'], 80)})")
+            if doc.get("date"):
+                lines.append(f"日期 date: {doc['date']}")
+            if doc.get("url"):
+                lines.append(f"网址 url: {_short(doc['url'], 120)}")
         if r.get("evidence"):
             lines.append(f"证据 evidence: {_short(r['evidence'], EVIDENCE_MAX)}")
         if r.get("targets"):

@@ -72,6 +72,7 @@ class Federation(Node):
     label: ClassVar[str] = "Federation"
     level: Optional[str] = None
     region_code: Optional[str] = None
+    unresolved: Optional[bool] = None  # True: an issuer's short form (市妇联) whose place is unknown
 
     @field_validator("level")
     @classmethod
@@ -118,8 +119,10 @@ class Document(Node):
     source: str  # file name
     title: str = ""
     issuer: Optional[str] = None
+    issuer_unresolved: Optional[str] = None  # the issuer's short form when its place is unknown
     year: Optional[int] = None
     date: Optional[str] = None
+    url: Optional[str] = None
     doc_number: Optional[str] = None
     kind: str = "plan"
     content_hash: str = ""

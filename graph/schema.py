@@ -12,7 +12,7 @@ NODE_LABELS = ENTITY_LABELS + ("Region", "Document", "Passage")
 
 # label -> (id prefix, properties beyond id/name/aliases, what the id is made of)
 NODE_PROPERTIES: dict[str, tuple[str, tuple[str, ...], str]] = {
-    "Federation": ("fed", ("level", "region_code"), "canonical name"),
+    "Federation": ("fed", ("level", "region_code", "unresolved"), "canonical name"),
     "Department": ("dept", ("scope", "own_office", "region_code"), "scope + name"),
     "Campaign": ("campaign", (), "canonical name"),
     "Law": ("law", (), "canonical name"),
@@ -20,8 +20,8 @@ NODE_PROPERTIES: dict[str, tuple[str, tuple[str, ...], str]] = {
     "Region": ("region", ("code", "level"), "statistical division code"),
     "Document": (
         "doc",
-        ("title", "issuer", "year", "date", "doc_number", "kind", "source", "content_hash", "n_chars",
-         "confident_names"),
+        ("title", "issuer", "issuer_unresolved", "year", "date", "url", "doc_number", "kind", "source",
+         "content_hash", "n_chars", "confident_names"),
         "file name without extension",
     ),
     "Passage": ("passage", ("doc_id", "index", "start", "end", "text", "section"), "document id + index"),

@@ -1,4 +1,5 @@
-"""Scorer implementing docs/ANNOTATION.md "Scoring", plus gold-format export and a corpus evaluator.
+"""Scorer implementing docs/ANNOTATION.md "Scoring", plus gold-format export and a corpus evaluator
+that scores what the build pipeline writes into the graph.
 
 Names are compared after NFKC, whitespace removal and quote-mark removal.
 Strict: a name or alias of one equals a name or alias of the other.
@@ -83,7 +84,8 @@ class Report:
     scores: dict = field(default_factory=dict)
     misses: list = field(default_factory=list)  # strict misses: {"document", "kind", "item"}
     false_positives: list = field(default_factory=list)
-    documents: list = field(default_factory=list)
+    documents: list = field(default_factory=list)  # per gold document: issuer_ok, year_ok, rejected
+    unresolved: list = field(default_factory=list)  # documents whose issuer's place was not found
 
     def to_dict(self) -> dict:
         return {
@@ -91,6 +93,7 @@ class Report:
             "misses": self.misses,
             "false_positives": self.false_positives,
             "documents": self.documents,
+            "unresolved_issuers": self.unresolved,
         }
 
     def to_json(self, indent: int = 1) -> str:
@@ -246,42 +249,91 @@ class EvalError(RuntimeError):
     """Gold or documents that cannot be scored; the message names the file."""
 
 
-def _read_doc(path: Path) -> str:
-    from loaders.read import ReadError, read_document
-
+def _read_gold(gp: Path) -> dict:
     try:
-        return read_document(path).text
-    except ReadError as e:
-        raise EvalError(f"{path}: {e.reason}") from e
+        gold = json.loads(gp.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise EvalError(f"{gp}: not a gold JSON file ({e})") from e
+    if not isinstance(gold, dict) or not isinstance(gold.get("entities", []), list):
+        raise EvalError(f"{gp}: not a gold JSON file (expected an object with entities and relations)")
+    gold.setdefault("document", gp.with_suffix(".txt").name)
+    return gold
 
 
-def evaluate(gold_dir, docs_dir=None) -> Report:
-    """Run the extractor on each gold file's document and score it."""
-    from .extract import extract_text
+def graph_predictions(store) -> dict[str, dict]:
+    """What a built graph holds per document, in the gold shape, keyed by the document's file name.
+
+    A document's entities are those its passages MENTION, the ends of the relationships it states
+    and its issuer; its relations are the extracted relationships carrying its id. Links derived
+    from the gazetteer (no document) belong to no document and are not scored.
+    """
+    from graph.schema import EXTRACTED_REL_TYPES, ENTITY_LABELS
+
+    nodes = {n["id"]: n for n in store.nodes()}
+    docs = {nid: n for nid, n in nodes.items() if n["label"] == "Document"}
+    passage_doc = {nid: n.get("doc_id") for nid, n in nodes.items() if n["label"] == "Passage"}
+    ents: dict[str, dict[str, None]] = {d: {} for d in docs}  # insertion-ordered sets of entity ids
+    rels: dict[str, list[dict]] = {d: [] for d in docs}
+    for r in store.relationships():
+        doc = passage_doc.get(r["start_id"]) if r["type"] == "MENTIONS" else r.get("doc_id")
+        if doc not in docs:
+            continue
+        if r["type"] in EXTRACTED_REL_TYPES:
+            rels[doc].append(r)
+        if r["type"] in EXTRACTED_REL_TYPES + ("MENTIONS", "ISSUED_BY"):
+            for end in (r["start_id"], r["end_id"]):
+                if nodes.get(end, {}).get("label") in ENTITY_LABELS:
+                    ents[doc][end] = None
+    out = {}
+    for did, d in docs.items():
+        entities = []
+        for eid in ents[did]:
+            n = nodes[eid]
+            e = {"type": n["label"], "name": n["name"], "aliases": list(n.get("aliases") or [])}
+            if n["label"] == "Federation":
+                e["level"] = n.get("level")
+            entities.append(e)
+        relations = [{"head": nodes[r["start_id"]]["name"], "type": r["type"], "tail": nodes[r["end_id"]]["name"]}
+                     for r in sorted(rels[did], key=lambda r: r["id"])]
+        out[d["source"]] = {"document": d["source"], "issuer": d.get("issuer"), "year": d.get("year"),
+                            "entities": entities, "relations": relations}
+    return out
+
+
+def evaluate(gold_dir, docs_dir=None, manifest=None, jobs: int = 1) -> Report:
+    """Build each gold file's document with the build pipeline (into a temporary embedded store,
+    with `manifest`'s hints) and score what the graph holds; a rejected document is all missed."""
+    from graph.nx_store import NetworkxStore
+    from loaders.pipeline import BuildError, build
 
     gold_dir = Path(gold_dir)
     docs_dir = Path(docs_dir) if docs_dir else gold_dir.parent / "corpus"
-    golds, preds = [], []
     gold_files = sorted(gold_dir.glob("*.json"))
     if not gold_files:
         raise EvalError(f"{gold_dir}: no gold JSON files")
+    golds, paths = [], []
     for gp in gold_files:
-        try:
-            gold = json.loads(gp.read_text(encoding="utf-8"))
-        except (json.JSONDecodeError, UnicodeDecodeError) as e:
-            raise EvalError(f"{gp}: not a gold JSON file ({e})") from e
-        if not isinstance(gold, dict) or not isinstance(gold.get("entities", []), list):
-            raise EvalError(f"{gp}: not a gold JSON file (expected an object with entities and relations)")
-        docname = gold.get("document") or gp.with_suffix(".txt").name
-        gold.setdefault("document", docname)
+        gold = _read_gold(gp)
+        docname = gold["document"]
         candidates = [docs_dir / docname, gold_dir / docname, gold_dir.parent / "corpus" / docname]
-        path = next((c for c in candidates if c.exists()), None)
-        golds.append(gold)
+        path = next((c for c in candidates if c.is_file()), None)
         if path is None:
             raise EvalError(f"{gp}: its document {docname} is not in {docs_dir}: give the folder with --docs")
-        result = extract_text(_read_doc(path), docname)
-        preds.append(result_to_gold_format(result))
-    return score(golds, preds)
+        golds.append(gold)
+        paths.append(path)
+    store = NetworkxStore(None)
+    try:
+        built = build(paths, store, jobs=jobs, manifest=manifest)
+    except BuildError as e:
+        raise EvalError(str(e)) from e
+    preds = graph_predictions(store)
+    report = score(golds, [preds[g["document"]] for g in golds if g["document"] in preds])
+    rejected = {Path(p).name: reason for p, reason in built.rejected}
+    for d in report.documents:
+        if d["document"] in rejected:
+            d["rejected"] = rejected[d["document"]]
+    report.unresolved = [Path(p).name for p, _form in built.unresolved]
+    return report
 
 
 def format_report(report: Report, show_errors: int = 40) -> str:
@@ -299,6 +351,15 @@ def format_report(report: Report, show_errors: int = 40) -> str:
             lines.append(f"{g:<13}{mode:<9}{prf.precision:7.3f}{prf.recall:7.3f}{prf.f1:7.3f}{prf.tp:6d}{prf.fp:6d}{prf.fn:6d}")
         if g in ("entities", "relations"):
             lines.append("-" * len(header))
+    rejected = [d for d in report.documents if d.get("rejected")]
+    if rejected:
+        lines.append("")
+        lines.append(f"rejected documents (counted as all missed, {len(rejected)}):")
+        lines.extend(f"  {d['document']}  {d['rejected']}" for d in rejected)
+    if report.unresolved:
+        lines.append("")
+        lines.append(f"issuer not resolved (give --manifest, {len(report.unresolved)}): "
+                     + ", ".join(report.unresolved))
     if show_errors:
         lines.append("")
         lines.append(f"misses (strict, {len(report.misses)}):")

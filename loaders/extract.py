@@ -10,9 +10,9 @@ import re
 from typing import Optional
 
 from .campaigns import CONFIDENT_RULES, Cand, CampaignFinder, KnownNames, PlaceStripper, clean_space
-from .federations import (Context, FedMention, context_from_code, distributive_federations, find_federations,
-                          vote_province)
+from .federations import FedMention, distributive_federations
 from .gazetteer import get_gazetteer
+from .issuer import resolve_issuer
 from .meta import find_date, find_doc_number, find_kind, find_title, find_year
 from .normalize import normalize
 from .people_depts import find_departments, lead_table_departments
@@ -21,6 +21,7 @@ from .relations import RelationContext, extract_relations
 from .resources import get_resources, get_tokenizer
 from .structure import Sentence, find_tables, split_passages, split_sentences
 from .types import (
+    DocHints,
     DocumentMeta,
     ExtractedEntity,
     ExtractedRelation,
@@ -110,17 +111,20 @@ def _sentence_index(sentences: list[Sentence], n: int) -> list[int]:
     return idx
 
 
-def extract_text(text: str, source: str = "", *, known: Optional[KnownNames] = None) -> ExtractionResult:
-    """Extract entities and relations from one decoded document."""
+def extract_text(text: str, source: str = "", hints: Optional[DocHints] = None, *,
+                 known: Optional[KnownNames] = None) -> ExtractionResult:
+    """Extract entities and relations from one decoded document; `hints` (a manifest row) give
+    the region for short forms (市妇联), and override the issuer and year the text implies."""
     if not isinstance(text, str):
         text = str(text or "")
     if len(text) > MAX_CHARS:
         text = text[:MAX_CHARS]
     norm, to_orig = normalize(text)
-    return _extract_normalized(norm, to_orig, source, known)
+    return _extract_normalized(norm, to_orig, source, known, hints if hints and not hints.is_empty() else None)
 
 
-def _extract_normalized(norm: str, to_orig: list[int], source: str, known: Optional[KnownNames] = None) -> ExtractionResult:
+def _extract_normalized(norm: str, to_orig: list[int], source: str, known: Optional[KnownNames] = None,
+                        hints: Optional[DocHints] = None) -> ExtractionResult:
     res = get_resources()
     pats = res.patterns
     gaz = get_gazetteer()
@@ -131,30 +135,11 @@ def _extract_normalized(norm: str, to_orig: list[int], source: str, known: Optio
 
     # -- metadata and region context ------------------------------------------------
     title, title_p = find_title(passages)
-    date = find_date(norm)
-    year = find_year(title, norm, date)
+    date = (hints.date if hints else None) or find_date(norm)
+    year = hints.year if hints and hints.year else find_year(title, norm, date)
     kind = find_kind(title, norm)
-    prov = vote_province(norm, gaz)
-    ctx0 = Context(province=prov)
-    feds0 = _outside_titles(norm, find_federations(norm, ctx0, gaz))
-    issuer: Optional[FedMention] = None
-    head_end = title_p.end if title_p else 0
-    head_limit = max(head_end, 400)
-    explicit_top = [f for f in feds0 if f.start < head_limit and f.level != "organ" and not f.unit]
-    if explicit_top:
-        issuer = explicit_top[0]
-    elif feds0:
-        issuer = next((f for f in feds0 if not f.unit), feds0[0])
-    ctx = context_from_code(gaz, issuer.region_code) if issuer and issuer.region_code else ctx0
-    if issuer and issuer.level == "national":
-        ctx = Context()
-    feds = _outside_titles(norm, find_federations(norm, ctx, gaz))
-    # re-pick issuer with full context (resolves 省妇联 in titles)
-    top = [f for f in feds if f.start < head_limit and f.level != "organ" and not f.unit]
-    if top:
-        issuer = top[0]
-    elif feds:
-        issuer = next((f for f in feds if not f.unit), feds[0])
+    found = resolve_issuer(norm, title_p, hints, source, gaz)
+    issuer, ctx, feds = found.issuer, found.ctx, found.feds
     issuer_name = issuer.name if issuer else None
     _units_under_issuer(feds, issuer)
     feds = sorted(feds + distributive_federations(norm, feds, ctx, gaz), key=lambda f: (f.start, f.end))
@@ -163,6 +148,9 @@ def _extract_normalized(norm: str, to_orig: list[int], source: str, known: Optio
     for f in feds:
         table.add("Federation", f.name, f.start, f.end, [f.surface] + f.extra_aliases,
                   level=f.level, region_code=f.region_code, parent=f.parent)
+    if issuer:  # also when only a hint names it
+        table.add("Federation", issuer.name, issuer.start, issuer.end, level=issuer.level,
+                  region_code=issuer.region_code, parent=issuer.parent, unresolved=bool(found.unresolved))
     fed_spans = [(f.start, f.end, f.name) for f in feds]
 
     # -- campaigns and laws -------------------------------------------------------------
@@ -219,13 +207,16 @@ def _extract_normalized(norm: str, to_orig: list[int], source: str, known: Optio
         issuer=issuer_name,
         issuer_level=issuer.level if issuer else None,
         issuer_region_code=issuer.region_code if issuer else None,
+        issuer_unresolved=found.unresolved,
         year=year,
         date=date,
+        url=hints.url if hints else None,
         doc_number=find_doc_number(norm),
         kind=kind,
     )
     return ExtractionResult(
         source=source,
+        hints=hints,
         normalized_text=norm,
         to_original=to_orig,
         meta=meta,
@@ -237,15 +228,6 @@ def _extract_normalized(norm: str, to_orig: list[int], source: str, known: Optio
 
 
 # ---------------------------------------------------------------------------------------------
-def _outside_titles(text: str, feds: list[FedMention]) -> list[FedMention]:
-    """《中华全国妇女联合会章程》 names the charter, not the federation acting: drop mentions inside it
-    (a federation's own plan or notice, 《长沙市望城区妇联2022年工作要点》, still names its author)."""
-    spans = [(m.start(), m.end()) for m in re.finditer(r"《[^《》\n]{1,80}章程》", text)]
-    if not spans:
-        return feds
-    return [f for f in feds if not any(a < f.start and f.end < b for a, b in spans)]
-
-
 def _units_under_issuer(feds: list[FedMention], issuer: Optional[FedMention]) -> None:
     """A workplace or village federation named without its place (天虹纺织妇联) in a township
     federation's document belongs to that township: named under it, led by it."""

@@ -14,7 +14,8 @@ from .resources import get_resources
 mention_rule("F-place", produces=("Federation",), needs=("federation_suffixes", "gazetteer"),
              doc="A place chain before 妇联 / 妇女联合会 / 妇工委, resolved in the gazetteer (canonical: full chain below province).")
 mention_rule("F-contextual", produces=("Federation",), needs=("contextual_levels", "generic_federation_prefix_chars"),
-             doc="省妇联 / 市妇联 / 区妇联 / 州妇联 resolved from the document's region; generic sets (各级妇联) are skipped.")
+             doc="省妇联 / 市妇联 / 区妇联 / 州妇联 / 街道妇联 / 镇妇联 resolved from the document's region (a county-level "
+                 "city's own 市妇联 is the city); generic sets (各级妇联) are skipped.")
 mention_rule("F-organ", produces=("Federation",), needs=("organ_body_re",),
              doc="Organ committees: 市直机关妇工委, 县委组织部妇工委, 县财政局妇工委 (level organ).")
 mention_rule("F-zone", produces=("Federation",), needs=("zone_words",), doc="Development zones: 经开区妇联, 望城经开区妇联.")
@@ -27,14 +28,16 @@ _TOWNSHIP_END = ("镇", "乡", "街道", "苏木", "办事处")
 
 @dataclass
 class Context:
-    """Document region context used for short forms (省妇联 / 市妇联 / 区妇联)."""
+    """Document region context used for short forms (省妇联 / 市妇联 / 区妇联 / 街道妇联)."""
 
     province: Optional[str] = None
     prefecture: Optional[str] = None
     county: Optional[str] = None
+    township: Optional[str] = None  # only from a township code (manifest, or a township issuer)
 
     @property
     def deepest(self) -> Optional[str]:
+        """The deepest place at county level or above (departments are scoped to it)."""
         return self.county or self.prefecture or self.province
 
 
@@ -64,17 +67,68 @@ def _organ_re() -> re.Pattern:
 
 
 def context_from_code(gaz: Gazetteer, code: Optional[str]) -> Context:
+    """The context of a division code: its own level and every level above it."""
     ctx = Context()
+    if code and code not in gaz.regions and len(code) > 6:
+        gaz._load_townships()  # township codes live in the township table, read on first use
     if not code or code not in gaz.regions:
         return ctx
     for r in gaz.chain(code):
-        if r.level == "province":
-            ctx.province = r.code
-        elif r.level == "prefecture":
-            ctx.prefecture = r.code
-        elif r.level == "county":
-            ctx.county = r.code
+        if r.level in ("province", "prefecture", "county", "township"):
+            setattr(ctx, r.level, r.code)
     return ctx
+
+
+# a short form names the federation of the document's own place: 市妇联, 街道妇联, 自治区妇联
+_MULTI_CHAR_MARKERS = ("自治区", "街道")
+_TOWNSHIP_MARKERS = ("街道", "镇", "乡")
+# which place names a marker can stand for (the marker is how the place's name ends)
+_MARKER_LEVELS = {"自治区": ("province",), "省": ("province",), "市": ("county", "prefecture", "province"),
+                  "州": ("prefecture",), "盟": ("prefecture",), "区": ("county",), "县": ("county",),
+                  "旗": ("county",), "街道": ("township",), "镇": ("township",), "乡": ("township",)}
+
+
+def short_form_marker(window: str, generic_chars: set, ctx_levels: dict) -> Optional[tuple[str, str]]:
+    """(marker, level) when `window` (the text before 妇联) ends with a bare level word, as 市 in
+    召开了市妇联; None for generic sets (各级妇联, 县区妇联, 乡镇妇联)."""
+    for marker in _MULTI_CHAR_MARKERS + tuple(ctx_levels) + _TOWNSHIP_MARKERS:
+        if not window.endswith(marker):
+            continue
+        before = window[-len(marker) - 1] if len(window) > len(marker) else ""
+        if before and before in generic_chars:
+            return None
+        if marker in _TOWNSHIP_MARKERS:
+            return marker, "township"
+        return marker, "province" if marker == "自治区" else ctx_levels[marker]
+    return None
+
+
+def marker_fits(gaz: Gazetteer, marker: str, code: str) -> bool:
+    """Whether the place `code` can be what the marker of a short form stands for (市 → 永州市, 义乌市)."""
+    r = gaz.regions.get(code)
+    return bool(r and r.level in _MARKER_LEVELS.get(marker, ()) and r.name.endswith(marker))
+
+
+def context_code(gaz: Gazetteer, ctx: Context, marker: str, level: str) -> Optional[str]:
+    """The place of the context a short form's marker names, if the context has one."""
+    regions = gaz.regions
+    if marker == "市":  # a county-level city's own documents call it 市; a municipality's too
+        if ctx.county and regions[ctx.county].name.endswith("市"):
+            return ctx.county
+        if ctx.prefecture:
+            return ctx.prefecture
+        if ctx.province and regions[ctx.province].name.endswith("市"):
+            return ctx.province
+        return None
+    code = getattr(ctx, level, None)
+    if not code:
+        return None
+    name = regions[code].name
+    if marker in ("自治区", "州", "盟", "旗") + _TOWNSHIP_MARKERS and not name.endswith(marker):
+        return None
+    if marker in ("区", "县") and not name.endswith(("区", "县", "旗", "市")):
+        return None
+    return code
 
 
 def _in_context(gaz: Gazetteer, code: str, ctx: Context) -> int:
@@ -246,30 +300,18 @@ def _resolve_window(gaz, window, s, e, suffix, ctx, generic_chars, ctx_levels, z
         par = gaz.parent(code)
         return FedMention(s - used, e, "", gaz.federation_name(code), region.level, code,
                           gaz.federation_name(par.code) if par else "全国妇联")
-    # contextual: 自治区妇联 in an autonomous region's document is the province-level federation
-    if window.endswith("自治区") and ctx.province and gaz.regions[ctx.province].name.endswith("自治区"):
-        if len(window) >= 4 and window[-4] in generic_chars:
-            return None
-        region = gaz.regions[ctx.province]
-        return FedMention(s - 3, e, "", gaz.federation_name(ctx.province), region.level, ctx.province, "全国妇联", explicit=False)
-    # contextual: 省妇联 / 市妇联 / 区妇联 / 盟妇联 / 旗妇联
-    last = window[-1]
-    if last in ctx_levels and not (len(window) >= 2 and window[-2] in generic_chars):
-        lvl = ctx_levels[last]
-        code = {"province": ctx.province, "prefecture": ctx.prefecture, "county": ctx.county}.get(lvl)
-        if not code and lvl == "prefecture" and ctx.province and gaz.regions[ctx.province].name.endswith("市"):
-            code = ctx.province  # 市妇联 in a municipality's district document
-        if not code:
-            return None
-        region = gaz.regions[code]
-        if last in ("州", "盟", "旗") and not region.name.endswith(last):
-            return None
-        if last in ("区", "县") and not region.name.endswith(("区", "县", "旗", "市")):
-            return None
-        par = gaz.parent(code)
-        return FedMention(s - 1, e, "", gaz.federation_name(code), region.level, code,
-                          gaz.federation_name(par.code) if par else "全国妇联", explicit=False)
-    return _unit_federation(gaz, window, s, e, ctx)
+    # contextual: 省妇联 / 市妇联 / 区妇联 / 自治区妇联 / 街道妇联 name the document's own place
+    found = short_form_marker(window, generic_chars, ctx_levels)
+    if found is None:
+        return _unit_federation(gaz, window, s, e, ctx)
+    marker, lvl = found
+    code = context_code(gaz, ctx, marker, lvl)
+    if not code:
+        return None
+    region = gaz.regions[code]
+    par = gaz.parent(code)
+    return FedMention(s - len(marker), e, "", gaz.federation_name(code), region.level, code,
+                      gaz.federation_name(par.code) if par else "全国妇联", explicit=False)
 
 
 def _unit_federation(gaz, window, s, e, ctx) -> Optional[FedMention]:

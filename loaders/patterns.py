@@ -34,6 +34,8 @@ class Patterns(BaseModel):
     unit_federation_suffixes: Words
     unit_name_cut_chars: str
     unit_reject_words: Words
+    issuer_media_words: Words  # a paper or media centre whose place is a short form's (永州日报)
+    issuer_own_area_prefixes: Words  # 全市 / 我市 / 本市: the text speaks of its own place
     # campaigns
     campaign_suffixes: Words
     weak_campaign_suffixes: Words

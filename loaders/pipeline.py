@@ -13,6 +13,8 @@ from typing import Any, Callable, Iterable, Iterator, Optional
 
 from graph.model import KnowledgeGraph, node_id
 from graph.store import GraphStore
+from loaders.manifest import Manifest
+from loaders.types import DocHints
 
 SAMPLE_CORPUS = Path(__file__).resolve().parents[1] / "data" / "corpus"
 
@@ -26,13 +28,28 @@ class BuildReport:
     read: list[str] = field(default_factory=list)  # documents extracted and written
     unchanged: list[str] = field(default_factory=list)  # same content hash as already loaded
     rejected: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+    unresolved: list[tuple[str, str]] = field(default_factory=list)  # (path, issuer short form 市妇联)
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     second_pass: dict = field(default_factory=dict)  # corpus pass: names looked for, documents that gained
 
     def to_dict(self) -> dict[str, Any]:
         return {"read": self.read, "unchanged": self.unchanged,
-                "rejected": [{"path": p, "reason": r} for p, r in self.rejected], "counts": self.counts,
-                "second_pass": self.second_pass}
+                "rejected": [{"path": p, "reason": r} for p, r in self.rejected],
+                "unresolved_issuers": [{"path": p, "issuer": s} for p, s in self.unresolved],
+                "counts": self.counts, "second_pass": self.second_pass}
+
+    def warnings(self) -> list[str]:
+        return unresolved_warnings(form for _p, form in self.unresolved)
+
+
+def unresolved_warnings(forms: Iterable[str]) -> list[str]:
+    """One line per unresolved short form: "3 documents: issuer 市妇联 not resolved — give --manifest"."""
+    by_form: dict[str, int] = {}
+    for form in forms:
+        by_form[form] = by_form.get(form, 0) + 1
+    return [f"{n} document{'s' if n > 1 else ''}: issuer {form} not resolved — give --manifest "
+            "(a CSV with each document's region)"
+            for form, n in sorted(by_form.items(), key=lambda kv: (-kv[1], kv[0]))]
 
 
 @dataclass
@@ -43,15 +60,16 @@ class DocumentGraph:
     graph: Optional[KnowledgeGraph] = None
     error: Optional[str] = None
     names: list = field(default_factory=list)  # (type, name) stated with confidence, for the corpus pass
+    unresolved: Optional[str] = None  # the issuer's short form when its place is unknown
 
 
 def doc_id_for(path: Path) -> str:
     return node_id("Document", path.stem)
 
 
-def process_file(path: str | Path, known=None) -> DocumentGraph:
-    """Read and extract one file; errors become a reason, never an exception. `known`: names of the
-    corpus pass (loaders.corpus_pass) to look for as plain mentions."""
+def process_file(path: str | Path, hints: Optional[DocHints] = None, known=None) -> DocumentGraph:
+    """Read and extract one file with its manifest row (`hints`); errors become a reason, never an
+    exception. `known`: names of the corpus pass (loaders.corpus_pass) to look for as plain mentions."""
     from loaders.extract import extract_text
     from loaders.read import ReadError, read_document
     from loaders.to_graph import content_hash, result_to_graph
@@ -62,58 +80,61 @@ def process_file(path: str | Path, known=None) -> DocumentGraph:
         raw = read_document(path)
     except ReadError as e:
         return DocumentGraph(str(path), doc_id, "", error=e.reason)
-    digest = content_hash(raw.text)
+    digest = content_hash(raw.text, hints)
     if not raw.text.strip():
         return DocumentGraph(str(path), doc_id, digest, error="empty document (no text)")
     try:
-        result = extract_text(raw.text, path.name, known=known)
+        result = extract_text(raw.text, path.name, hints, known=known)
         kg = result_to_graph(result, path.name, raw.text)
     except Exception as e:  # an extractor bug must not stop the batch
         return DocumentGraph(str(path), doc_id, digest, error=f"extraction failed: {type(e).__name__}: {e}")
     if not any(n.label == "Federation" for n in kg.nodes.values()):
         return DocumentGraph(str(path), doc_id, digest, error="no 妇联 content found (no federation named)")
-    return DocumentGraph(str(path), doc_id, digest, graph=kg, names=[tuple(x) for x in result.confident_names])
+    return DocumentGraph(str(path), doc_id, digest, graph=kg, names=[tuple(x) for x in result.confident_names],
+                         unresolved=result.meta.issuer_unresolved)
 
 
-def _reextract(path: Path, known) -> Optional[KnowledgeGraph]:
+def _reextract(path: Path, known, hints: Optional[DocHints] = None) -> Optional[KnowledgeGraph]:
     """The corpus pass's second extraction of one document (None when it fails this time)."""
-    dg = process_file(path, known)
+    dg = process_file(path, hints, known)
     return dg.graph
 
 
-def process_files(paths: list[str | Path]) -> list[DocumentGraph]:
-    """`process_file` over several files (one task of the process pool)."""
-    return [process_file(p) for p in paths]
+def process_files(items: list[tuple[str | Path, Optional[DocHints]]]) -> list[DocumentGraph]:
+    """`process_file` over several (file, hints) pairs (one task of the process pool)."""
+    return [process_file(p, h) for p, h in items]
 
 
-def _process_files_pickled(paths: list[str | Path]) -> bytes:
+def _process_files_pickled(items: list[tuple[str | Path, Optional[DocHints]]]) -> bytes:
     """`process_files`, pickled in the worker: the pool's own result pickling is slower, and the
     parent then unpickles each batch in its main thread as it writes, not in the pool's thread."""
-    return pickle.dumps(process_files(paths), protocol=pickle.HIGHEST_PROTOCOL)
+    return pickle.dumps(process_files(items), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 _MAX_CHUNK = 8
 
 
-def _file_hash(path: Path) -> Optional[str]:
-    """Content hash of the decoded text, to skip unchanged documents before extracting."""
+def _file_hash(path: Path, hints: Optional[DocHints]) -> Optional[str]:
+    """Content hash of the decoded text and its manifest row, to skip unchanged documents before
+    extracting."""
     from loaders.read import ReadError, read_document
     from loaders.to_graph import content_hash
 
     try:
-        return content_hash(read_document(path).text)
+        return content_hash(read_document(path).text, hints)
     except ReadError:
         return None
 
 
 def build(paths: Iterable[str | Path], store: GraphStore, *, jobs: int = 1,
           progress: Optional[Callable[[str], None]] = None, force: bool = False,
-          link_text: bool = True, corpus_pass: bool = True) -> BuildReport:
+          link_text: bool = True, corpus_pass: bool = True, manifest: Optional[Manifest] = None) -> BuildReport:
     """Read `paths` (files or folders) into `store`; each document is written whole or not at all.
 
-    Unchanged documents (same content hash as loaded) are skipped unless `force`;
-    a changed document replaces only what it stated before. With `link_text`, passages that
-    repeat another federation's wording are then linked (REPEATS, see queries.text_reuse).
+    `manifest` gives documents their hints (region, issuer, year, date, url). Unchanged documents
+    (same content hash of text and hints as loaded) are skipped unless `force`; a changed
+    document replaces only what it stated before. With `link_text`, passages that repeat another
+    federation's wording are then linked (REPEATS, see queries.text_reuse).
     """
     from loaders.read import iter_input_files
 
@@ -132,12 +153,17 @@ def build(paths: Iterable[str | Path], store: GraphStore, *, jobs: int = 1,
     todo = []
     for f in files:
         did = doc_id_for(f)
-        if did in known and known[did] == _file_hash(f):
+        hints = manifest.hints_for(f) if manifest else None
+        if did in known and known[did] == _file_hash(f, hints):
             report.unchanged.append(str(f))
             if progress:
                 progress(str(f))
         else:
-            todo.append(f)
+            todo.append((f, hints))
+    if report.unchanged:  # still unresolved from an earlier build: warn again
+        forms = _unresolved_in_store(store)
+        report.unresolved += [(p, forms[doc_id_for(Path(p))]) for p in report.unchanged
+                              if doc_id_for(Path(p)) in forms]
     results: Iterable[DocumentGraph]
     if jobs > 1 and len(todo) > 1:
         pool = ProcessPoolExecutor(max_workers=jobs)
@@ -149,9 +175,11 @@ def build(paths: Iterable[str | Path], store: GraphStore, *, jobs: int = 1,
                    for dg in pickle.loads(part))
     else:
         pool = None
-        results = map(process_file, todo)
+        results = (process_file(f, h) for f, h in todo)
     try:
         for dg in results:
+            if dg.unresolved:
+                report.unresolved.append((dg.source, dg.unresolved))
             if dg.error:
                 report.rejected.append((dg.source, dg.error))
             elif dg.doc_id in loaded:  # changed: drop what it stated before, in the same step
@@ -169,13 +197,20 @@ def build(paths: Iterable[str | Path], store: GraphStore, *, jobs: int = 1,
         if pool is not None:
             pool.shutdown(cancel_futures=True)
     if corpus_pass and extracted:
-        report.second_pass = second_pass(store, extracted, names, _reextract).to_dict()
+        hints_of = {str(f): h for f, h in todo if h is not None}
+        report.second_pass = second_pass(store, extracted, names,
+                                         lambda p, k: _reextract(p, k, hints_of.get(str(p)))).to_dict()
     if link_text and report.read:
         from queries.text_reuse import link_repeats
 
         link_repeats(store)
     report.counts = store.counts()
     return report
+
+
+def _unresolved_in_store(store: GraphStore) -> dict[str, str]:
+    """doc id -> issuer short form, for loaded documents whose issuer is unresolved."""
+    return {d["id"]: d["issuer_unresolved"] for d in store.nodes("Document") if d.get("issuer_unresolved")}
 
 
 def bounded_map(pool: ProcessPoolExecutor, fn: Callable, items: list, window: int) -> Iterator:

@@ -8,17 +8,23 @@ from typing import Optional
 
 from graph.model import (Campaign, Department, Document, Federation, KnowledgeGraph, Law, Node, Passage,
                          Person, Region, Relationship)
-from loaders.types import ExtractedEntity, ExtractionResult
+from loaders.types import DocHints, ExtractedEntity, ExtractionResult
 
 
-def content_hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+def content_hash(text: str, hints: Optional[DocHints] = None) -> str:
+    """Hash of what a document's extraction depends on: its text and its manifest row (if any),
+    so a new or changed row makes the document "changed" and re-extracted."""
+    data = text.encode("utf-8", "surrogatepass")
+    if hints is not None and not hints.is_empty():
+        data += b"\0manifest:" + hints.fingerprint().encode("utf-8")
+    return hashlib.sha256(data).hexdigest()
 
 
 def entity_node(e: ExtractedEntity) -> Node:
     aliases = sorted(set(e.aliases) - {e.name})
     if e.type == "Federation":
-        return Federation(name=e.name, aliases=aliases, level=e.level, region_code=e.region_code)
+        return Federation(name=e.name, aliases=aliases, level=e.level, region_code=e.region_code,
+                          unresolved=e.unresolved or None)
     if e.type == "Department":
         return Department(name=e.name, aliases=aliases, scope=e.scope or "", own_office=e.own_office,
                           region_code=e.region_code)
@@ -82,8 +88,9 @@ def result_to_graph(result: ExtractionResult, source: str, original_text: str) -
     kg = KnowledgeGraph()
     meta = result.meta
     doc = Document(name=meta.title or source, source=source, title=meta.title, issuer=meta.issuer,
-                   year=meta.year, date=meta.date, doc_number=meta.doc_number, kind=meta.kind,
-                   content_hash=content_hash(original_text), n_chars=len(result.normalized_text),
+                   issuer_unresolved=meta.issuer_unresolved, year=meta.year, date=meta.date, url=meta.url,
+                   doc_number=meta.doc_number, kind=meta.kind,
+                   content_hash=content_hash(original_text, result.hints), n_chars=len(result.normalized_text),
                    confident_names=[f"{t}:{n}" for t, n in result.confident_names])
     doc_id = kg.add_node(doc)
     passage_ids: list[str] = []
@@ -108,7 +115,8 @@ def result_to_graph(result: ExtractionResult, source: str, original_text: str) -
             if region_id:
                 kg.add_relationship(Relationship(type="IN_REGION", start_id=nid, start_label="Federation",
                                                  end_id=region_id, end_label="Region", rule="gazetteer"))
-            _add_federation_chain(kg, node, regions_done, parents_done)
+            if not node.unresolved:  # an unresolved issuer's parents are unknown too
+                _add_federation_chain(kg, node, regions_done, parents_done)
         elif isinstance(node, Department) and node.region_code and not node.own_office:
             region_id = _add_region_chain(kg, node.region_code, regions_done)
             if region_id:

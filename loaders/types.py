@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
+import json
+import re
 from typing import Literal, Optional
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 EntityType = Literal["Federation", "Department", "Campaign", "Law", "Person"]
 RelationType = Literal["IMPLEMENTS", "LEADS", "COORDINATES", "PART_OF"]
+MIN_YEAR, MAX_YEAR = 1949, 2100  # work years a document can plan or report
 Level = Literal["national", "province", "prefecture", "county", "township", "organ"]
 
 
@@ -29,6 +33,7 @@ class ExtractedEntity(BaseModel):
     scope: Optional[str] = None  # Department: owning federation (own office) or region name (partner)
     own_office: bool = False  # Department: a federation's own office (PART_OF it)
     role: Optional[str] = None  # Person: role as stated (主席, 党组书记…)
+    unresolved: bool = False  # Federation: a short form (市妇联) whose place is unknown
     mentions: list[Mention] = Field(default_factory=list)
 
 
@@ -53,19 +58,70 @@ class PassageRecord(BaseModel):
     section: str = ""  # heading path, e.g. "一、强化政治引领 > 一是推进理论引领"
 
 
+class DocHints(BaseModel):
+    """What the user knows about a document beyond its text (one manifest row); all optional.
+
+    ``region_code`` (a division code, 6 digits or a 9-digit township) is the context for short
+    forms such as 市妇联; ``issuer`` and ``year`` override what the text implies; ``date`` (ISO)
+    and ``url`` are kept on the Document.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    region_code: Optional[str] = None
+    issuer: Optional[str] = None
+    year: Optional[int] = None
+    date: Optional[str] = None
+    url: Optional[str] = None
+
+    @field_validator("region_code")
+    @classmethod
+    def _code(cls, v: Optional[str]) -> Optional[str]:
+        if v is not None and not re.fullmatch(r"\d{6}|\d{9}", v):
+            raise ValueError(f"region code {v!r} is not a division code (6 digits, or 9 for a township)")
+        return v
+
+    @field_validator("year")
+    @classmethod
+    def _year(cls, v: Optional[int]) -> Optional[int]:
+        if v is not None and not MIN_YEAR <= v <= MAX_YEAR:
+            raise ValueError(f"year {v} is out of range ({MIN_YEAR}–{MAX_YEAR})")
+        return v
+
+    @field_validator("date")
+    @classmethod
+    def _date(cls, v: Optional[str]) -> Optional[str]:
+        if v is not None:
+            try:
+                return datetime.date.fromisoformat(v).isoformat()
+            except ValueError:
+                raise ValueError(f"date {v!r} is not a date in the form 2023-03-08") from None
+        return v
+
+    def is_empty(self) -> bool:
+        return not any(self.model_dump().values())
+
+    def fingerprint(self) -> str:
+        """Stable text of the given fields (part of a document's content hash)."""
+        return json.dumps(self.model_dump(exclude_none=True), ensure_ascii=False, sort_keys=True)
+
+
 class DocumentMeta(BaseModel):
     title: str
     issuer: Optional[str] = None  # canonical federation name
     issuer_level: Optional[Level] = None
     issuer_region_code: Optional[str] = None
+    issuer_unresolved: Optional[str] = None  # the short form (市妇联) when its place was not found
     year: Optional[int] = None
     date: Optional[str] = None  # ISO yyyy-mm-dd when stated
+    url: Optional[str] = None  # where the document came from (manifest)
     doc_number: Optional[str] = None  # e.g. 岳妇发〔2021〕5号
     kind: str = "plan"  # plan | report | notice
 
 
 class ExtractionResult(BaseModel):
     source: str  # file name
+    hints: Optional[DocHints] = None  # what the caller gave beyond the text
     normalized_text: str
     to_original: list[int] = Field(default_factory=list)  # normalized offset -> original offset
     meta: DocumentMeta

@@ -135,8 +135,8 @@ def _provenance(store, a):
         rows = provenance(store, head=parts[0], rel_type=parts[1], tail=parts[2])
     else:
         raise QueryError("give a relationship id, or HEAD [TYPE] TAIL")
-    cols = ["type", "head", "tail", "year", "document", "rule", "support", "passage_index", "passage_text",
-            "evidence"]
+    cols = ["type", "head", "tail", "year", "document", "date", "rule", "support", "passage_index", "passage_text",
+            "evidence", "url"]
     return rows, cols if a.format == "table" else None
 
 

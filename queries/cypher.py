@@ -185,7 +185,7 @@ _PROVENANCE_RETURN = (
     "       r.doc_id AS doc_id, r.year AS year, r.evidence AS evidence, r.`start` AS `start`, r.`end` AS `end`,\n"
     "       r.rule AS rule, coalesce(r.targets, []) AS targets, r.score AS score,\n"
     "       COLLECT { MATCH (d:Document {id: r.doc_id})\n"
-    "                 RETURN {title: d.title, source: d.source, year: d.year} } AS documents,\n"
+    "                 RETURN {title: d.title, source: d.source, year: d.year, date: d.date, url: d.url} } AS documents,\n"
     "       COLLECT { MATCH (p:Passage {doc_id: r.doc_id})\n"
     "                 WHERE r.`start` IS NOT NULL AND r.`end` IS NOT NULL\n"
     "                   AND p.`start` < r.`end` AND r.`start` < p.`end`\n"

@@ -164,8 +164,8 @@ def provenance(store: Any, rel_id: Optional[str] = None, *, head: Optional[str] 
                rel_type: Optional[str] = None, tail: Optional[str] = None) -> list[dict[str, Any]]:
     """The passages and documents behind a relationship: by its id, or by head / type / tail names.
 
-    One row per (relationship, supporting passage): id, type, head, tail, doc_id, document, year,
-    rule, evidence, start, end, targets, score, passage (id), passage_index, passage_text, support
+    One row per (relationship, supporting passage): id, type, head, tail, doc_id, document, source,
+    date, url (the document's, when known), year, rule, evidence, start, end, targets, score, passage (id), passage_index, passage_text, support
     ("evidence": the passage holds the evidence span; "mentions": it names both ends). A
     relationship no passage supports (gazetteer links) gives one row with empty passage fields.
     """
@@ -193,7 +193,8 @@ def provenance(store: Any, rel_id: Optional[str] = None, *, head: Optional[str] 
     for r in sorted(rows, key=lambda r: (_year_key(r["year"]), r["doc_id"] or "", r["id"] or "")):
         doc = r["documents"][0] if r["documents"] else {}
         base = {"id": r["id"], "type": r["type"], "head": r["head"], "tail": r["tail"], "doc_id": r["doc_id"] or None,
-                "document": doc.get("title"), "source": doc.get("source"), "year": r["year"], "rule": r["rule"],
+                "document": doc.get("title"), "source": doc.get("source"), "date": doc.get("date"),
+                "url": doc.get("url"), "year": r["year"], "rule": r["rule"],
                 "evidence": r["evidence"], "start": r["start"], "end": r["end"], "targets": r["targets"],
                 "score": r["score"]}
         support: dict[str, tuple[str, dict]] = {}

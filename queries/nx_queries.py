@@ -207,7 +207,8 @@ def _provenance_row(g: nx.MultiDiGraph, a: str, b: str, r: dict) -> dict[str, An
     doc_id, start, end = r.get("doc_id"), r.get("start"), r.get("end")
     documents = []
     if doc_id is not None:
-        documents = [{"title": d.get("title"), "source": d.get("source"), "year": d.get("year")}
+        documents = [{"title": d.get("title"), "source": d.get("source"), "year": d.get("year"),
+                      "date": d.get("date"), "url": d.get("url")}
                      for n, d in g.nodes(data=True) if d.get("label") == "Document" and n == doc_id]
     passages = _passages_of(g, doc_id) if doc_id is not None else []
     overlapping = []
