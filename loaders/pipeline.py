@@ -128,16 +128,22 @@ def _file_hash(path: Path, hints: Optional[DocHints]) -> Optional[str]:
 
 def build(paths: Iterable[str | Path], store: GraphStore, *, jobs: int = 1,
           progress: Optional[Callable[[str], None]] = None, force: bool = False,
-          link_text: bool = True, corpus_pass: bool = True, manifest: Optional[Manifest] = None) -> BuildReport:
+          link_text: bool = True, corpus_pass: bool = True,
+          manifest: Optional[Manifest | str | os.PathLike] = None) -> BuildReport:
     """Read `paths` (files or folders) into `store`; each document is written whole or not at all.
 
-    `manifest` gives documents their hints (region, issuer, year, date, url). Unchanged documents
-    (same content hash of text and hints as loaded) are skipped unless `force`; a changed
+    `manifest` (a Manifest, or the path of a manifest CSV) gives documents their hints (region,
+    issuer, year, date, url). Unchanged documents (same content hash of text and hints as
+    loaded) are skipped unless `force`; a changed
     document replaces only what it stated before. With `link_text`, passages that repeat another
     federation's wording are then linked (REPEATS, see queries.text_reuse).
     """
     from loaders.read import iter_input_files
 
+    if manifest is not None and not isinstance(manifest, Manifest):
+        from loaders.manifest import read_manifest
+
+        manifest = read_manifest(manifest)
     paths = [Path(p) for p in paths] or [SAMPLE_CORPUS]
     files, rejected = iter_input_files(paths)
     report = BuildReport(rejected=[(str(p), r) for p, r in rejected])
