@@ -208,17 +208,23 @@ class RelationContext:
                 return True
         return False
 
-    def partner_of(self, pos: int) -> Optional[str]:
-        """全国妇联与司法部、教育部…联合印发: the federation that opens the sentence's list of partners."""
+    def partner_of(self, pos: int, end: Optional[int] = None) -> Optional[str]:
+        """全国妇联与司法部、教育部…联合印发: the federation that opens the sentence's list of partners;
+        or one listed right after the body (主办方为江西省援疆工作前方指挥部和江西省妇女联合会)."""
         si = self.sent_of[pos] if 0 <= pos < len(self.sent_of) else -1
-        before = [f for f in self.feds_by_sent.get(si, []) if f.end <= pos and f.level != "organ"]
-        if not before:
-            return None
-        f = before[-1]
-        gap = self.text[f.end:pos]
+        in_sent = [f for f in self.feds_by_sent.get(si, []) if f.level != "organ"]
+        before = [f for f in in_sent if f.end <= pos]
         words = _alternation(self.pats["list_separators"] + self.pats["coordinates_triggers"])
-        if len(gap) <= 40 and re.fullmatch(r"[^，。；]{0,12}?(?:" + words + r")[^，。；]*", gap):
-            return f.name
+        if before:
+            f = before[-1]
+            gap = self.text[f.end:pos]
+            if len(gap) <= 40 and re.fullmatch(r"[^，。；]{0,12}?(?:" + words + r")[^，。；]*", gap):
+                return f.name
+        if end is not None:
+            seps = tuple(self.pats["list_separators"])
+            after = next((f for f in in_sent if f.start >= end and self.text[end:f.start] in seps), None)
+            if after is not None:
+                return after.name
         return None
 
     def implementable(self, c) -> Optional[tuple[int, int]]:
@@ -357,7 +363,7 @@ def coordinates(ctx: RelationContext) -> None:
         s0, s1 = ctx.sent_span(d.start)
         ca, cb = clause_bounds(ctx.text, s0, s1, d.start)
         if any(t in ctx.text[ca:cb] for t in ctx.pats["coordinates_triggers"]) or d.rule == "partner-list":
-            ctx.add(ctx.partner_of(d.start) or ctx.actor_for(d.start), "Federation", "COORDINATES", ent.name,
+            ctx.add(ctx.partner_of(d.start, d.end) or ctx.actor_for(d.start), "Federation", "COORDINATES", ent.name,
                     "Department", d.start, "R-coordinates")
 
 
