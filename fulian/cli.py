@@ -24,7 +24,11 @@ exit codes: 0 ok, 1 error, 2 usage error, 3 built but some documents were reject
 
 
 class CliError(Exception):
-    """An error to print as one line (already phrased with its remedy)."""
+    """An error to print as one line (already phrased with its remedy); `exit_code` 2 for usage."""
+
+    def __init__(self, message: str, exit_code: int = EXIT_ERROR):
+        super().__init__(message)
+        self.exit_code = exit_code
 
 
 def _library_errors() -> tuple[type[BaseException], ...]:
@@ -148,12 +152,20 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     from loaders.evaluate import evaluate, format_report
 
-    if not os.path.isdir(args.gold_dir):
-        raise CliError(f"{args.gold_dir}: no such folder of gold JSON files")
-    docs = args.docs or os.path.join(args.gold_dir, os.pardir, "corpus")
-    folders = [docs, args.gold_dir, os.path.dirname(os.path.abspath(docs)),
-               os.path.dirname(os.path.abspath(args.gold_dir))]
-    report = evaluate(args.gold_dir, args.docs, manifest=_manifest(args, folders))
+    from loaders.evaluate import Report
+
+    if args.docs and len(args.gold_dir) > 1:
+        raise CliError("--docs names the documents of one GOLD_DIR; with several, each takes GOLD_DIR/../corpus",
+                       EXIT_USAGE)
+    reports = []
+    for gold_dir in args.gold_dir:
+        if not os.path.isdir(gold_dir):
+            raise CliError(f"{gold_dir}: no such folder of gold JSON files")
+        docs = args.docs or os.path.join(gold_dir, os.pardir, "corpus")
+        folders = [docs, gold_dir, os.path.dirname(os.path.abspath(docs)),
+                   os.path.dirname(os.path.abspath(gold_dir))]
+        reports.append(evaluate(gold_dir, args.docs, manifest=_manifest(args, folders)))
+    report = reports[0] if len(reports) == 1 else Report.combine(reports)
     if args.json:
         print(report.to_json())
     else:
@@ -268,7 +280,9 @@ def build_parser() -> argparse.ArgumentParser:
                                    "(into a temporary graph) and print precision/recall/F1 per type of what "
                                    "the graph holds, strict and lenient (docs/ANNOTATION.md). A rejected "
                                    "document counts as all missed.")
-    e.add_argument("gold_dir", metavar="GOLD_DIR")
+    e.add_argument("gold_dir", metavar="GOLD_DIR", nargs="+",
+                   help="folders of gold JSON files; several are scored together (micro-averaged), "
+                        "e.g. tests/fixtures/devset/*/gold")
     e.add_argument("--docs", metavar="DIR", help="folder of the documents (default: GOLD_DIR/../corpus)")
     _add_manifest_options(e, "the documents' or the gold folder, or the folder above either")
     e.add_argument("--json", action="store_true", help="print the report as JSON")
@@ -316,7 +330,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         return args.func(args)
     except _library_errors() as e:
         print(f"error: {e}", file=sys.stderr)
-        return EXIT_ERROR
+        return getattr(e, "exit_code", EXIT_ERROR)
     except KeyboardInterrupt:
         print("interrupted: nothing half-written; run the command again to finish", file=sys.stderr)
         return 130

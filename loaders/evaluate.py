@@ -102,6 +102,20 @@ class Report:
     def f1(self, group: str = "entities", mode: str = "strict") -> float:
         return self.scores[mode][group].f1
 
+    @classmethod
+    def combine(cls, reports: list["Report"]) -> "Report":
+        """One micro-averaged report over several (counts summed, lists joined)."""
+        out = cls()
+        for r in reports:
+            for mode, groups in r.scores.items():
+                for g, prf in groups.items():
+                    out.scores.setdefault(mode, {}).setdefault(g, PRF()).add(prf)
+            out.misses += r.misses
+            out.false_positives += r.false_positives
+            out.documents += r.documents
+            out.unresolved += r.unresolved
+        return out
+
 
 def _greedy(golds: list, preds: list, ok) -> list[tuple[int, int]]:
     """One-to-one greedy matching; ``ok(g, p)`` returns a priority (lower first) or None."""

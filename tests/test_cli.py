@@ -108,3 +108,16 @@ def test_bad_graph_file_for_load_names_the_remedy(tmp_path):
 def test_schema_command():
     res = fulian("schema")
     assert res.returncode == 0 and "| IMPLEMENTS |" in res.stdout
+
+
+def test_eval_scores_several_gold_folders_together():
+    dev = ROOT / "tests" / "fixtures" / "devset"
+    one = [json.loads(fulian("eval", dev / b / "gold", "--json").stdout)["scores"]["strict"]["all"] for b in "ab"]
+    both = fulian("eval", dev / "a" / "gold", dev / "b" / "gold", "--json")
+    assert both.returncode == 0, both.stderr
+    total = json.loads(both.stdout)["scores"]["strict"]["all"]
+    for k in ("tp", "fp", "fn"):
+        assert total[k] == one[0][k] + one[1][k]
+    assert "using manifest" in both.stderr and str(dev / "b" / "manifest.csv") in both.stderr
+    refused = fulian("eval", dev / "a" / "gold", dev / "b" / "gold", "--docs", dev / "a" / "corpus")
+    assert refused.returncode == 2 and "--docs names the documents of one GOLD_DIR" in refused.stderr
