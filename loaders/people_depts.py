@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Optional
+from typing import Iterable, Optional
 
 from .gazetteer import get_gazetteer
 from .registry import mention_rule
@@ -35,14 +35,6 @@ class DeptMention:
     aliases: tuple = ()
     lead_row: Optional[int] = None  # table row index when found in a lead column
     rule: str = ""
-
-
-@dataclass
-class PersonMention:
-    start: int
-    end: int
-    name: str
-    role: Optional[str] = None
 
 
 def find_departments(text: str, fed_spans: list[tuple[int, int, str]]) -> list[DeptMention]:
@@ -142,12 +134,8 @@ def _partner_bodies(text: str, p: dict) -> list[tuple[int, int, str, str]]:
     trig = p.get("coordinates_triggers", [])
     reject = p.get("partner_dept_reject", [])
     out = []
-    # document titles are not partners, and 妇女联合会 holds no 联合: blank both out (offsets kept)
-    masked = re.sub(r"《[^《》\n]*》|联合会", lambda m: "　" * len(m.group()), text)
-    for cl in re.finditer(r"[^，。；：！？\n]+", masked):
+    for cl in _joint_clauses(text, trig):
         clause = cl.group()
-        if not any(t in clause for t in trig):
-            continue
         pos = 0
         while True:
             m = rx.search(clause, pos)
@@ -176,6 +164,15 @@ _LIST_SEP_RE = re.compile(r"、|以及|和|与|及|同")
 
 
 _BODY_END = "部厅局委办院心所站会"
+
+
+def _joint_clauses(text: str, words) -> "Iterable[re.Match]":
+    """The clauses of text that hold one of `words`; document titles are no partners and 妇女联合会
+    holds no 联合, so both are blanked out first (offsets kept)."""
+    masked = re.sub(r"《[^《》\n]*》|联合会", lambda m: "　" * len(m.group()), text)
+    for cl in re.finditer(r"[^，。；：！？\n]+", masked):
+        if any(t in cl.group() for t in words):
+            yield cl
 
 
 def _body_prefix(s: str, body: re.Pattern) -> int:
@@ -213,12 +210,8 @@ def _partner_lists(text: str, p: dict, fed_spans) -> list[tuple[int, int, str]]:
     fed_ranges = [(a, b) for a, b, _ in fed_spans]
     gaz = get_gazetteer()
     out = []
-    # document titles are not partners, and 妇女联合会 holds no 联合: blank both out (offsets kept)
-    masked = re.sub(r"《[^《》\n]*》|联合会", lambda m: "　" * len(m.group()), text)
-    for cl in re.finditer(r"[^，。；：！？\n]+", masked):
+    for cl in _joint_clauses(text, trig):
         clause = cl.group()
-        if not any(t in clause for t in trig):
-            continue
         pos = 0
         pieces = []
         for m in _LIST_SEP_RE.finditer(clause):
@@ -311,72 +304,3 @@ def lead_table_departments(text: str, tables: list[Table]) -> list[tuple[int, De
                         s = a + cell.find(part)
                         out.append((ri, DeptMention(s, s + len(part), part, True), row[content_col]))
     return out
-
-
-def find_persons(text: str, tables: list[Table], fed_spans: list[tuple[int, int, str]]) -> list[PersonMention]:
-    """Persons from role words (主席黄芳), reporter bylines and name columns of tables."""
-    res = get_resources()
-    p = res.patterns
-    surn = res.surnames
-    after = p["person_after_words"]
-    out: list[PersonMention] = []
-    roles = sorted(p["person_roles"], key=len, reverse=True)
-    role_re = re.compile("(" + "|".join(re.escape(r) for r in roles) + ")")
-
-    def is_name(s: str) -> bool:
-        if not (2 <= len(s) <= 4) or not re.fullmatch(r"[\u4e00-\u9fff]+", s):
-            return False
-        return s[:2] in surn or s[0] in surn
-
-    reporter = set(p["person_reporter_roles"])
-    for m in role_re.finditer(text):
-        role = m.group()
-        e = m.end()
-        if role in reporter:
-            # byline: 记者 欧阳婷 吴小兵 / 整理：今日女报 / 凤网记者 张伊人
-            seg_end = text.find("\n", e)
-            seg = text[e: seg_end if seg_end >= 0 else len(text)]
-            pos = e
-            for tok in re.split(r"([^\u4e00-\u9fff])", seg):
-                if tok and is_name(tok) and len(tok) <= 3 + (1 if tok[:2] in surn else 0):
-                    out.append(PersonMention(pos, pos + len(tok), tok, role))
-                elif tok and tok.strip() and tok not in ("：", ":", "/", "、", "，", ",") and not is_name(tok):
-                    if out and out[-1].start >= e:
-                        break
-                pos += len(tok)
-            continue
-        # role + name: 主席黄芳主持 / 主席：沈佳 / 联系人：周敏，
-        sep = re.match(r"[：:]?[ \u3000]?", text[e: e + 2])
-        if sep and sep.end() and text[e + sep.end(): e + sep.end() + 1] in ("\n", ""):
-            continue
-        e += sep.end() if sep else 0
-        for length in (3, 2, 4):
-            cand = text[e: e + length]
-            if not is_name(cand):
-                continue
-            nxt = text[e + length: e + length + 2]
-            if any(nxt.startswith(w) for w in after) or e + length >= len(text):
-                out.append(PersonMention(e, e + length, cand, role))
-                break
-    # tables: name columns
-    heads = p["person_table_headers"]
-    for t in tables:
-        cols = [i for i, h in enumerate(t.header) if any(x in h for x in heads)]
-        for row in t.rows:
-            for ci in cols:
-                if ci >= len(row):
-                    continue
-                a, b = row[ci]
-                cell = text[a:b]
-                for m in re.finditer(r"[\u4e00-\u9fff]{2,4}", cell):
-                    if is_name(m.group()):
-                        out.append(PersonMention(a + m.start(), a + m.end(), m.group(), None))
-    # dedupe by span
-    seen = set()
-    uniq = []
-    for pm in sorted(out, key=lambda x: (x.start, x.end)):
-        if (pm.start, pm.end) in seen:
-            continue
-        seen.add((pm.start, pm.end))
-        uniq.append(pm)
-    return uniq
