@@ -373,7 +373,9 @@ def distributive_federations(text: str, feds: list[FedMention], ctx: Context, ga
         for a0, b0 in reversed(list(zip(bounds, ends))):
             item = run[a0:b0]
             code, used = parse_place_chain(gaz, item, ctx)
-            if not code or used < 2 or not gaz.lookup(item[len(item) - used:], short=False):
+            whole = item[len(item) - used:]
+            if not code or used < 2 or not (gaz.lookup(whole, short=False)
+                                            or gaz.lookup(whole, with_townships=True, short=False)):
                 break
             a = base + run_start + b0 - used
             found.append((a, a + used, code))

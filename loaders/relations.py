@@ -381,15 +381,20 @@ def lead_table(ctx: RelationContext) -> None:
 
 @relation_rule("R-lead-sentence", produces=("LEADS",), needs=("lead_words",))
 def lead_sentence(ctx: RelationContext) -> None:
-    """由X牵头 / X牵头: the office leads the campaigns of its sentence."""
+    """由X牵头 / X牵头: the office leads the campaigns of its sentence (or, in a plan item such as
+    一、开展“巾帼大宣讲”进基层活动。由市妇联宣传部牵头…, those of its passage before it)."""
     words = tuple(ctx.pats["lead_words"])
     for d in ctx.dept_ments:
         ent = ctx.table.get("Department", d.name)
+        if not ent or not any(w in ctx.text[d.end: d.end + 4] for w in words):
+            continue
         s0, s1 = ctx.sent_span(d.start)
-        if ent and any(w in ctx.text[d.end: d.end + 4] for w in words):
-            for c, ce in ctx.cand_ents:
-                if s0 <= c.start < s1 and ce.type == "Campaign":
-                    ctx.add(ent.name, "Department", "LEADS", ce.name, "Campaign", d.start, "R-lead-sentence")
+        led = [(c, ce) for c, ce in ctx.cand_ents if s0 <= c.start < s1 and ce.type == "Campaign"]
+        if not led:
+            p = next((p for p in ctx.passages if p.start <= d.start < p.end), None)
+            led = [(c, ce) for c, ce in ctx.cand_ents if p and p.start <= c.start < s0 and ce.type == "Campaign"]
+        for _c, ce in led:
+            ctx.add(ent.name, "Department", "LEADS", ce.name, "Campaign", d.start, "R-lead-sentence")
 
 
 def extract_relations(ctx: RelationContext) -> list[ExtractedRelation]:

@@ -275,3 +275,12 @@ def test_autonomous_short_names_and_unit_federations():
     assert "常州市武进区丁堰街道天虹纺织妇联" in units
     assert ("常州市武进区丁堰街道妇联", "常州市武进区丁堰街道天虹纺织妇联") in _rels(
         "常州市武进区丁堰街道妇联2022年工作总结\n丁堰街道妇联新建了天虹纺织妇联、青洋幼儿园妇联。", "LEADS")
+
+
+def test_township_lists_and_lead_office_of_a_plan_item():
+    text = ("双峰县妇联召开2024年工作推进会\n双峰讯(通讯员 曾小燕)县妇联党组书记、主席谭丽娟出席并讲话。"
+            "永丰街道、梓门桥镇、甘棠镇妇联作了交流发言。\n")
+    feds = set(_ents(text, "Federation"))
+    assert {"娄底市双峰县永丰街道妇联", "娄底市双峰县梓门桥镇妇联", "娄底市双峰县甘棠镇妇联"} <= feds
+    notice = ("关于开展系列活动的通知\n一、开展“巾帼大宣讲”进基层活动。由市妇联宣传部牵头，各县妇联组织实施。\n邵阳市妇联\n")
+    assert ("宣传部", "巾帼大宣讲") in _rels(notice, "LEADS")
