@@ -174,6 +174,8 @@ class CampaignFinder:
         key = clean_space(s).replace(" ", "")
         if key in lex.surface:
             return lex.surface[key]
+        if "·" in key and key.replace("·", "") in lex.surface:
+            return lex.surface[key.replace("·", "")]  # 乡村振兴·巾帼行动
         for _ in range(3):
             t = self.strip_tail(key)
             if t == key:

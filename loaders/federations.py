@@ -374,8 +374,9 @@ def distributive_federations(text: str, feds: list[FedMention], ctx: Context, ga
             item = run[a0:b0]
             code, used = parse_place_chain(gaz, item, ctx)
             whole = item[len(item) - used:]
-            if not code or used < 2 or not (gaz.lookup(whole, short=False)
-                                            or gaz.lookup(whole, with_townships=True, short=False)):
+            named = (gaz.lookup(whole, short=False) or gaz.lookup(whole, with_townships=True, short=False)
+                     or (whole.endswith(("州", "县", "旗", "盟")) and gaz.lookup(whole)))  # 黔东南州
+            if not code or used < 2 or not named:
                 break
             a = base + run_start + b0 - used
             found.append((a, a + used, code))

@@ -284,3 +284,13 @@ def test_township_lists_and_lead_office_of_a_plan_item():
     assert {"娄底市双峰县永丰街道妇联", "娄底市双峰县梓门桥镇妇联", "娄底市双峰县甘棠镇妇联"} <= feds
     notice = ("关于开展系列活动的通知\n一、开展“巾帼大宣讲”进基层活动。由市妇联宣传部牵头，各县妇联组织实施。\n邵阳市妇联\n")
     assert ("宣传部", "巾帼大宣讲") in _rels(notice, "LEADS")
+
+
+def test_short_autonomous_names_in_a_list_and_dotted_lexicon_names():
+    text = ("贵州省妇联召开执委会议\n省妇联党组书记、主席杨红作工作报告，全国妇联副主席黄晓薇出席并讲话。"
+            "会议要求持续推进“乡村振兴·巾帼行动”。黔东南州、黔南州、遵义市妇联作交流发言。\n")
+    feds = _ents(text, "Federation")
+    assert {"黔东南苗族侗族自治州妇联", "黔南布依族苗族自治州妇联", "遵义市妇联"} <= set(feds)
+    assert "乡村振兴巾帼行动" in _ents(text, "Campaign")
+    assert {"杨红", "黄晓薇"} <= set(_ents(text, "Person"))
+    assert ("杨红", "贵州省妇联") in _rels(text, "LEADS") and ("黄晓薇", "全国妇联") not in _rels(text, "LEADS")
