@@ -60,6 +60,7 @@ def _rules():
         "compound": {s for s in surn if len(s) == 2},
         "title_end_re": re.compile("(?:" + "|".join(map(re.escape, titles)) + r")[ ：:]?$"),
         "title_start_re": re.compile("^(?:" + "|".join(map(re.escape, titles)) + ")"),
+        "title_any_re": re.compile("(?:" + "|".join(map(re.escape, titles)) + ")"),
         "reporter_re": re.compile("(?:" + "|".join(map(re.escape, reporters)) + r")[ ：:]*(?:[\u4e00-\u9fff]{2,4} )*$"),
         "reporters": set(reporters),
         "after": tuple(after),
@@ -184,6 +185,7 @@ def find_persons(text: str, tables: list[Table], fed_spans: list[tuple[int, int,
             if ok:
                 accept(p, p + n, left[1] if left and left[1] else _role_after(text, p + n, r), "P-cued")
                 break
+    _names_without_surname(text, r, found, accept)
     _bylines(text, r, accept)
     n_found = -1
     while n_found != len(found):  # every other mention of a name found once, and their lists
@@ -194,6 +196,48 @@ def find_persons(text: str, tables: list[Table], fed_spans: list[tuple[int, int,
         _expand_lists(text, r, found, accept)
     _table_persons(text, tables, r, accept)
     return sorted(found.values(), key=lambda x: (x.start, x.end))
+
+
+_FUNCTION_CHARS = set("的了在和与及等是为对将把被从到于其之而或并也还都又就要兼作暨任")
+
+
+def _holds_common_word(s: str) -> bool:
+    """作交流 / 兼宣传: a name of its own holds no everyday word (乌云 and 努尔 are rare enough)."""
+    freq = get_tokenizer().FREQ
+    return any(freq.get(s[i:i + 2], 0) >= 1000 for i in range(len(s) - 1))
+
+
+_NO_SURNAME_RE = re.compile(r"[\u4e00-\u9fff]{2,6}(?:·[\u4e00-\u9fff]{2,6})?")
+
+
+def _names_without_surname(text: str, r, found: dict, accept) -> None:
+    """次仁卓玛 / 乌云其其格 / 阿依古丽·买买提: names of many nationalities start with no Han surname.
+    Both cues must be strong: a title right before, and a role, 同志, a count or a news verb after."""
+    for m in r["title_any_re"].finditer(text):
+        p = m.end()
+        if any(x <= p < y for x, y in found) or text[p:p + 1] in ("：", ":", " "):
+            continue
+        if text[p:p + 1] in "会团组处室部":
+            continue  # 常委会副主任 / 执委会工作报告: the title word is part of a body's name
+        run = _NO_SURNAME_RE.match(text, p)
+        if not run:
+            continue
+        # the shortest name whose end has a strong cue (so 次仁卓玛主持 is not 次仁卓玛主)
+        for q in range(p + 2, run.end() + 1):
+            cand = text[p:q]
+            if cand.endswith("·"):
+                continue
+            plain = cand.replace("·", "")
+            if plain[0] in _FUNCTION_CHARS or _holds_common_word(plain):
+                break
+            if plain[-1] in _FUNCTION_CHARS:
+                continue
+            right = _right_cue(text, q, r)
+            long_after = right == "after" and any(text.startswith(w, q) for w in r["after"] if len(w) >= 2)
+            if (right in ("strong", "paren", "comrade", "count", "title") or long_after) and not _common_word(cand):
+                if not r["title_start_re"].match(cand):
+                    accept(p, q, m.group().rstrip(" ：:"), "P-cued")
+                break
 
 
 def _role_after(text: str, q: int, r) -> Optional[str]:

@@ -294,3 +294,12 @@ def test_short_autonomous_names_in_a_list_and_dotted_lexicon_names():
     assert "乡村振兴巾帼行动" in _ents(text, "Campaign")
     assert {"杨红", "黄晓薇"} <= set(_ents(text, "Person"))
     assert ("杨红", "贵州省妇联") in _rels(text, "LEADS") and ("黄晓薇", "全国妇联") not in _rels(text, "LEADS")
+
+
+def test_names_without_a_han_surname_need_strong_cues_on_both_sides():
+    text = ("新疆维吾尔自治区妇联召开执委会\n自治区妇联党组书记、主席阿依古丽·买买提主持会议，副主席次仁卓玛作报告，"
+            "鄂尔多斯市妇联主席乌云其其格出席。县人大常委会副主任阙玉英、县委常委兼宣传部长王茂蓉到会。\n")
+    persons = set(_ents(text, "Person"))
+    assert {"阿依古丽·买买提", "次仁卓玛", "乌云其其格", "阙玉英", "王茂蓉"} <= persons
+    assert not persons & {"会副", "兼宣传"}
+    assert ("阿依古丽·买买提", "新疆维吾尔自治区妇联") in _rels(text, "LEADS")
