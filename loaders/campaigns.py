@@ -125,6 +125,10 @@ class CampaignFinder:
         self.quote_location = re.compile(self.p["quote_location_re"])
         self.location_after = tuple(self.p["quote_location_after"])
         self.object_before = tuple(self.p["quote_object_before"])
+        self.collective_re = re.compile(self.p["list_collective_re"])
+        self.activity_re = re.compile(self.p["list_activity_re"])
+        self.boundary_re = re.compile("|".join(re.escape(w) for w in sorted(
+            (w for w in self.boundary if len(w) > 1), key=len, reverse=True)))
         self.slogan_verbs = tuple(self.p["quote_slogan_verbs"])
         # 发挥妇女群众“她力量” / 视为工作“生命线”: the verb, then at most a few words of its object
         self.metaphor_re = re.compile("(?:%s)[^，。；“”、]{0,6}$" % "|".join(
@@ -552,6 +556,11 @@ class CampaignFinder:
                     return lx, k
         return None, 0
 
+    def after_last_boundary(self, s: str) -> int:
+        """Where s goes on after its last multi-character boundary word (0 when it holds none)."""
+        ends = [m.end() for i in range(len(s)) for m in [self.boundary_re.match(s, i)] if m]
+        return max(ends, default=0)
+
     def _formula(self, q: str) -> bool:
         """四个意识 / 四篇文章 / 四有 / 五级书记 (number formulas), 思想之美, 网格+妇联, 引领、服务、联系."""
         return any(rx.search(q) for rx in self.formulas)
@@ -592,8 +601,7 @@ class CampaignFinder:
                 p += len(it) + 1
             a0, b0 = offs[0]
             first = text[a0:b0]
-            k = max((first.rfind(w) + len(w) for w in self.boundary if len(w) > 1 and first.rfind(w) >= 0), default=0)
-            offs[0] = (a0 + k, b0)
+            offs[0] = (a0 + self.after_last_boundary(first), b0)
             for a, b in offs:
                 it = text[a:b].strip()
                 if len(it) < 7 or any(x in it for x in ("和", "及", "与")) or not self.valid_core(it):
@@ -604,6 +612,9 @@ class CampaignFinder:
     def _list_members(self, text, s0, s1, cands, places):
         """Members of a 、-list of programs (see the cases in the body); rules read patterns.json list_*."""
         p = self.p
+        if "、" not in text[s0:s1]:
+            return
+        local = [c for c in cands if c.type == "Campaign" and s0 <= c.start < s1]  # the sentence's programs
         for cm in re.finditer(r"[^，。；：！？\n]+", text[s0:s1]):
             a0 = s0 + cm.start()
             clause = cm.group()
@@ -615,8 +626,7 @@ class CampaignFinder:
                 pos += len(part) + 1
             # the first member starts after the clause's last boundary word (or a leading preposition)
             first = text[spans[0][0]:spans[0][1]]
-            k = max((first.rfind(w) + len(w) for w in self.boundary if len(w) > 1 and first.rfind(w) >= 0), default=0)
-            spans[0][0] += k
+            spans[0][0] += self.after_last_boundary(first)
             lead = next((w for w in p["list_item_lead"] if text.startswith(w, spans[0][0])), "")
             spans[0][0] += len(lead)
             # the last member ends where a collective name, 等…活动 or a cut word begins
@@ -624,12 +634,12 @@ class CampaignFinder:
             last = text[last_a:last_b]
             kind, cut, coll = None, len(last), None
             for j in range(2, min(len(last), 16)):
-                m = re.match(p["list_collective_re"], last[j:])
+                m = self.collective_re.match(last[j:])
                 if m:
                     counted = m.group().startswith(tuple("一二两三四五六七八九十"))
                     kind, cut, coll = ("collective" if counted else "members"), j, m
                     break
-                if re.match(p["list_activity_re"], last[j:]):
+                if self.activity_re.match(last[j:]):
                     kind, cut = "activities", j
                     break
             if kind is None:
@@ -647,7 +657,7 @@ class CampaignFinder:
                 if mnum and mnum.start() >= 2:
                     sp[1] = sp[0] + mnum.start()
             # a program that ends the first member starts it: 会上宣读了自治区三八红旗手、…
-            ending = [c for c in cands if c.type == "Campaign" and spans[0][0] < c.start and abs(c.end - spans[0][1]) <= 1]
+            ending = [c for c in local if spans[0][0] < c.start and abs(c.end - spans[0][1]) <= 1]
             if ending:
                 spans[0][0] = min(c.start for c in ending)
             items = [(x, y) for x, y in spans if y - x >= 2]
@@ -660,8 +670,8 @@ class CampaignFinder:
                 cands.append(Cand("Campaign", x0, y0, full, [full, coll.group(), dequote(text[x0:last_a + cut])],
                                   "C-list-collective"))
                 continue
-            covered = [any(c.type == "Campaign" and x - 1 <= c.start and c.end <= y + 1 and 2 * (c.end - c.start) >= y - x
-                           or c.type == "Campaign" and c.start <= x + 1 and c.end >= y - 1 for c in cands) for x, y in items]
+            covered = [any(x - 1 <= c.start and c.end <= y + 1 and 2 * (c.end - c.start) >= y - x
+                           or c.start <= x + 1 and c.end >= y - 1 for c in local) for x, y in items]
             if kind == "members":  # 深化家家幸福安康、北疆巾帼铸魂、强基扩面促活这三大工程 / …“五联工程”
                 min_len = 4
             elif kind == "activities":  # 基层妇女学党史、妇女干部访妇情、妇联主席讲党课等多种活动

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 from typing import Iterable, Optional
 
@@ -170,9 +171,15 @@ def _joint_clauses(text: str, words) -> "Iterable[re.Match]":
     """The clauses of text that hold one of `words`; document titles are no partners and 妇女联合会
     holds no 联合, so both are blanked out first (offsets kept)."""
     masked = re.sub(r"《[^《》\n]*》|联合会", lambda m: "　" * len(m.group()), text)
+    rx = _words_re(tuple(words))
     for cl in re.finditer(r"[^，。；：！？\n]+", masked):
-        if any(t in cl.group() for t in words):
+        if rx.search(cl.group()):
             yield cl
+
+
+@lru_cache(maxsize=8)
+def _words_re(words: tuple) -> re.Pattern:
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
 
 
 def _body_prefix(s: str, body: re.Pattern) -> int:
