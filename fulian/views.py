@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import html
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
 from graph import schema
 from graph.model import id_key
+from queries import user_cypher
 from queries.errors import QueryError
 from queries.resolve import suggestions
 
@@ -81,7 +81,7 @@ class ViewError(QueryError):
 
 @dataclass
 class ViewResult:
-    path: Path
+    path: Optional[Path]  # the file written (None for a page kept in memory)
     kind: str
     node_count: int      # nodes drawn
     edge_count: int      # edges drawn (parallel statements of one fact merged)
@@ -92,9 +92,7 @@ class ViewResult:
 
 # -- reading either store ------------------------------------------------------------------
 
-def _short(text: Any, limit: int = 60) -> str:
-    s = " ".join(str(text).split())
-    return s if len(s) <= limit else s[:limit] + "…"
+_short = user_cypher.short
 
 
 class _Source:
@@ -415,54 +413,26 @@ def _hierarchy(source: _Source, root: Optional[str]) -> _Drawing:
     return d
 
 
-_STRIP = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`|//[^\n]*|/\*.*?\*/", re.S)
-_WRITE_CLAUSE = re.compile(
-    r"\b(CREATE|MERGE|DELETE|DETACH|SET|REMOVE|DROP|FOREACH|LOAD\s+CSV|ALTER|RENAME|GRANT|DENY|REVOKE|"
-    r"TERMINATE|ENABLE|DEALLOCATE|REALLOCATE|IN\s+TRANSACTIONS|PERIODIC\s+COMMIT)\b", re.I)
-_WRITE_PROC = re.compile(
-    r"\b(apoc\.(create|merge|refactor|periodic|nodes\.delete|atomic|do|trigger|cypher\.(run)?(write|doit|runmany|"
-    r"runschema)|load|import|export|schema\.assert|lock)|db\.(create|clear|drop|index\.fulltext\.(create|drop))|dbms\.)",
-    re.I)
-
-
 def check_read_only(cypher: str) -> None:
     """Refuse a query with an obvious write clause before it reaches the server (which refuses it too)."""
-    code = _STRIP.sub(" ", cypher)
-    hit = _WRITE_CLAUSE.search(code) or _WRITE_PROC.search(code)
-    if hit:
-        raise ViewError(f"view query is read-only: '{_short(hit.group(0).upper(), 40)}' would change the graph; "
-                        "give a MATCH … RETURN query")
+    try:
+        user_cypher.check_read_only(cypher, "view query")
+    except user_cypher.CypherError as e:
+        raise ViewError(str(e)) from None
 
 
-def _query(store: Any, cypher: str) -> _Drawing:
+def _query(store: Any, cypher: str, params: Optional[dict[str, Any]] = None) -> _Drawing:
     cypher = (cypher or "").strip()
     if not cypher:
         raise ViewError("give a Cypher query, e.g. \"MATCH p=(f:Federation)-[:IMPLEMENTS]->(c) RETURN p LIMIT 50\"")
     if getattr(store, "backend", None) != "neo4j" or not hasattr(store, "driver"):
         raise ViewError("view query needs the Neo4j backend: add --backend neo4j (and start it: `fulian neo4j up`)")
     check_read_only(cypher)
-    import neo4j
-    from neo4j.exceptions import DriverError, Neo4jError
-
-    def work(tx):
-        result = tx.run(cypher)
-        graph = result.graph()
-        nodes = [(n.element_id, list(n.labels), dict(n)) for n in graph.nodes]
-        rels = [(r.element_id, r.type, r.start_node.element_id, r.end_node.element_id, dict(r),
-                 [(x.element_id, list(x.labels), dict(x)) for x in (r.start_node, r.end_node)])
-                for r in graph.relationships]
-        return nodes, rels
-
     try:
-        with store.driver.session(database=store.database, default_access_mode=neo4j.READ_ACCESS) as s:
-            nodes, rels = s.execute_read(work)
-    except Neo4jError as e:
-        msg = _short(e.message or str(e), 300)
-        if "read" in msg.lower() and "access mode" in msg.lower() or (e.code or "").endswith("ForbiddenDueToTransactionType"):
-            raise ViewError(f"view query is read-only: Neo4j refused a write ({msg})") from e
-        raise ViewError(f"Neo4j could not run the query: {msg}") from e
-    except DriverError as e:
-        raise ViewError(f"Neo4j could not run the query: {_short(e, 300)}") from e
+        nodes, rels = user_cypher.run_graph(store, cypher, params)
+    except user_cypher.CypherError as e:
+        msg = str(e).replace("the query is read-only", "view query is read-only", 1)
+        raise ViewError(msg) from e
     d = _Drawing("query", "Cypher: " + _short(cypher, 120))
     ids: dict[str, str] = {}
 
@@ -666,7 +636,7 @@ def _legend(d: _Drawing) -> str:
     return "\n".join(out)
 
 
-def _write_page(d: _Drawing, net: Any, out: Path, backend: str) -> ViewResult:
+def _page(d: _Drawing, net: Any, backend: str) -> tuple[str, ViewResult]:
     nodes, edges, _, _, _, options = net.get_network_data()
     data = {"nodes": nodes, "edges": edges, "options": json.loads(options)}
     meta = (f"{len(nodes):,} nodes · {len(edges):,} edges · backend {backend} · "
@@ -677,26 +647,32 @@ def _write_page(d: _Drawing, net: Any, out: Path, backend: str) -> ViewResult:
         edge_count=len(edges), truncated="1" if d.truncated else "0", meta=html.escape(meta), notes=notes,
         legend=_legend(d), data=_script_json(data), vis_js=vis_network_js(),
         vis_version=VIS_NETWORK_FILE.split("-")[2])
+    return page, ViewResult(path=None, kind=d.kind, node_count=len(nodes), edge_count=len(edges),
+                            truncated=d.truncated, total_nodes=d.total_nodes or len(nodes), title=d.title)
+
+
+def write_page(page: str, out: str | Path) -> Path:
+    """Write a page (UTF-8), creating the folder; returns the path."""
     out = Path(out)
     if out.parent and not out.parent.exists():
         out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(page, encoding="utf-8")
-    return ViewResult(path=out, kind=d.kind, node_count=len(nodes), edge_count=len(edges), truncated=d.truncated,
-                      total_nodes=d.total_nodes or len(nodes), title=d.title)
+    return out
 
 
-def render(kind: str, store: Any, arg: Optional[str] = None, *, out: str | Path, depth: int = 1,
-           max_nodes: int = MAX_NODES) -> ViewResult:
-    """Draw one view of `store` into the HTML file `out`.
+def draw(kind: str, store: Any, arg: Optional[str] = None, *, depth: int = 1, max_nodes: int = MAX_NODES,
+         params: Optional[dict[str, Any]] = None) -> tuple[str, ViewResult]:
+    """One view of `store` as page text (and its counts; `path` is None).
 
-    kind: campaign (arg: name), federation (arg: name; depth), hierarchy (arg: optional root), query (arg: Cypher).
+    kind: campaign (arg: name), federation (arg: name; depth), hierarchy (arg: optional root),
+    query (arg: Cypher; params: its `$parameters`).
     """
     if kind not in KINDS:
         raise ViewError(f"unknown view {kind!r}: choose one of {', '.join(KINDS)}")
     if not isinstance(max_nodes, int) or max_nodes < 1:
         raise ViewError(f"max_nodes must be a positive whole number, got {max_nodes!r}")
     if kind == "query":
-        d = _query(store, arg or "")
+        d = _query(store, arg or "", params)
     else:
         source = _Source(store)
         if kind == "campaign":
@@ -708,8 +684,15 @@ def render(kind: str, store: Any, arg: Optional[str] = None, *, out: str | Path,
     d.limit(max_nodes, by="order" if kind == "hierarchy" else "degree")
     doc_ids = {r["doc_id"] for rows in d.rows.values() for r in rows if r.get("doc_id")}
     docs = _Source(store).nodes_by_id(sorted(doc_ids)) if doc_ids else {}
-    net = _network(d, docs)
-    return _write_page(d, net, Path(out), getattr(store, "backend", "?"))
+    return _page(d, _network(d, docs), getattr(store, "backend", "?"))
+
+
+def render(kind: str, store: Any, arg: Optional[str] = None, *, out: str | Path, depth: int = 1,
+           max_nodes: int = MAX_NODES, params: Optional[dict[str, Any]] = None) -> ViewResult:
+    """Draw one view of `store` into the HTML file `out` (see `draw`)."""
+    page, result = draw(kind, store, arg, depth=depth, max_nodes=max_nodes, params=params)
+    result.path = write_page(page, out)
+    return result
 
 
 def campaign_view(store: Any, name: str, out: str | Path, **kw: Any) -> ViewResult:
