@@ -5,7 +5,7 @@ vis-network's standalone build (vendored in fulian/assets/) inlined, so the file
 script, stylesheet or font reference to any server.
 
     render("campaign", store, "美丽庭院", out="x.html")  -> ViewResult
-    campaign_view(store, name, out)      diffusion of a campaign (or law) across federations, by level
+    campaign_view(store, name, out)      a campaign's (or law's) diffusion over the federation tree (fulian.tree_view)
     federation_view(store, name, out, depth=1)   a federation's neighbourhood
     hierarchy_view(store, root, out)     the federation tree (LEADS Federation→Federation)
     query_view(store, cypher, out)       any read-only Cypher query's nodes and relationships (Neo4j)
@@ -25,7 +25,7 @@ from typing import Any, Iterable, Optional
 from graph import schema
 from graph.model import id_key
 from queries import user_cypher
-from queries.errors import QueryError
+from queries.errors import QueryError, short
 from queries.resolve import suggestions
 
 KINDS = ("campaign", "federation", "hierarchy", "query")
@@ -59,7 +59,7 @@ EDGE_ZH = {"IMPLEMENTS": "实施", "LEADS": "领导", "COORDINATES": "协同", "
            "REPEATS": "沿用"}
 LEVEL_ZH = {"national": "全国", "province": "省", "prefecture": "市", "county": "县",
             "township": "乡镇", "organ": "机关"}
-# hierarchical row of each federation level in the campaign view (row 0: the campaign)
+# hierarchical row of each federation level (hierarchy view: the top levels first)
 LEVEL_ROW = {level: i + 1 for i, level in enumerate(schema.LEVELS)}
 UNKNOWN_LEVEL_ROW = len(schema.LEVELS) + 1
 
@@ -92,7 +92,7 @@ class ViewResult:
 
 # -- reading either store ------------------------------------------------------------------
 
-_short = user_cypher.short
+_short = short
 
 
 class _Source:
@@ -238,7 +238,6 @@ class _Drawing:
         self.nodes: dict[str, dict[str, Any]] = {}
         self.rows: dict[tuple[str, str, str], list[dict[str, Any]]] = {}  # (start, end, type) -> statements
         self.focus: list[str] = []
-        self.rank: dict[str, int] = {}  # hierarchical row per node, when the layout is by level
         self.notes: list[str] = []
         self.total_nodes = 0
         self.truncated = False
@@ -345,26 +344,6 @@ def _display_name(p: dict[str, Any]) -> str:
 
 # -- the views ---------------------------------------------------------------------------
 
-def _campaign(source: _Source, name: str) -> _Drawing:
-    target = resolve(source, name, ("Campaign", "Law"), "campaign")
-    what = "活动扩散 Campaign diffusion" if target["label"] == "Campaign" else "法律推行 Law diffusion"
-    d = _Drawing("campaign", f"{what}: {_short(target['name'], 80)}")
-    cid = d.add_node(target)
-    d.focus.append(cid)
-    d.rank[cid] = 0
-    for row, fed in source.incident([cid], ("IMPLEMENTS",), "in", ("Federation",)):
-        d.add_node(fed)
-        d.add_edge(row)
-    adopters = [n for n in d.nodes if n != cid]
-    for row in source.among(adopters, ("LEADS",)):
-        d.add_edge(row)
-    for n in adopters:
-        d.rank[n] = LEVEL_ROW.get(d.nodes[n].get("level") or "", UNKNOWN_LEVEL_ROW)
-    if not adopters:
-        d.notes.append("No federation implements this in the graph yet. 图中尚无妇联实施此项。")
-    return d
-
-
 def _federation(source: _Source, name: str, depth: int) -> _Drawing:
     if not isinstance(depth, int) or isinstance(depth, bool) or not 1 <= depth <= MAX_DEPTH:
         raise ViewError(f"--depth must be a whole number from 1 to {MAX_DEPTH}, got {depth!r}")
@@ -468,26 +447,17 @@ def _network(d: _Drawing, docs: dict[str, dict[str, Any]]):
     for nid, p in d.nodes.items():
         color, shape, _, _ = LABEL_STYLE.get(p.get("label", ""), OTHER_STYLE)
         focus = nid in d.focus
-        extra: dict[str, Any] = {}
-        if nid in d.rank:
-            extra["level"] = d.rank[nid]
         net.add_node(nid, label=_display_name(p), shape=shape, title=_node_tooltip(p),
                      color={"background": color, "border": "#212529" if focus else color,
                             "highlight": {"background": color, "border": "#000000"},
                             "hover": {"background": color, "border": "#000000"}},
                      size=30 if focus else (18 if p.get("label") in ("Federation", "Campaign") else 14),
-                     borderWidth=3 if focus else 1, **extra)
+                     borderWidth=3 if focus else 1)
     for (a, b, rel_type), rows in d.rows.items():
-        extra = {}
-        gap = abs(d.rank.get(a, 0) - d.rank.get(b, 0)) if a in d.rank and b in d.rank else 0
-        if gap > 1 and len(d.nodes) <= 300:
-            # an edge skipping rows bows out, more the more rows it skips, so it does not run through
-            # the nodes of the rows between (a chain national → province → county stays readable)
-            extra["smooth"] = {"enabled": True, "type": "curvedCW", "roundness": min(0.2 + 0.15 * (gap - 2), 0.7)}
         net.add_edge(a, b, label=_edge_label(rel_type, rows), title=_edge_tooltip(rel_type, rows, docs),
                      color={"color": EDGE_COLORS.get(rel_type, "#868e96"), "highlight": "#000000",
                             "hover": "#000000"},
-                     width=1 + min(len(rows), 5) * 0.6, **extra)
+                     width=1 + min(len(rows), 5) * 0.6)
     net.options = _options(d)
     return net
 
@@ -508,12 +478,10 @@ def _options(d: _Drawing) -> dict[str, Any]:
                     "forceAtlas2Based": {"gravitationalConstant": -90, "springLength": 150, "avoidOverlap": 0.5},
                     "stabilization": {"enabled": True, "iterations": 250 if big else 500, "updateInterval": 50}},
     }
-    if d.kind in ("campaign", "hierarchy"):
+    if d.kind == "hierarchy":
         hier: dict[str, Any] = {"enabled": True, "direction": "UD", "levelSeparation": 140, "nodeSpacing": 170,
                                 "treeSpacing": 200, "blockShifting": True, "edgeMinimization": True,
-                                "parentCentralization": True, "shakeTowards": "roots"}
-        if not d.rank:
-            hier["sortMethod"] = "directed"
+                                "parentCentralization": True, "shakeTowards": "roots", "sortMethod": "directed"}
         opts["layout"] = {"hierarchical": hier}
         opts["physics"] = {"enabled": True, "solver": "hierarchicalRepulsion",
                            "hierarchicalRepulsion": {"nodeDistance": 160, "avoidOverlap": 0.5},
@@ -537,37 +505,43 @@ def vis_network_js() -> str:
     return js
 
 
+# the page's frame: header, graph area, legend panel, tooltips (shared by every view)
+BASE_CSS = """html, body { margin: 0; padding: 0; height: 100%; background: #ffffff; color: #212529;
+  font-family: @FONT@; }
+#fulian-header { position: absolute; top: 0; left: 0; right: 0; padding: 8px 14px; z-index: 2;
+  background: rgba(255,255,255,0.92); border-bottom: 1px solid #dee2e6; }
+#fulian-header h1 { font-size: 18px; margin: 0 0 2px 0; font-weight: 600; }
+#fulian-header .meta { font-size: 12px; color: #6c757d; }
+.fulian-note { margin-top: 4px; font-size: 13px; color: #8a4b00; background: #fff4e6;
+  border: 1px solid #ffd8a8; padding: 3px 8px; border-radius: 4px; display: inline-block; }
+#fulian-graph { position: absolute; top: 64px; left: 0; right: 250px; bottom: 0; }
+#fulian-legend { position: absolute; right: 10px; top: 74px; width: 214px; z-index: 2; background: #f8f9fa;
+  border: 1px solid #ced4da; border-radius: 6px; padding: 8px 12px; font-size: 13px; line-height: 1.6;
+  max-height: calc(100% - 106px); overflow-y: auto; }
+@media (max-width: 700px) { #fulian-graph { right: 0; } #fulian-legend { top: auto; bottom: 10px; } }
+#fulian-legend h2 { font-size: 13px; margin: 0 0 4px 0; }
+#fulian-legend .sym { display: inline-block; width: 1.4em; text-align: center; font-size: 15px; }
+#fulian-legend .line { display: inline-block; width: 1.4em; height: 0; border-top: 3px solid; vertical-align: middle;
+  margin-right: 0.2em; }
+#fulian-legend .rows { margin-top: 4px; color: #495057; font-size: 12px; }
+body div.vis-tooltip { font-family: @FONT@; font-size: 13px; white-space: pre-wrap; max-width: 460px;
+  line-height: 1.5; background: #fffdf5; border: 1px solid #adb5bd; border-radius: 4px; padding: 6px 8px;
+  box-shadow: 0 2px 6px rgba(0,0,0,0.18); color: #212529; }
+""".replace("@FONT@", FONT_STACK)
+
+CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data: blob:; "
+       "font-src data:; connect-src 'none'; base-uri 'none'; form-action 'none'")
+
 _PAGE = """<!DOCTYPE html>
 <html lang="zh-CN">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data: blob:; font-src data:; connect-src 'none'; base-uri 'none'; form-action 'none'">
+<meta http-equiv="Content-Security-Policy" content="{csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="fulian-kg view (pyvis network, vis-network {vis_version} inlined)">
 <title>{title}</title>
 <style>
-html, body {{ margin: 0; padding: 0; height: 100%; background: #ffffff; color: #212529;
-  font-family: {font}; }}
-#fulian-header {{ position: absolute; top: 0; left: 0; right: 0; padding: 8px 14px; z-index: 2;
-  background: rgba(255,255,255,0.92); border-bottom: 1px solid #dee2e6; }}
-#fulian-header h1 {{ font-size: 18px; margin: 0 0 2px 0; font-weight: 600; }}
-#fulian-header .meta {{ font-size: 12px; color: #6c757d; }}
-.fulian-note {{ margin-top: 4px; font-size: 13px; color: #8a4b00; background: #fff4e6;
-  border: 1px solid #ffd8a8; padding: 3px 8px; border-radius: 4px; display: inline-block; }}
-#fulian-graph {{ position: absolute; top: 64px; left: 0; right: 250px; bottom: 0; }}
-#fulian-legend {{ position: absolute; right: 10px; top: 74px; width: 214px; z-index: 2; background: #f8f9fa;
-  border: 1px solid #ced4da; border-radius: 6px; padding: 8px 12px; font-size: 13px; line-height: 1.6;
-  max-height: calc(100% - 106px); overflow-y: auto; }}
-@media (max-width: 700px) {{ #fulian-graph {{ right: 0; }} #fulian-legend {{ top: auto; bottom: 10px; }} }}
-#fulian-legend h2 {{ font-size: 13px; margin: 0 0 4px 0; }}
-#fulian-legend .sym {{ display: inline-block; width: 1.4em; text-align: center; font-size: 15px; }}
-#fulian-legend .line {{ display: inline-block; width: 1.4em; height: 0; border-top: 3px solid; vertical-align: middle;
-  margin-right: 0.2em; }}
-#fulian-legend .rows {{ margin-top: 4px; color: #495057; font-size: 12px; }}
-body div.vis-tooltip {{ font-family: {font}; font-size: 13px; white-space: pre-wrap; max-width: 460px;
-  line-height: 1.5; background: #fffdf5; border: 1px solid #adb5bd; border-radius: 4px; padding: 6px 8px;
-  box-shadow: 0 2px 6px rgba(0,0,0,0.18); color: #212529; }}
-</style>
+{base_css}</style>
 </head>
 <body data-view="{kind}" data-node-count="{node_count}" data-edge-count="{edge_count}" data-truncated="{truncated}">
 <div id="fulian-graph"></div>
@@ -601,6 +575,7 @@ body div.vis-tooltip {{ font-family: {font}; font-size: 13px; white-space: pre-w
     done = true;
     network.setOptions({{physics: false}});
     network.fit({{animation: false}});
+    document.body.dataset.settleMs = String(Math.round(performance.now()));
     document.body.dataset.stabilized = how;
   }}
   network.once("stabilizationIterationsDone", function () {{ settle("1"); }});
@@ -627,10 +602,7 @@ def _legend(d: _Drawing) -> str:
         zh = EDGE_ZH.get(rel_type, "")
         out.append(f'<div><span class="line" style="border-color:{color}"></span>'
                    f'{html.escape(rel_type)} {html.escape(zh)}</div>')
-    if d.kind == "campaign":
-        out.append('<div class="rows">上→下 top→bottom: 活动 campaign · 全国 national · 省 province · '
-                   '市 prefecture · 县 county · 乡镇 township<br>边上的年份 = 实施年份 (year on each IMPLEMENTS)</div>')
-    elif d.kind == "hierarchy":
+    if d.kind == "hierarchy":
         out.append('<div class="rows">箭头: 上级妇联 → 下级妇联 (parent → child)</div>')
     out.append('<div class="rows">悬停查看证据、文件与年份 · hover for evidence, document, year</div>')
     return "\n".join(out)
@@ -643,7 +615,7 @@ def _page(d: _Drawing, net: Any, backend: str) -> tuple[str, ViewResult]:
             "drag to move, scroll to zoom · 拖动移动，滚轮缩放")
     notes = "\n".join(f'<div class="fulian-note">{html.escape(n)}</div>' for n in d.notes)
     page = _PAGE.format(
-        title=html.escape(d.title), font=FONT_STACK, kind=html.escape(d.kind), node_count=len(nodes),
+        title=html.escape(d.title), base_css=BASE_CSS, csp=CSP, kind=html.escape(d.kind), node_count=len(nodes),
         edge_count=len(edges), truncated="1" if d.truncated else "0", meta=html.escape(meta), notes=notes,
         legend=_legend(d), data=_script_json(data), vis_js=vis_network_js(),
         vis_version=VIS_NETWORK_FILE.split("-")[2])
@@ -660,24 +632,29 @@ def write_page(page: str, out: str | Path) -> Path:
     return out
 
 
-def draw(kind: str, store: Any, arg: Optional[str] = None, *, depth: int = 1, max_nodes: int = MAX_NODES,
-         params: Optional[dict[str, Any]] = None) -> tuple[str, ViewResult]:
+def draw(kind: str, store: Any, arg: Optional[str] = None, *, depth: int = 1, max_nodes: Optional[int] = None,
+         params: Optional[dict[str, Any]] = None, under: Optional[str] = None, variants: bool = False,
+         target_kind: Optional[str] = None) -> tuple[str, ViewResult]:
     """One view of `store` as page text (and its counts; `path` is None).
 
-    kind: campaign (arg: name), federation (arg: name; depth), hierarchy (arg: optional root),
-    query (arg: Cypher; params: its `$parameters`).
+    kind: campaign (arg: name; under, variants, target_kind "campaign"/"law": see fulian.tree_view), federation (arg: name; depth),
+    hierarchy (arg: optional root), query (arg: Cypher; params: its `$parameters`).
     """
     if kind not in KINDS:
         raise ViewError(f"unknown view {kind!r}: choose one of {', '.join(KINDS)}")
-    if not isinstance(max_nodes, int) or max_nodes < 1:
+    if max_nodes is not None and (not isinstance(max_nodes, int) or max_nodes < 1):
         raise ViewError(f"max_nodes must be a positive whole number, got {max_nodes!r}")
+    if kind == "campaign":
+        from fulian.tree_view import TREE_MAX_NODES, tree_page
+
+        return tree_page(store, arg or "", under=under, variants=variants, kind=target_kind,
+                         max_nodes=max_nodes or TREE_MAX_NODES)
+    max_nodes = max_nodes or MAX_NODES
     if kind == "query":
         d = _query(store, arg or "", params)
     else:
         source = _Source(store)
-        if kind == "campaign":
-            d = _campaign(source, arg or "")
-        elif kind == "federation":
+        if kind == "federation":
             d = _federation(source, arg or "", depth)
         else:
             d = _hierarchy(source, arg)
@@ -687,10 +664,9 @@ def draw(kind: str, store: Any, arg: Optional[str] = None, *, depth: int = 1, ma
     return _page(d, _network(d, docs), getattr(store, "backend", "?"))
 
 
-def render(kind: str, store: Any, arg: Optional[str] = None, *, out: str | Path, depth: int = 1,
-           max_nodes: int = MAX_NODES, params: Optional[dict[str, Any]] = None) -> ViewResult:
-    """Draw one view of `store` into the HTML file `out` (see `draw`)."""
-    page, result = draw(kind, store, arg, depth=depth, max_nodes=max_nodes, params=params)
+def render(kind: str, store: Any, arg: Optional[str] = None, *, out: str | Path, **options: Any) -> ViewResult:
+    """Draw one view of `store` into the HTML file `out` (options: see `draw`)."""
+    page, result = draw(kind, store, arg, **options)
     result.path = write_page(page, out)
     return result
 

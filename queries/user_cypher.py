@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from typing import Any, Optional
 
-from queries.errors import QueryError
+from queries.errors import QueryError, short
 
 # strings, comments and `quoted` names: no keyword or parameter inside them counts
 _STRIP = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`|//[^\n]*|/\*.*?\*/", re.S)
@@ -37,11 +37,6 @@ MESSAGE_MAX = 300
 
 class CypherError(QueryError):
     """A user's Cypher that could not run; the message is one line and says what to do."""
-
-
-def short(text: Any, limit: int = 60) -> str:
-    s = " ".join(str(text).split())
-    return s if len(s) <= limit else s[:limit] + "…"
 
 
 def check_read_only(text: str, what: str = "the query") -> None:
