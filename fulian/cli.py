@@ -223,6 +223,8 @@ def cmd_neo4j(args: argparse.Namespace) -> int:
         print(f"Neo4j is running (pid {info['pid']})")
         print(f"  Browser:  {info['browser_url']}")
         print(f"  Bolt:     {info['bolt_uri']}  user {info['user']}")
+        if info.get("guide_url"):
+            print(f"  guide:    :play {info['guide_url']}  (played, with the style, when Browser connects)")
         print(f"  password: stored in {info['password_file']} (or NEO4J_PASSWORD)")
         print(f"  log:      {info['log']}")
     elif args.action == "down":
