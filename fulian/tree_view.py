@@ -17,8 +17,7 @@ from __future__ import annotations
 import html
 from typing import Any, Optional
 
-from fulian.views import (ASSETS, BASE_CSS, CSP, FONT_STACK, LEVEL_ZH, VIS_NETWORK_FILE, ViewError, ViewResult,
-                          _script_json, vis_network_js)
+from fulian.views import ASSETS, FONT_STACK, LEVEL_ZH, ViewError, ViewResult, html_page
 from queries.errors import short as _short
 from queries.tree import diffusion_tree, status_counts
 
@@ -160,37 +159,6 @@ _TREE_CSS = """
 #fulian-legend input[type=range] { width: 140px; vertical-align: middle; }
 """
 
-_TREE_PAGE = """<!DOCTYPE html>
-<html lang="zh-CN">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="{csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="fulian-kg tree view (vis-network {vis_version} inlined)">
-<title>{title}</title>
-<style>
-{base_css}{tree_css}</style>
-</head>
-<body data-view="campaign" data-node-count="{node_count}" data-edge-count="{edge_count}" data-truncated="{truncated}">
-<div id="fulian-graph"></div>
-<div id="fulian-header">
-<h1>{title}</h1>
-<div class="meta">{meta}</div>
-{notes}
-</div>
-<div id="fulian-legend">
-{legend}
-</div>
-<script type="application/json" id="fulian-data">{data}</script>
-<script>
-{vis_js}
-</script>
-<script>
-{tree_js}
-</script>
-</body>
-</html>
-"""
 
 
 def tree_script() -> str:
@@ -250,12 +218,10 @@ def tree_page(store: Any, name: str, *, under: Optional[str] = None, kind: Optio
             + f" · adopted {counts['adopted']:,} · documents, no adoption {counts['document, no adoption']:,}"
             f" · no document {counts['no document']:,} · backend {getattr(store, 'backend', '?')}")
     title = f"{what}: {shown_name}"
-    page = _TREE_PAGE.format(
-        csp=CSP, vis_version=VIS_NETWORK_FILE.split("-")[2], title=html.escape(title), base_css=BASE_CSS,
-        tree_css=_TREE_CSS, node_count=len(nodes), edge_count=edges, truncated="1" if truncated else "0",
-        meta=html.escape(meta), notes="\n".join(f'<div class="fulian-note">{html.escape(n)}</div>' for n in notes),
-        legend=_legend(pal, adopters_by_year, counts, levels if len(levels) > 1 else []),
-        data=_script_json(data), vis_js=vis_network_js(), tree_js=tree_script())
+    page = html_page(kind="campaign", title=title, meta=meta, notes=notes,
+                     legend=_legend(pal, adopters_by_year, counts, levels if len(levels) > 1 else []), data=data,
+                     script=tree_script(), node_count=len(nodes), edge_count=edges, truncated=truncated,
+                     css=_TREE_CSS, what="tree view")
     return page, ViewResult(path=None, kind="campaign", node_count=len(nodes), edge_count=edges,
                             truncated=truncated, total_nodes=len(tree["nodes"]), title=title)
 

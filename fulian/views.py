@@ -532,16 +532,16 @@ body div.vis-tooltip { font-family: @FONT@; font-size: 13px; white-space: pre-wr
 CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data: blob:; "
        "font-src data:; connect-src 'none'; base-uri 'none'; form-action 'none'")
 
-_PAGE = """<!DOCTYPE html>
+_FRAME = """<!DOCTYPE html>
 <html lang="zh-CN">
 <head>
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="{csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="fulian-kg view (pyvis network, vis-network {vis_version} inlined)">
+<meta name="generator" content="fulian-kg {what} (vis-network {vis_version} inlined)">
 <title>{title}</title>
 <style>
-{base_css}</style>
+{css}</style>
 </head>
 <body data-view="{kind}" data-node-count="{node_count}" data-edge-count="{edge_count}" data-truncated="{truncated}">
 <div id="fulian-graph"></div>
@@ -551,7 +551,6 @@ _PAGE = """<!DOCTYPE html>
 {notes}
 </div>
 <div id="fulian-legend">
-<h2>图例 Legend</h2>
 {legend}
 </div>
 <script type="application/json" id="fulian-data">{data}</script>
@@ -559,34 +558,49 @@ _PAGE = """<!DOCTYPE html>
 {vis_js}
 </script>
 <script>
-(function () {{
+{script}</script>
+</body>
+</html>
+"""
+
+# the pyvis views: draw the network, let physics settle, then fit it to the window
+_NETWORK_SCRIPT = """(function () {
   "use strict";
   var data = JSON.parse(document.getElementById("fulian-data").textContent);
   var nodes = new vis.DataSet(data.nodes);
   var edges = new vis.DataSet(data.edges);
-  var network = new vis.Network(document.getElementById("fulian-graph"), {{nodes: nodes, edges: edges}}, data.options);
+  var network = new vis.Network(document.getElementById("fulian-graph"), {nodes: nodes, edges: edges}, data.options);
   window.fulianNetwork = network;
   window.fulianNodeCount = network.body.data.nodes.length;
   window.fulianEdgeCount = network.body.data.edges.length;
   document.body.dataset.drawnNodes = String(window.fulianNodeCount);
   var done = false;
-  function settle(how) {{
-    if (done) {{ return; }}
+  function settle(how) {
+    if (done) { return; }
     done = true;
-    network.setOptions({{physics: false}});
-    network.fit({{animation: false}});
+    network.setOptions({physics: false});
+    network.fit({animation: false});
     document.body.dataset.settleMs = String(Math.round(performance.now()));
     document.body.dataset.stabilized = how;
-  }}
-  network.once("stabilizationIterationsDone", function () {{ settle("1"); }});
-  network.once("stabilized", function () {{ settle("1"); }});
-  if (data.nodes.length === 0) {{ settle("1"); }}
-  setTimeout(function () {{ settle("timeout"); }}, 60000);
-}})();
-</script>
-</body>
-</html>
+  }
+  network.once("stabilizationIterationsDone", function () { settle("1"); });
+  network.once("stabilized", function () { settle("1"); });
+  if (data.nodes.length === 0) { settle("1"); }
+  setTimeout(function () { settle("timeout"); }, 60000);
+})();
 """
+
+
+def html_page(*, kind: str, title: str, meta: str, notes: list[str], legend: str, data: Any, script: str,
+              node_count: int, edge_count: int, truncated: bool, css: str = "", what: str = "view") -> str:
+    """A whole self-contained page: header, graph area, legend, the data, vis-network and `script`
+    (legend and script are HTML/JS of ours; title, meta and notes are escaped here)."""
+    return _FRAME.format(
+        csp=CSP, what=what, vis_version=VIS_NETWORK_FILE.split("-")[2], title=html.escape(title),
+        css=BASE_CSS + css, kind=html.escape(kind), node_count=node_count, edge_count=edge_count,
+        truncated="1" if truncated else "0", meta=html.escape(meta),
+        notes="\n".join(f'<div class="fulian-note">{html.escape(n)}</div>' for n in notes), legend=legend,
+        data=_script_json(data), vis_js=vis_network_js(), script=script)
 
 
 def _legend(d: _Drawing) -> str:
@@ -613,12 +627,10 @@ def _page(d: _Drawing, net: Any, backend: str) -> tuple[str, ViewResult]:
     data = {"nodes": nodes, "edges": edges, "options": json.loads(options)}
     meta = (f"{len(nodes):,} nodes · {len(edges):,} edges · backend {backend} · "
             "drag to move, scroll to zoom · 拖动移动，滚轮缩放")
-    notes = "\n".join(f'<div class="fulian-note">{html.escape(n)}</div>' for n in d.notes)
-    page = _PAGE.format(
-        title=html.escape(d.title), base_css=BASE_CSS, csp=CSP, kind=html.escape(d.kind), node_count=len(nodes),
-        edge_count=len(edges), truncated="1" if d.truncated else "0", meta=html.escape(meta), notes=notes,
-        legend=_legend(d), data=_script_json(data), vis_js=vis_network_js(),
-        vis_version=VIS_NETWORK_FILE.split("-")[2])
+    page = html_page(kind=d.kind, title=d.title, meta=meta, notes=d.notes,
+                     legend="<h2>图例 Legend</h2>\n" + _legend(d), data=data, script=_NETWORK_SCRIPT,
+                     node_count=len(nodes), edge_count=len(edges), truncated=d.truncated,
+                     what="view (pyvis network)")
     return page, ViewResult(path=None, kind=d.kind, node_count=len(nodes), edge_count=len(edges),
                             truncated=d.truncated, total_nodes=d.total_nodes or len(nodes), title=d.title)
 
