@@ -8,6 +8,8 @@ import os
 import sys
 from typing import Any, Callable, Optional
 
+from fulian.output import print_table  # the one table printer (also imported from here by others)
+
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_REJECTED = 0, 1, 2, 3
 
 EPILOG = """\
@@ -34,6 +36,8 @@ class CliError(Exception):
 def _library_errors() -> tuple[type[BaseException], ...]:
     from fulian import cli  # under `python -m fulian.cli` this module is __main__, not fulian.cli
     from fulian.neo4j_server import Neo4jServerError
+    from fulian.output import OutputError
+    from graph.export import ExportError
     from graph.model import SchemaError
     from graph.store import StoreError
     from loaders.evaluate import EvalError
@@ -42,38 +46,13 @@ def _library_errors() -> tuple[type[BaseException], ...]:
     from queries.errors import QueryError
 
     return (CliError, cli.CliError, StoreError, BuildError, SchemaError, EvalError, ManifestError,
-            Neo4jServerError, QueryError)
+            Neo4jServerError, QueryError, OutputError, ExportError)
 
 
 def _progress(total: int, desc: str, unit: str = "doc"):
     from tqdm import tqdm
 
     return tqdm(total=total, desc=desc, unit=unit, file=sys.stderr, disable=None, leave=False)
-
-
-def print_table(rows: list[dict[str, Any]], columns: Optional[list[str]] = None, out=None) -> None:
-    """A plain aligned table (CJK characters count double width)."""
-    out = out or sys.stdout
-    if not rows:
-        print("(no rows)", file=out)
-        return
-    columns = columns or list(rows[0].keys())
-
-    def width(s: str) -> int:
-        return sum(2 if ord(ch) > 0x2E80 else 1 for ch in s)
-
-    def cell(v: Any) -> str:
-        if isinstance(v, (list, tuple)):
-            return "; ".join(map(str, v))
-        return "" if v is None else str(v)
-
-    cells = [[cell(r.get(c)) for c in columns] for r in rows]
-    widths = [max(width(c), *(width(row[i]) for row in cells)) for i, c in enumerate(columns)]
-    pad = lambda s, w: s + " " * (w - width(s))  # noqa: E731
-    print("  ".join(pad(c, w) for c, w in zip(columns, widths)).rstrip(), file=out)
-    print("  ".join("-" * w for w in widths), file=out)
-    for row in cells:
-        print("  ".join(pad(c, w) for c, w in zip(row, widths)).rstrip(), file=out)
 
 
 def print_counts(counts: dict[str, dict[str, int]]) -> None:
@@ -223,6 +202,8 @@ def cmd_neo4j(args: argparse.Namespace) -> int:
         print(f"Neo4j is running (pid {info['pid']})")
         print(f"  Browser:  {info['browser_url']}")
         print(f"  Bolt:     {info['bolt_uri']}  user {info['user']}")
+        if info.get("guide_url"):
+            print(f"  guide:    :play {info['guide_url']}  (played, with the style, when Browser connects)")
         print(f"  password: stored in {info['password_file']} (or NEO4J_PASSWORD)")
         print(f"  log:      {info['log']}")
     elif args.action == "down":
@@ -261,6 +242,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="fulian", description="Build and query a knowledge graph of women's-federation (妇联) work documents.",
         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--version", action="version", version=f"fulian-kg {_version()}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
 
@@ -315,12 +297,21 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("fulian-kg")
+    except PackageNotFoundError:  # run from a checkout that is not installed
+        return "(not installed)"
+
+
 def _extensions() -> list[Callable[[Any], None]]:
-    """Subcommands defined next to their library code (queries, views)."""
-    from fulian import view_cli
+    """Subcommands defined next to their library code (queries, views, listings and export)."""
+    from fulian import catalog_cli, view_cli
     from queries import cli as query_cli
 
-    return [query_cli.register, view_cli.register]
+    return [query_cli.register, view_cli.register, catalog_cli.register]
 
 
 def main(argv: Optional[list[str]] = None) -> int:

@@ -18,6 +18,9 @@ Environment:
 
 - ``FULIAN_NEO4J_HOME``: server home (default ``~/.local/share/fulian/neo4j``).
 - ``FULIAN_NEO4J_BOLT_PORT`` / ``FULIAN_NEO4J_HTTP_PORT``: ports (default 7687 / 7474).
+- ``FULIAN_NEO4J_GUIDE_PORT``: port of the Browser guide (default: a free port chosen at start). The
+  launcher serves ``<home>/guide`` (fulian.browser_guide: starter queries and style) there, and
+  Browser applies the style and plays the guide when it connects.
 - ``FULIAN_NEO4J_HEAP``: JVM maximum heap (default ``2g``).
 - ``FULIAN_NEO4J_PAGECACHE``: page cache for the store files (default ``1g``; a graph of
   10,000 documents takes about 1 GB on disk, and queries slow down when it does not fit).
@@ -49,6 +52,8 @@ __all__ = [
     "password_file",
     "bolt_port",
     "http_port",
+    "guide_port",
+    "guide_url",
     "build_launcher",
     "up",
     "status",
@@ -163,6 +168,22 @@ def http_port() -> int:
 
 def _log_file(home: Path) -> Path:
     return home / "logs" / "neo4j.log"
+
+
+def guide_port() -> int:
+    """Guide port: ``$FULIAN_NEO4J_GUIDE_PORT``, else a port free right now on 127.0.0.1."""
+    port = _port_from_env("FULIAN_NEO4J_GUIDE_PORT", 0)
+    if port:
+        return port
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+def guide_url(port: int) -> str:
+    from fulian.browser_guide import GUIDE_FILE
+
+    return f"http://{HOST}:{port}/{GUIDE_FILE}"
 
 
 def _urls(bport: int, hport: int) -> tuple[str, str]:
@@ -393,7 +414,7 @@ def _log_tail(log: Path, start: int = 0, lines: int = 20) -> str:
     return "\n".join(text.splitlines()[-lines:]) or "(log is empty)"
 
 
-def _java_command(java: str, launcher: Path, home: Path, bport: int, hport: int) -> list[str]:
+def _java_command(java: str, launcher: Path, home: Path, bport: int, hport: int, gport: int) -> list[str]:
     heap = os.environ.get("FULIAN_NEO4J_HEAP", "").strip() or DEFAULT_HEAP
     pagecache = os.environ.get("FULIAN_NEO4J_PAGECACHE", "").strip() or DEFAULT_PAGECACHE
     target = launcher / "target"
@@ -418,6 +439,8 @@ def _java_command(java: str, launcher: Path, home: Path, bport: int, hport: int)
         "--bolt-port", str(bport),
         "--http-port", str(hport),
         "--plugins-dir", str(home / "plugins"),
+        "--guide-dir", str(home / "guide"),
+        "--guide-port", str(gport),
         "--conf", f"server.memory.pagecache.size={pagecache}",
         # Neo4j keeps two days of transaction logs by default: reloads of a 10,000-document graph
         # piled up 10 GB of them. Keep 1 GB (pruned at checkpoints).
@@ -487,7 +510,7 @@ def up(wait_seconds: float = 180, progress: Progress = None) -> dict:
     on every start, so the stored/env password is always the server's password).
 
     Returns ``dict(browser_url, bolt_uri, user, password_file, password_from_env, pid, log,
-    home, already_running, startup_seconds)``.
+    home, already_running, startup_seconds, guide_url)``.
     Raises :class:`Neo4jServerError` on any failure or after ``wait_seconds`` (the server is
     then stopped), with the last lines of the log.
     """
@@ -509,7 +532,7 @@ def up(wait_seconds: float = 180, progress: Progress = None) -> dict:
         bport, hport = state.get("bolt_port", bport), state.get("http_port", hport)
         _wait_ready(pid, home, bport, pw, log, 0, deadline, wait_seconds, started_here=False)
         return _info(home, pid, bport, hport, already_running=True,
-                     startup_seconds=state.get("startup_seconds"))
+                     startup_seconds=state.get("startup_seconds"), guide_url=state.get("guide_url"))
 
     for port, what, env in ((bport, "Bolt", "FULIAN_NEO4J_BOLT_PORT"),
                             (hport, "HTTP", "FULIAN_NEO4J_HTTP_PORT")):
@@ -529,10 +552,17 @@ def up(wait_seconds: float = 180, progress: Progress = None) -> dict:
     _sync_plugins(launcher, home)
     _rotate_log(log)
 
+    gport = guide_port()
+    if gport in (bport, hport) or _port_open(gport):
+        raise Neo4jServerError(f"port {gport} (Browser guide) on {HOST} is already in use: set "
+                               "FULIAN_NEO4J_GUIDE_PORT to a free port, or unset it to pick one")
+    from fulian.browser_guide import write_guide
+
+    write_guide(home / "guide", f"http://{HOST}:{gport}")
     env = dict(os.environ)
     env["NEO4J_PASSWORD"] = pw  # read by the launcher; environment is private to the user
     env.pop("FULIAN_NEO4J_PASSWORD_FILE", None)
-    cmd = _java_command(java, launcher, home, bport, hport)
+    cmd = _java_command(java, launcher, home, bport, hport, gport)
     if progress:
         progress(f"starting Neo4j {NEO4J_VERSION} (log: {log})...")
     with open(log, "ab") as fh:
@@ -548,7 +578,7 @@ def up(wait_seconds: float = 180, progress: Progress = None) -> dict:
             raise Neo4jServerError(f"could not start Java ({java}): {exc}") from exc
     _children[proc.pid] = proc
     (home / _PID_FILE).write_text(f"{proc.pid}\n", encoding="utf-8")
-    state = {"pid": proc.pid, "bolt_port": bport, "http_port": hport,
+    state = {"pid": proc.pid, "bolt_port": bport, "http_port": hport, "guide_url": guide_url(gport),
              "started_at": time.time(), "neo4j_version": NEO4J_VERSION}
     (home / _STATE_FILE).write_text(json.dumps(state), encoding="utf-8")
 
@@ -565,7 +595,8 @@ def up(wait_seconds: float = 180, progress: Progress = None) -> dict:
     (home / _STATE_FILE).write_text(json.dumps(state), encoding="utf-8")
     if progress:
         progress(f"Neo4j is up after {seconds:.0f} s")
-    return _info(home, proc.pid, bport, hport, already_running=False, startup_seconds=seconds)
+    return _info(home, proc.pid, bport, hport, already_running=False, startup_seconds=seconds,
+                 guide_url=state["guide_url"])
 
 
 def _wait_ready(pid: int, home: Path, bport: int, pw: str, log: Path, start_offset: int,
@@ -607,7 +638,7 @@ def status() -> dict:
     """State of the local server, without starting anything.
 
     Returns ``dict(running, pid, bolt_uri, browser_url, bolt_port, http_port, bolt_listening,
-    http_listening, home, log, password_file, neo4j_version, startup_seconds)``;
+    http_listening, home, log, password_file, neo4j_version, startup_seconds, guide_url)``;
     ``running`` is True only when the recorded pid is alive and is our launcher for this home
     (a stale pid file is removed). ``*_listening`` tell whether something answers on the
     ports (possibly another server when ``running`` is False).
@@ -632,6 +663,7 @@ def status() -> dict:
         "password_file": str(password_file()),
         "neo4j_version": NEO4J_VERSION,
         "startup_seconds": state.get("startup_seconds"),
+        "guide_url": state.get("guide_url"),
     }
 
 

@@ -9,6 +9,7 @@ from typing import Any
 EPILOG = """\
 examples:
   fulian view campaign 美丽庭院 --out campaign.html
+  fulian view campaign 最美家庭 --under 长沙市妇联 --out changsha.html
   fulian view federation 长沙市望城区妇联 --depth 2 --out fed.html
   fulian view hierarchy 湖南省妇联 --out tree.html
   fulian view query "MATCH p=(f:Federation)-[:IMPLEMENTS]->(c:Campaign) RETURN p LIMIT 200" --backend neo4j
@@ -25,7 +26,8 @@ def _common(p: argparse.ArgumentParser, kind: str) -> None:
                    help="embedded graph file (default: %(default)s)")
     p.add_argument("--uri", help="Neo4j Bolt URI (default: NEO4J_URI or the local server of `fulian neo4j up`)")
     p.add_argument("--max-nodes", type=int, default=None, metavar="N",
-                   help="keep at most N nodes, the most connected first (default: 1000)")
+                   help="keep at most N nodes: the upper levels of a campaign tree (default 5000), "
+                        "else the most connected (default 1000)")
 
 
 def register(subparsers: Any) -> None:
@@ -36,10 +38,18 @@ def register(subparsers: Any) -> None:
     kinds = v.add_subparsers(dest="view_kind", metavar="KIND")
     kinds.required = True
 
-    c = kinds.add_parser("campaign", help="how one campaign (or law) spread: adopting federations by level",
-                         description="Adopting federations in rows by level (national → township), the year "
-                                     "on each IMPLEMENTS edge, and LEADS edges between adopters.")
+    c = kinds.add_parser("campaign", aliases=["coverage"],
+                         help="how one campaign (or law) spread over the federation tree, and who has not",
+                         description="The federation tree (province → prefectures → counties → townships) under "
+                                     "the top adopter or --under: each federation coloured by the year it first "
+                                     "adopted NAME, grey when its documents never do, pale and dashed when the "
+                                     "corpus has no document of it. A year slider plays the diffusion; tooltips "
+                                     "give evidence and documents; large trees open level by level.")
     c.add_argument("name", metavar="NAME", help="campaign name or alias (a law's name works too)")
+    c.add_argument("--under", metavar="FEDERATION", help="draw the tree below this federation "
+                                                         "(default: the highest adopter standing for a region)")
+    c.add_argument("--variants", action="store_true", help="also campaigns whose name contains NAME")
+    c.add_argument("--kind", choices=["campaign", "law"], help="only campaigns or only laws of that name")
     _common(c, "campaign")
 
     f = kinds.add_parser("federation", help="a federation's neighbourhood",
@@ -65,18 +75,19 @@ def register(subparsers: Any) -> None:
 
 
 def cmd_view(args: argparse.Namespace) -> int:
-    from fulian.views import MAX_NODES, ViewError, render
+    from fulian.views import ViewError, render
     from graph.store import open_store
 
-    kind = args.view_kind
+    kind = {"coverage": "campaign"}.get(args.view_kind, args.view_kind)
     if kind == "query" and args.backend != "neo4j":
         raise ViewError("view query needs the Neo4j backend: use --backend neo4j")
     arg = {"campaign": getattr(args, "name", None), "federation": getattr(args, "name", None),
            "hierarchy": getattr(args, "root", None), "query": getattr(args, "cypher", None)}[kind]
     store = open_store(args.backend, args.graph, read_only=True, uri=args.uri)
     try:
-        result = render(kind, store, arg, out=args.out, depth=getattr(args, "depth", 1),
-                        max_nodes=args.max_nodes or MAX_NODES)
+        options = ({"under": args.under, "variants": args.variants, "target_kind": args.kind}
+                   if kind == "campaign" else {"depth": getattr(args, "depth", 1)})
+        result = render(kind, store, arg, out=args.out, max_nodes=args.max_nodes, **options)
     finally:
         store.close()
     note = f" (large result: {result.total_nodes:,} nodes, {result.node_count:,} kept)" if result.truncated else ""

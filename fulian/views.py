@@ -5,7 +5,7 @@ vis-network's standalone build (vendored in fulian/assets/) inlined, so the file
 script, stylesheet or font reference to any server.
 
     render("campaign", store, "美丽庭院", out="x.html")  -> ViewResult
-    campaign_view(store, name, out)      diffusion of a campaign (or law) across federations, by level
+    campaign_view(store, name, out)      a campaign's (or law's) diffusion over the federation tree (fulian.tree_view)
     federation_view(store, name, out, depth=1)   a federation's neighbourhood
     hierarchy_view(store, root, out)     the federation tree (LEADS Federation→Federation)
     query_view(store, cypher, out)       any read-only Cypher query's nodes and relationships (Neo4j)
@@ -18,14 +18,14 @@ from __future__ import annotations
 
 import html
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
 from graph import schema
 from graph.model import id_key
-from queries.errors import QueryError
+from queries import user_cypher
+from queries.errors import QueryError, short
 from queries.resolve import suggestions
 
 KINDS = ("campaign", "federation", "hierarchy", "query")
@@ -59,7 +59,7 @@ EDGE_ZH = {"IMPLEMENTS": "实施", "LEADS": "领导", "COORDINATES": "协同", "
            "REPEATS": "沿用"}
 LEVEL_ZH = {"national": "全国", "province": "省", "prefecture": "市", "county": "县",
             "township": "乡镇", "organ": "机关"}
-# hierarchical row of each federation level in the campaign view (row 0: the campaign)
+# hierarchical row of each federation level (hierarchy view: the top levels first)
 LEVEL_ROW = {level: i + 1 for i, level in enumerate(schema.LEVELS)}
 UNKNOWN_LEVEL_ROW = len(schema.LEVELS) + 1
 
@@ -81,7 +81,7 @@ class ViewError(QueryError):
 
 @dataclass
 class ViewResult:
-    path: Path
+    path: Optional[Path]  # the file written (None for a page kept in memory)
     kind: str
     node_count: int      # nodes drawn
     edge_count: int      # edges drawn (parallel statements of one fact merged)
@@ -92,9 +92,7 @@ class ViewResult:
 
 # -- reading either store ------------------------------------------------------------------
 
-def _short(text: Any, limit: int = 60) -> str:
-    s = " ".join(str(text).split())
-    return s if len(s) <= limit else s[:limit] + "…"
+_short = short
 
 
 class _Source:
@@ -240,7 +238,6 @@ class _Drawing:
         self.nodes: dict[str, dict[str, Any]] = {}
         self.rows: dict[tuple[str, str, str], list[dict[str, Any]]] = {}  # (start, end, type) -> statements
         self.focus: list[str] = []
-        self.rank: dict[str, int] = {}  # hierarchical row per node, when the layout is by level
         self.notes: list[str] = []
         self.total_nodes = 0
         self.truncated = False
@@ -347,26 +344,6 @@ def _display_name(p: dict[str, Any]) -> str:
 
 # -- the views ---------------------------------------------------------------------------
 
-def _campaign(source: _Source, name: str) -> _Drawing:
-    target = resolve(source, name, ("Campaign", "Law"), "campaign")
-    what = "活动扩散 Campaign diffusion" if target["label"] == "Campaign" else "法律推行 Law diffusion"
-    d = _Drawing("campaign", f"{what}: {_short(target['name'], 80)}")
-    cid = d.add_node(target)
-    d.focus.append(cid)
-    d.rank[cid] = 0
-    for row, fed in source.incident([cid], ("IMPLEMENTS",), "in", ("Federation",)):
-        d.add_node(fed)
-        d.add_edge(row)
-    adopters = [n for n in d.nodes if n != cid]
-    for row in source.among(adopters, ("LEADS",)):
-        d.add_edge(row)
-    for n in adopters:
-        d.rank[n] = LEVEL_ROW.get(d.nodes[n].get("level") or "", UNKNOWN_LEVEL_ROW)
-    if not adopters:
-        d.notes.append("No federation implements this in the graph yet. 图中尚无妇联实施此项。")
-    return d
-
-
 def _federation(source: _Source, name: str, depth: int) -> _Drawing:
     if not isinstance(depth, int) or isinstance(depth, bool) or not 1 <= depth <= MAX_DEPTH:
         raise ViewError(f"--depth must be a whole number from 1 to {MAX_DEPTH}, got {depth!r}")
@@ -415,54 +392,26 @@ def _hierarchy(source: _Source, root: Optional[str]) -> _Drawing:
     return d
 
 
-_STRIP = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`|//[^\n]*|/\*.*?\*/", re.S)
-_WRITE_CLAUSE = re.compile(
-    r"\b(CREATE|MERGE|DELETE|DETACH|SET|REMOVE|DROP|FOREACH|LOAD\s+CSV|ALTER|RENAME|GRANT|DENY|REVOKE|"
-    r"TERMINATE|ENABLE|DEALLOCATE|REALLOCATE|IN\s+TRANSACTIONS|PERIODIC\s+COMMIT)\b", re.I)
-_WRITE_PROC = re.compile(
-    r"\b(apoc\.(create|merge|refactor|periodic|nodes\.delete|atomic|do|trigger|cypher\.(run)?(write|doit|runmany|"
-    r"runschema)|load|import|export|schema\.assert|lock)|db\.(create|clear|drop|index\.fulltext\.(create|drop))|dbms\.)",
-    re.I)
-
-
 def check_read_only(cypher: str) -> None:
     """Refuse a query with an obvious write clause before it reaches the server (which refuses it too)."""
-    code = _STRIP.sub(" ", cypher)
-    hit = _WRITE_CLAUSE.search(code) or _WRITE_PROC.search(code)
-    if hit:
-        raise ViewError(f"view query is read-only: '{_short(hit.group(0).upper(), 40)}' would change the graph; "
-                        "give a MATCH … RETURN query")
+    try:
+        user_cypher.check_read_only(cypher, "view query")
+    except user_cypher.CypherError as e:
+        raise ViewError(str(e)) from None
 
 
-def _query(store: Any, cypher: str) -> _Drawing:
+def _query(store: Any, cypher: str, params: Optional[dict[str, Any]] = None) -> _Drawing:
     cypher = (cypher or "").strip()
     if not cypher:
         raise ViewError("give a Cypher query, e.g. \"MATCH p=(f:Federation)-[:IMPLEMENTS]->(c) RETURN p LIMIT 50\"")
     if getattr(store, "backend", None) != "neo4j" or not hasattr(store, "driver"):
         raise ViewError("view query needs the Neo4j backend: add --backend neo4j (and start it: `fulian neo4j up`)")
     check_read_only(cypher)
-    import neo4j
-    from neo4j.exceptions import DriverError, Neo4jError
-
-    def work(tx):
-        result = tx.run(cypher)
-        graph = result.graph()
-        nodes = [(n.element_id, list(n.labels), dict(n)) for n in graph.nodes]
-        rels = [(r.element_id, r.type, r.start_node.element_id, r.end_node.element_id, dict(r),
-                 [(x.element_id, list(x.labels), dict(x)) for x in (r.start_node, r.end_node)])
-                for r in graph.relationships]
-        return nodes, rels
-
     try:
-        with store.driver.session(database=store.database, default_access_mode=neo4j.READ_ACCESS) as s:
-            nodes, rels = s.execute_read(work)
-    except Neo4jError as e:
-        msg = _short(e.message or str(e), 300)
-        if "read" in msg.lower() and "access mode" in msg.lower() or (e.code or "").endswith("ForbiddenDueToTransactionType"):
-            raise ViewError(f"view query is read-only: Neo4j refused a write ({msg})") from e
-        raise ViewError(f"Neo4j could not run the query: {msg}") from e
-    except DriverError as e:
-        raise ViewError(f"Neo4j could not run the query: {_short(e, 300)}") from e
+        nodes, rels = user_cypher.run_graph(store, cypher, params)
+    except user_cypher.CypherError as e:
+        msg = str(e).replace("the query is read-only", "view query is read-only", 1)
+        raise ViewError(msg) from e
     d = _Drawing("query", "Cypher: " + _short(cypher, 120))
     ids: dict[str, str] = {}
 
@@ -498,26 +447,17 @@ def _network(d: _Drawing, docs: dict[str, dict[str, Any]]):
     for nid, p in d.nodes.items():
         color, shape, _, _ = LABEL_STYLE.get(p.get("label", ""), OTHER_STYLE)
         focus = nid in d.focus
-        extra: dict[str, Any] = {}
-        if nid in d.rank:
-            extra["level"] = d.rank[nid]
         net.add_node(nid, label=_display_name(p), shape=shape, title=_node_tooltip(p),
                      color={"background": color, "border": "#212529" if focus else color,
                             "highlight": {"background": color, "border": "#000000"},
                             "hover": {"background": color, "border": "#000000"}},
                      size=30 if focus else (18 if p.get("label") in ("Federation", "Campaign") else 14),
-                     borderWidth=3 if focus else 1, **extra)
+                     borderWidth=3 if focus else 1)
     for (a, b, rel_type), rows in d.rows.items():
-        extra = {}
-        gap = abs(d.rank.get(a, 0) - d.rank.get(b, 0)) if a in d.rank and b in d.rank else 0
-        if gap > 1 and len(d.nodes) <= 300:
-            # an edge skipping rows bows out, more the more rows it skips, so it does not run through
-            # the nodes of the rows between (a chain national → province → county stays readable)
-            extra["smooth"] = {"enabled": True, "type": "curvedCW", "roundness": min(0.2 + 0.15 * (gap - 2), 0.7)}
         net.add_edge(a, b, label=_edge_label(rel_type, rows), title=_edge_tooltip(rel_type, rows, docs),
                      color={"color": EDGE_COLORS.get(rel_type, "#868e96"), "highlight": "#000000",
                             "hover": "#000000"},
-                     width=1 + min(len(rows), 5) * 0.6, **extra)
+                     width=1 + min(len(rows), 5) * 0.6)
     net.options = _options(d)
     return net
 
@@ -538,12 +478,10 @@ def _options(d: _Drawing) -> dict[str, Any]:
                     "forceAtlas2Based": {"gravitationalConstant": -90, "springLength": 150, "avoidOverlap": 0.5},
                     "stabilization": {"enabled": True, "iterations": 250 if big else 500, "updateInterval": 50}},
     }
-    if d.kind in ("campaign", "hierarchy"):
+    if d.kind == "hierarchy":
         hier: dict[str, Any] = {"enabled": True, "direction": "UD", "levelSeparation": 140, "nodeSpacing": 170,
                                 "treeSpacing": 200, "blockShifting": True, "edgeMinimization": True,
-                                "parentCentralization": True, "shakeTowards": "roots"}
-        if not d.rank:
-            hier["sortMethod"] = "directed"
+                                "parentCentralization": True, "shakeTowards": "roots", "sortMethod": "directed"}
         opts["layout"] = {"hierarchical": hier}
         opts["physics"] = {"enabled": True, "solver": "hierarchicalRepulsion",
                            "hierarchicalRepulsion": {"nodeDistance": 160, "avoidOverlap": 0.5},
@@ -567,37 +505,43 @@ def vis_network_js() -> str:
     return js
 
 
-_PAGE = """<!DOCTYPE html>
+# the page's frame: header, graph area, legend panel, tooltips (shared by every view)
+BASE_CSS = """html, body { margin: 0; padding: 0; height: 100%; background: #ffffff; color: #212529;
+  font-family: @FONT@; }
+#fulian-header { position: absolute; top: 0; left: 0; right: 0; padding: 8px 14px; z-index: 2;
+  background: rgba(255,255,255,0.92); border-bottom: 1px solid #dee2e6; }
+#fulian-header h1 { font-size: 18px; margin: 0 0 2px 0; font-weight: 600; }
+#fulian-header .meta { font-size: 12px; color: #6c757d; }
+.fulian-note { margin-top: 4px; font-size: 13px; color: #8a4b00; background: #fff4e6;
+  border: 1px solid #ffd8a8; padding: 3px 8px; border-radius: 4px; display: inline-block; }
+#fulian-graph { position: absolute; top: 64px; left: 0; right: 250px; bottom: 0; }
+#fulian-legend { position: absolute; right: 10px; top: 74px; width: 214px; z-index: 2; background: #f8f9fa;
+  border: 1px solid #ced4da; border-radius: 6px; padding: 8px 12px; font-size: 13px; line-height: 1.6;
+  max-height: calc(100% - 106px); overflow-y: auto; }
+@media (max-width: 700px) { #fulian-graph { right: 0; } #fulian-legend { top: auto; bottom: 10px; } }
+#fulian-legend h2 { font-size: 13px; margin: 0 0 4px 0; }
+#fulian-legend .sym { display: inline-block; width: 1.4em; text-align: center; font-size: 15px; }
+#fulian-legend .line { display: inline-block; width: 1.4em; height: 0; border-top: 3px solid; vertical-align: middle;
+  margin-right: 0.2em; }
+#fulian-legend .rows { margin-top: 4px; color: #495057; font-size: 12px; }
+body div.vis-tooltip { font-family: @FONT@; font-size: 13px; white-space: pre-wrap; max-width: 460px;
+  line-height: 1.5; background: #fffdf5; border: 1px solid #adb5bd; border-radius: 4px; padding: 6px 8px;
+  box-shadow: 0 2px 6px rgba(0,0,0,0.18); color: #212529; }
+""".replace("@FONT@", FONT_STACK)
+
+CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data: blob:; "
+       "font-src data:; connect-src 'none'; base-uri 'none'; form-action 'none'")
+
+_FRAME = """<!DOCTYPE html>
 <html lang="zh-CN">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data: blob:; font-src data:; connect-src 'none'; base-uri 'none'; form-action 'none'">
+<meta http-equiv="Content-Security-Policy" content="{csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="fulian-kg view (pyvis network, vis-network {vis_version} inlined)">
+<meta name="generator" content="fulian-kg {what} (vis-network {vis_version} inlined)">
 <title>{title}</title>
 <style>
-html, body {{ margin: 0; padding: 0; height: 100%; background: #ffffff; color: #212529;
-  font-family: {font}; }}
-#fulian-header {{ position: absolute; top: 0; left: 0; right: 0; padding: 8px 14px; z-index: 2;
-  background: rgba(255,255,255,0.92); border-bottom: 1px solid #dee2e6; }}
-#fulian-header h1 {{ font-size: 18px; margin: 0 0 2px 0; font-weight: 600; }}
-#fulian-header .meta {{ font-size: 12px; color: #6c757d; }}
-.fulian-note {{ margin-top: 4px; font-size: 13px; color: #8a4b00; background: #fff4e6;
-  border: 1px solid #ffd8a8; padding: 3px 8px; border-radius: 4px; display: inline-block; }}
-#fulian-graph {{ position: absolute; top: 64px; left: 0; right: 250px; bottom: 0; }}
-#fulian-legend {{ position: absolute; right: 10px; top: 74px; width: 214px; z-index: 2; background: #f8f9fa;
-  border: 1px solid #ced4da; border-radius: 6px; padding: 8px 12px; font-size: 13px; line-height: 1.6;
-  max-height: calc(100% - 106px); overflow-y: auto; }}
-@media (max-width: 700px) {{ #fulian-graph {{ right: 0; }} #fulian-legend {{ top: auto; bottom: 10px; }} }}
-#fulian-legend h2 {{ font-size: 13px; margin: 0 0 4px 0; }}
-#fulian-legend .sym {{ display: inline-block; width: 1.4em; text-align: center; font-size: 15px; }}
-#fulian-legend .line {{ display: inline-block; width: 1.4em; height: 0; border-top: 3px solid; vertical-align: middle;
-  margin-right: 0.2em; }}
-#fulian-legend .rows {{ margin-top: 4px; color: #495057; font-size: 12px; }}
-body div.vis-tooltip {{ font-family: {font}; font-size: 13px; white-space: pre-wrap; max-width: 460px;
-  line-height: 1.5; background: #fffdf5; border: 1px solid #adb5bd; border-radius: 4px; padding: 6px 8px;
-  box-shadow: 0 2px 6px rgba(0,0,0,0.18); color: #212529; }}
-</style>
+{css}</style>
 </head>
 <body data-view="{kind}" data-node-count="{node_count}" data-edge-count="{edge_count}" data-truncated="{truncated}">
 <div id="fulian-graph"></div>
@@ -607,7 +551,6 @@ body div.vis-tooltip {{ font-family: {font}; font-size: 13px; white-space: pre-w
 {notes}
 </div>
 <div id="fulian-legend">
-<h2>图例 Legend</h2>
 {legend}
 </div>
 <script type="application/json" id="fulian-data">{data}</script>
@@ -615,33 +558,49 @@ body div.vis-tooltip {{ font-family: {font}; font-size: 13px; white-space: pre-w
 {vis_js}
 </script>
 <script>
-(function () {{
+{script}</script>
+</body>
+</html>
+"""
+
+# the pyvis views: draw the network, let physics settle, then fit it to the window
+_NETWORK_SCRIPT = """(function () {
   "use strict";
   var data = JSON.parse(document.getElementById("fulian-data").textContent);
   var nodes = new vis.DataSet(data.nodes);
   var edges = new vis.DataSet(data.edges);
-  var network = new vis.Network(document.getElementById("fulian-graph"), {{nodes: nodes, edges: edges}}, data.options);
+  var network = new vis.Network(document.getElementById("fulian-graph"), {nodes: nodes, edges: edges}, data.options);
   window.fulianNetwork = network;
   window.fulianNodeCount = network.body.data.nodes.length;
   window.fulianEdgeCount = network.body.data.edges.length;
   document.body.dataset.drawnNodes = String(window.fulianNodeCount);
   var done = false;
-  function settle(how) {{
-    if (done) {{ return; }}
+  function settle(how) {
+    if (done) { return; }
     done = true;
-    network.setOptions({{physics: false}});
-    network.fit({{animation: false}});
+    network.setOptions({physics: false});
+    network.fit({animation: false});
+    document.body.dataset.settleMs = String(Math.round(performance.now()));
     document.body.dataset.stabilized = how;
-  }}
-  network.once("stabilizationIterationsDone", function () {{ settle("1"); }});
-  network.once("stabilized", function () {{ settle("1"); }});
-  if (data.nodes.length === 0) {{ settle("1"); }}
-  setTimeout(function () {{ settle("timeout"); }}, 60000);
-}})();
-</script>
-</body>
-</html>
+  }
+  network.once("stabilizationIterationsDone", function () { settle("1"); });
+  network.once("stabilized", function () { settle("1"); });
+  if (data.nodes.length === 0) { settle("1"); }
+  setTimeout(function () { settle("timeout"); }, 60000);
+})();
 """
+
+
+def html_page(*, kind: str, title: str, meta: str, notes: list[str], legend: str, data: Any, script: str,
+              node_count: int, edge_count: int, truncated: bool, css: str = "", what: str = "view") -> str:
+    """A whole self-contained page: header, graph area, legend, the data, vis-network and `script`
+    (legend and script are HTML/JS of ours; title, meta and notes are escaped here)."""
+    return _FRAME.format(
+        csp=CSP, what=what, vis_version=VIS_NETWORK_FILE.split("-")[2], title=html.escape(title),
+        css=BASE_CSS + css, kind=html.escape(kind), node_count=node_count, edge_count=edge_count,
+        truncated="1" if truncated else "0", meta=html.escape(meta),
+        notes="\n".join(f'<div class="fulian-note">{html.escape(n)}</div>' for n in notes), legend=legend,
+        data=_script_json(data), vis_js=vis_network_js(), script=script)
 
 
 def _legend(d: _Drawing) -> str:
@@ -657,59 +616,71 @@ def _legend(d: _Drawing) -> str:
         zh = EDGE_ZH.get(rel_type, "")
         out.append(f'<div><span class="line" style="border-color:{color}"></span>'
                    f'{html.escape(rel_type)} {html.escape(zh)}</div>')
-    if d.kind == "campaign":
-        out.append('<div class="rows">上→下 top→bottom: 活动 campaign · 全国 national · 省 province · '
-                   '市 prefecture · 县 county · 乡镇 township<br>边上的年份 = 实施年份 (year on each IMPLEMENTS)</div>')
-    elif d.kind == "hierarchy":
+    if d.kind == "hierarchy":
         out.append('<div class="rows">箭头: 上级妇联 → 下级妇联 (parent → child)</div>')
     out.append('<div class="rows">悬停查看证据、文件与年份 · hover for evidence, document, year</div>')
     return "\n".join(out)
 
 
-def _write_page(d: _Drawing, net: Any, out: Path, backend: str) -> ViewResult:
+def _page(d: _Drawing, net: Any, backend: str) -> tuple[str, ViewResult]:
     nodes, edges, _, _, _, options = net.get_network_data()
     data = {"nodes": nodes, "edges": edges, "options": json.loads(options)}
     meta = (f"{len(nodes):,} nodes · {len(edges):,} edges · backend {backend} · "
             "drag to move, scroll to zoom · 拖动移动，滚轮缩放")
-    notes = "\n".join(f'<div class="fulian-note">{html.escape(n)}</div>' for n in d.notes)
-    page = _PAGE.format(
-        title=html.escape(d.title), font=FONT_STACK, kind=html.escape(d.kind), node_count=len(nodes),
-        edge_count=len(edges), truncated="1" if d.truncated else "0", meta=html.escape(meta), notes=notes,
-        legend=_legend(d), data=_script_json(data), vis_js=vis_network_js(),
-        vis_version=VIS_NETWORK_FILE.split("-")[2])
+    page = html_page(kind=d.kind, title=d.title, meta=meta, notes=d.notes,
+                     legend="<h2>图例 Legend</h2>\n" + _legend(d), data=data, script=_NETWORK_SCRIPT,
+                     node_count=len(nodes), edge_count=len(edges), truncated=d.truncated,
+                     what="view (pyvis network)")
+    return page, ViewResult(path=None, kind=d.kind, node_count=len(nodes), edge_count=len(edges),
+                            truncated=d.truncated, total_nodes=d.total_nodes or len(nodes), title=d.title)
+
+
+def write_page(page: str, out: str | Path) -> Path:
+    """Write a page (UTF-8), creating the folder; returns the path."""
     out = Path(out)
     if out.parent and not out.parent.exists():
         out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(page, encoding="utf-8")
-    return ViewResult(path=out, kind=d.kind, node_count=len(nodes), edge_count=len(edges), truncated=d.truncated,
-                      total_nodes=d.total_nodes or len(nodes), title=d.title)
+    return out
 
 
-def render(kind: str, store: Any, arg: Optional[str] = None, *, out: str | Path, depth: int = 1,
-           max_nodes: int = MAX_NODES) -> ViewResult:
-    """Draw one view of `store` into the HTML file `out`.
+def draw(kind: str, store: Any, arg: Optional[str] = None, *, depth: int = 1, max_nodes: Optional[int] = None,
+         params: Optional[dict[str, Any]] = None, under: Optional[str] = None, variants: bool = False,
+         target_kind: Optional[str] = None) -> tuple[str, ViewResult]:
+    """One view of `store` as page text (and its counts; `path` is None).
 
-    kind: campaign (arg: name), federation (arg: name; depth), hierarchy (arg: optional root), query (arg: Cypher).
+    kind: campaign (arg: name; under, variants, target_kind "campaign"/"law": see fulian.tree_view), federation (arg: name; depth),
+    hierarchy (arg: optional root), query (arg: Cypher; params: its `$parameters`).
     """
     if kind not in KINDS:
         raise ViewError(f"unknown view {kind!r}: choose one of {', '.join(KINDS)}")
-    if not isinstance(max_nodes, int) or max_nodes < 1:
+    if max_nodes is not None and (not isinstance(max_nodes, int) or max_nodes < 1):
         raise ViewError(f"max_nodes must be a positive whole number, got {max_nodes!r}")
+    if kind == "campaign":
+        from fulian.tree_view import TREE_MAX_NODES, tree_page
+
+        return tree_page(store, arg or "", under=under, variants=variants, kind=target_kind,
+                         max_nodes=max_nodes or TREE_MAX_NODES)
+    max_nodes = max_nodes or MAX_NODES
     if kind == "query":
-        d = _query(store, arg or "")
+        d = _query(store, arg or "", params)
     else:
         source = _Source(store)
-        if kind == "campaign":
-            d = _campaign(source, arg or "")
-        elif kind == "federation":
+        if kind == "federation":
             d = _federation(source, arg or "", depth)
         else:
             d = _hierarchy(source, arg)
     d.limit(max_nodes, by="order" if kind == "hierarchy" else "degree")
     doc_ids = {r["doc_id"] for rows in d.rows.values() for r in rows if r.get("doc_id")}
     docs = _Source(store).nodes_by_id(sorted(doc_ids)) if doc_ids else {}
-    net = _network(d, docs)
-    return _write_page(d, net, Path(out), getattr(store, "backend", "?"))
+    return _page(d, _network(d, docs), getattr(store, "backend", "?"))
+
+
+def render(kind: str, store: Any, arg: Optional[str] = None, *, out: str | Path, **options: Any) -> ViewResult:
+    """Draw one view of `store` into the HTML file `out` (options: see `draw`)."""
+    page, result = draw(kind, store, arg, **options)
+    result.path = write_page(page, out)
+    return result
 
 
 def campaign_view(store: Any, name: str, out: str | Path, **kw: Any) -> ViewResult:

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from typing import Any, Callable, Optional
 
 from graph.schema import LEVELS
 
+TOP_DEFAULT = 20  # campaigns and laws `query top` lists unless --limit says otherwise
+
 EPILOG = """\
-questions (each takes --format table|json|csv, --backend embedded|neo4j, --graph FILE):
+questions (each takes --format table|json|jsonl|csv [--excel], --out FILE, --columns A,B, --limit N,
+--backend embedded|neo4j, --graph FILE; tables fit the terminal and show 100 rows unless --limit says):
   lineage NAME        how a campaign or law spread: every adoption in time order, first per level
                         fulian query lineage 家家幸福安康工程
                         fulian query lineage 美家美妇 --variants      (also 美家美妇她行动, …)
@@ -42,8 +44,10 @@ closest matches. The graph file defaults to $FULIAN_GRAPH or fulian-graph.json.
 
 
 def _common() -> argparse.ArgumentParser:
+    from fulian.output import add_output_options
+
     p = argparse.ArgumentParser(add_help=False)
-    p.add_argument("--format", choices=["table", "json", "csv"], default="table", help="output (default: table)")
+    add_output_options(p)
     p.add_argument("--backend", choices=["embedded", "neo4j"], default="embedded",
                    help="embedded graph file or a Neo4j server (default: embedded)")
     p.add_argument("--graph", default=os.environ.get("FULIAN_GRAPH", "fulian-graph.json"),
@@ -57,34 +61,25 @@ def _open(args: argparse.Namespace):
     return open_store(args.backend, args.graph, read_only=True)
 
 
-def _cell(v: Any, width: int = 60) -> Any:
-    if isinstance(v, str) and len(v) > width:
-        return v[: width - 1] + "…"
-    return v
+def _emit(rows: list[dict[str, Any]], args: argparse.Namespace, columns: Optional[list[str]] = None) -> None:
+    from fulian.output import emit
+
+    emit(rows, args, columns)
 
 
-def _emit(rows: list[dict[str, Any]], fmt: str, columns: Optional[list[str]] = None) -> None:
-    from queries.coverage import write_csv
-
-    columns = columns or (list(rows[0].keys()) if rows else [])
-    if fmt == "json":
-        print(json.dumps([{c: r.get(c) for c in columns} for r in rows], ensure_ascii=False, indent=2, default=str))
-    elif fmt == "csv":
-        write_csv(rows, sys.stdout, columns)
-    else:
-        from fulian.cli import print_table
-
-        print_table([{c: _cell(r.get(c)) for c in columns} for r in rows], columns)
-
-
-def _run(fn: Callable[[Any, argparse.Namespace], tuple[list[dict], Optional[list[str]]]]):
+def _run(fn: Callable[[Any, argparse.Namespace], tuple[list[dict], Optional[list[str]]]],
+         table: Optional[list[str]] = None):
+    """A handler: open the store, ask, print; `table` are the columns a table shows (fits 80 characters;
+    --columns or another --format gives the rest)."""
     def handler(args: argparse.Namespace) -> int:
         store = _open(args)
         try:
             rows, columns = fn(store, args)
         finally:
             store.close()
-        _emit(rows, args.format, columns)
+        if args.format == "table" and table and not args.columns and rows:
+            columns = list(dict.fromkeys(c for c in table if c in rows[0]))
+        _emit(rows, args, columns)
         return 0
 
     return handler
@@ -96,8 +91,11 @@ def _lineage(store, a):
     rows = campaign_diffusion(store, a.name, kind=a.kind, variants=a.variants)
     if a.first:
         return first_adopters(rows), None
+    if a.format == "table" and not a.columns:
+        return rows, ["year"] + (["campaign"] if a.variants else []) + ["federation", "level", "document",
+                                                                        "evidence"]
     return rows, ["year", "campaign", "federation", "level", "region_code", "document", "evidence", "targets",
-                  "first_at_level"] + (["issuer", "doc_id"] if a.format != "table" else [])
+                  "first_at_level", "issuer", "doc_id"]
 
 
 def _chain(store, a):
@@ -117,9 +115,10 @@ def _text(store, a):
     from queries.text_reuse import text_inheritance
 
     rows = text_inheritance(store, a.federation, kind=a.kind, min_score=a.min_score)
-    cols = ["kind", "score", "lower_federation", "lower_year", "lower_sentence", "upper_federation", "upper_year",
-            "upper_sentence", "common_upstream"]
-    return rows, cols if a.format == "table" else None
+    if a.format == "table" and not a.columns:  # one kind asked: no kind column; siblings: their common parent
+        return rows, ([] if a.kind else ["kind"]) + ["score", "lower_federation", "upper_federation"] + (
+            ["common_upstream"] if a.kind == "sibling" else []) + ["lower_sentence"]
+    return rows, None
 
 
 def _provenance(store, a):
@@ -135,9 +134,7 @@ def _provenance(store, a):
         rows = provenance(store, head=parts[0], rel_type=parts[1], tail=parts[2])
     else:
         raise QueryError("give a relationship id, or HEAD [TYPE] TAIL")
-    cols = ["type", "head", "tail", "year", "document", "date", "rule", "support", "passage_index", "passage_text",
-            "evidence", "url"]
-    return rows, cols if a.format == "table" else None
+    return rows, None
 
 
 def _coverage(store, a):
@@ -153,45 +150,40 @@ def _coverage(store, a):
 def _profile(store, a):
     from queries.coverage import federation_profile
 
-    rows = federation_profile(store, a.name, a.year)
-    return rows, ["year", "relation", "kind", "name", "documents", "targets"] if a.format == "table" else None
+    return federation_profile(store, a.name, a.year), None
 
 
 def _matrix(store, a):
+    import pandas as pd
+
     from queries.coverage import coverage_matrix
 
     df = coverage_matrix(store, a.kind, a.value, a.level)
-    if a.format == "csv":
-        df.to_csv(sys.stdout)
-        return None, None
-    import pandas as pd
-
     rows = [{"federation": f, **{c: (None if pd.isna(v) else int(v)) for c, v in row.items()}}
             for f, row in df.astype(object).iterrows()]
-    return rows, ["federation", *df.columns]
+    columns = ["federation", *df.columns]
+    if a.format == "table" and not a.columns:  # the most adopted first, as many as fit
+        from fulian.output import columns_that_fit, terminal_width
+
+        ordered = sorted(df.columns, key=lambda c: (-int(df[c].notna().sum() if a.value == "year"
+                                                          else (df[c] > 0).sum()), c))
+        columns = columns_that_fit(rows, ["federation", *ordered], terminal_width())
+        if len(columns) < len(df.columns) + 1:
+            print(f"note: {len(columns) - 1} of {len(df.columns)} columns (the most adopted) fit; "
+                  "--format csv for all, or --columns", file=sys.stderr)
+    return rows, columns
 
 
 def _top(store, a):
     from queries.coverage import top_targets
 
-    return top_targets(store, a.kind, a.limit, a.level), None
+    return top_targets(store, a.kind, TOP_DEFAULT if a.limit is None else a.limit, a.level), None
 
 
 def _cascades(store, a):
     from queries.coverage import CASCADE_COLUMNS, adoption_cascades
 
     return adoption_cascades(store, a.kind), CASCADE_COLUMNS
-
-
-def _matrix_handler(args: argparse.Namespace) -> int:
-    store = _open(args)
-    try:
-        rows, columns = _matrix(store, args)
-    finally:
-        store.close()
-    if rows is not None:
-        _emit(rows, args.format, columns)
-    return 0
 
 
 def cmd_query(args: argparse.Namespace) -> int:
@@ -228,23 +220,28 @@ def register(subparsers: Any) -> None:
     p.add_argument("--down", action="store_true", help="list the federations under it instead")
 
     p = add("inherit", "which of a federation's campaigns and laws its ancestors' documents named first",
-            "fulian query inherit 岳阳市妇联 --year 2021", _run(_inherit))
+            "fulian query inherit 岳阳市妇联 --year 2021",
+            _run(_inherit, ["kind", "name", "year", "status", "upstream_year", "upstream_federation"]))
     p.add_argument("name", metavar="FEDERATION")
     p.add_argument("--year", type=int, help="only what it implements in this year")
 
     p = add("text", "passages that repeat another federation's wording (REPEATS links, strongest first)",
-            "fulian query text 常德市妇联 --kind sibling", _run(_text))
+            "fulian query text 常德市妇联 --kind sibling",
+            _run(_text))
     p.add_argument("federation", metavar="FEDERATION", nargs="?", help="only links touching this federation")
     p.add_argument("--kind", choices=["vertical", "upward", "self", "sibling"])
     p.add_argument("--min-score", type=float, help="only links at least this similar (Jaccard, 0–1)")
 
     p = add("provenance", "the documents and passages behind a relationship",
-            "fulian query provenance 长沙市妇联 IMPLEMENTS 家家幸福安康工程", _run(_provenance))
+            "fulian query provenance 长沙市妇联 IMPLEMENTS 家家幸福安康工程",
+            _run(_provenance, ["type", "head", "tail", "year", "document", "evidence"]))
     p.add_argument("parts", nargs="+", metavar="ID | HEAD [TYPE] TAIL",
                    help="a relationship id, or head and tail names with an optional type")
 
     p = add("coverage", "who implements a campaign or law, and who under a federation does not",
-            "fulian query coverage 家家幸福安康工程 --under 湖南省妇联", _run(_coverage))
+            "fulian query coverage 家家幸福安康工程 --under 湖南省妇联",
+            _run(_coverage, ["federation", "level", "status", "first_year", "year", "new_adopters",
+                             "total_adopters"]))
     p.add_argument("name", metavar="NAME")
     p.add_argument("--under", metavar="FEDERATION",
                    help="measure against the divisions below this federation (default: the top adopter)")
@@ -255,22 +252,24 @@ def register(subparsers: Any) -> None:
     p.add_argument("--by-level", action="store_true", help="count adopters per level and year instead")
 
     p = add("profile", "a federation's campaigns, laws, partners and offices per year",
-            "fulian query profile 常德市妇联 --year 2022", _run(_profile))
+            "fulian query profile 常德市妇联 --year 2022",
+            _run(_profile, ["year", "relation", "kind", "name", "documents"]))
     p.add_argument("name", metavar="FEDERATION")
     p.add_argument("--year", type=int)
 
     p = add("matrix", "federations × campaigns (or laws): first year adopted, document count or 1/0",
-            "fulian query matrix --kind law --value bool --format csv > matrix.csv", _matrix_handler)
+            "fulian query matrix --kind law --value bool --format csv > matrix.csv", _run(_matrix))
     p.add_argument("--kind", choices=kinds, default="campaign")
     p.add_argument("--value", choices=["year", "count", "bool"], default="year")
     p.add_argument("--level", choices=LEVELS, help="only federations of this level")
 
     p = add("top", "campaigns and laws by number of adopting federations",
-            "fulian query top --kind campaign --limit 10", _run(_top))
+            "fulian query top --kind campaign --limit 10",
+            _run(_top, ["name", "kind", "federations", "documents", "first_year", "last_year"]))
     p.add_argument("--kind", choices=kinds)
-    p.add_argument("--limit", type=int, default=20, help="rows to show (0: all; default %(default)s)")
     p.add_argument("--level", choices=LEVELS, help="count only federations of this level")
 
     p = add("cascades", "first adoptions (campaign, federation, region code, year) for diffusion models",
-            "fulian query cascades --format csv > cascades.csv", _run(_cascades))
+            "fulian query cascades --format csv > cascades.csv",
+            _run(_cascades, ["campaign", "federation", "level", "year", "doc_id"]))
     p.add_argument("--kind", choices=kinds, default="campaign")

@@ -280,16 +280,17 @@ def adoption_cascades(store: Any, kind: Optional[str] = "campaign") -> list[dict
 
 
 def write_csv(rows: list[dict[str, Any]], out: str | TextIO | None = None,
-              columns: Optional[list[str]] = None) -> str:
-    """Rows as CSV (lists joined by "; "); written to `out` (path or file) and returned as text."""
+              columns: Optional[list[str]] = None, excel: bool = False) -> str:
+    """Rows as CSV (lists joined by "; "); written to `out` (path or file) and returned as text.
+    `excel`: a UTF-8 byte order mark and CRLF line ends, as Excel expects of a UTF-8 file."""
     columns = columns or (list(rows[0].keys()) if rows else [])
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    w = csv.writer(buf, lineterminator="\r\n" if excel else "\n")
     w.writerow(columns)
     for r in rows:
         w.writerow(["; ".join(map(str, v)) if isinstance(v, (list, tuple)) else ("" if v is None else v)
                     for v in (r.get(c) for c in columns)])
-    text = buf.getvalue()
+    text = ("\ufeff" if excel else "") + buf.getvalue()
     if isinstance(out, str):
         with open(out, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)

@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+
+def short(text: Any, limit: int = 60) -> str:
+    """`text` on one line, cut to `limit` characters (for names and sentences inside messages)."""
+    s = " ".join(str(text).split())
+    return s if len(s) <= limit else s[:limit] + "…"
+
 
 class QueryError(Exception):
     """A question the graph cannot answer as asked (unknown name, ambiguous name, bad option)."""

@@ -23,7 +23,7 @@ import unicodedata
 from typing import Any, Iterable, Optional, Sequence
 
 from queries import backend
-from queries.errors import QueryError
+from queries.errors import QueryError, short
 
 ENTITY_LABELS = ("Federation", "Department", "Campaign", "Law", "Person")
 TARGET_LABELS = ("Campaign", "Law")
@@ -128,7 +128,7 @@ def resolve(store: Any, query: str, labels: Sequence[str] = ENTITY_LABELS, *,
         found, _ = pick(query, rows, variants)
         found = [backend.canonical(r) for r in found]
         if not found:  # suggestions take the first name of each form in canonical order
-            raise QueryError(f"no {_describe(labels)} named {query!r} in the graph",
+            raise QueryError(f"no {_describe(labels)} named {short(query)!r} in the graph",
                              suggestions(query, backend.canonical_rows(rows)))
     return found
 
@@ -138,6 +138,6 @@ def resolve_one(store: Any, query: str, labels: Sequence[str] = ("Federation",))
     found = resolve(store, query, labels)
     if len(found) > 1:
         names = [f"{r['name']} ({r['label']})" if len(labels) > 1 else r["name"] for r in found[:10]]
-        raise QueryError(f"{query!r} is ambiguous: it matches {len(found)} nodes ({', '.join(names)}); "
+        raise QueryError(f"{short(query)!r} is ambiguous: it matches {len(found)} nodes ({', '.join(names)}); "
                          "give the full name")
     return found[0]

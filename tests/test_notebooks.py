@@ -79,6 +79,15 @@ def _text(nb) -> str:
     return "\n".join(parts)
 
 
+def _cypher_outputs(nb) -> list[tuple[int, list[str]]]:
+    """(cell index, the HTML each output holds) for every %%cypher cell."""
+    out = []
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type == "code" and cell.source.startswith("%%cypher"):
+            out.append((i, [o.get("data", {}).get("text/html", "") for o in cell.get("outputs", [])]))
+    return out
+
+
 def test_required_notebooks_exist():
     names = {p.name for p in NOTEBOOKS}
     missing = [n for n in REQUIRED if n not in names]
@@ -111,6 +120,11 @@ def test_notebook_runs_on_neo4j(path, loaded_neo4j, corpus_store, kernel_dir, mo
     assert not _errors(nb), _errors(nb)
     text = _text(nb)
     assert "Traceback" not in text
+    cells = _cypher_outputs(nb)
+    assert cells, f"{path.name} has no %%cypher cell"
+    for i, htmls in cells:  # a DataFrame table, or the drawing of --graph
+        assert any("<table" in h or ("<iframe srcdoc=" in h and "vis-network" in h) for h in htmls), (i, htmls)
+    assert "%%cypher skipped" not in text
     if path.name.startswith("01_"):
         assert "connected to Neo4j" in text
         assert "Neo4j holds the same graph as the embedded file: True" in text
@@ -127,6 +141,7 @@ def test_notebook_runs_embedded_building_missing_graph(path, tmp_path, kernel_di
     assert graph_file.exists()
     text = _text(nb)
     assert "building the sample corpus" in text
+    assert "%%cypher skipped" in text and all(not any(h) for _, h in _cypher_outputs(nb))
     if path.name.startswith("01_"):
         assert "no Neo4j server" in text
     else:
@@ -143,3 +158,119 @@ def test_getting_started_falls_back_when_neo4j_unreachable(corpus_store, kernel_
     text = _text(nb)
     assert "Neo4j not available at bolt://127.0.0.1:9" in text
     assert "no Neo4j server" in text
+    assert "%%cypher cells will be skipped: `neo_store` is None, not Neo4j" in text
+
+
+# -- the %%cypher magic, in a real kernel against the real Neo4j ------------------------------
+
+def _magic_notebook(path: Path, cells: list[tuple[str, bool]]) -> Path:
+    """A notebook of code cells; (source, True) marks a cell expected to fail."""
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    nb = new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3"}})
+    for source, fails in cells:
+        nb.cells.append(new_code_cell(source, metadata={"tags": ["raises-exception"]} if fails else {}))
+    nbformat.write(nb, path)
+    return path
+
+
+def _check_inline_drawing(output: str, tmp_path: Path, nodes: int, edges: int) -> None:
+    """The page inside an <iframe srcdoc> output draws in headless Chromium, offline."""
+    import html
+    import re
+
+    from browser import open_page
+
+    page = html.unescape(re.match(r'<iframe srcdoc="([^"]*)"', output).group(1))
+    (tmp_path / "inline.html").write_text(page, encoding="utf-8")
+    report = open_page(tmp_path / "inline.html")
+    assert report.stabilized == "1" and (report.node_count, report.edge_count) == (nodes, edges)
+    assert report.errors == [] and report.remote_requests() == []
+
+
+def _error(cell) -> dict:
+    errors = [o for o in cell.outputs if o.get("output_type") == "error"]
+    assert len(errors) == 1, cell.outputs
+    return errors[0]
+
+
+def test_cypher_magic_runs_reads_parameters_draws_and_fails_in_one_line(loaded_neo4j, tmp_path, kernel_dir,
+                                                                         monkeypatch):
+    from neo4j_fixture import neo4j_settings
+
+    _, user, password = neo4j_settings()
+    before = loaded_neo4j.counts()
+    path = _magic_notebook(tmp_path / "magic.ipynb", [
+        ("%load_ext fulian.notebook", False),
+        ("import numpy as np\nname = '长沙市妇联'\nyears = np.array([2021, 2022])", False),
+        ("%%cypher --out df\nMATCH (f:Federation {name: $name})-[r:IMPLEMENTS]->(c:Campaign)\n"
+         "WHERE r.year IN $years  // $not_a_parameter in a comment\n"
+         "RETURN f AS fed, c.name AS campaign, r.year AS year, '$nor_in_a_string' AS s ORDER BY year, campaign", False),
+        ("print(type(df).__name__, len(df), sorted(set(df['year'])), df.loc[0, 'fed']['label'], df.loc[0, 'fed']['name'])",
+         False),
+        ("%cypher MATCH (f:Federation) RETURN count(f) AS federations", False),
+        ("%%cypher --graph --out drawn\nMATCH p = (:Federation)-[:LEADS]->(:Federation {name: $name}) RETURN p", False),
+        ("print(drawn.node_count, drawn.edge_count)", False),
+        ("%%cypher\nMATCH (f:Federation)\nRETRN f", True),
+        ("%%cypher\nMATCH (f:Federation {name: $nobody}) RETURN f", True),
+        ("%%cypher\nCREATE (x:Campaign {id: 'campaign:x', name: 'x'}) RETURN x", True),
+        ("%%cypher\nMATCH (f:Federation) CALL { WITH f MERGE (g:Campaign {id: 'campaign:y'}) } RETURN 1", True),
+        ("%cypher --connect bolt://127.0.0.1:9", True),
+    ])
+    nb = _execute(path, monkeypatch, kernel_dir, {
+        "NEO4J_URI": loaded_neo4j.uri, "NEO4J_USER": user, "NEO4J_PASSWORD": password,
+        "NEO4J_DATABASE": loaded_neo4j.database})
+    c = nb.cells
+    table = c[2].outputs[0]["data"]
+    assert "<table" in table["text/html"] and "家家幸福安康工程" in table["text/html"]
+    expected = loaded_neo4j.read("MATCH (f:Federation {name: $n})-[r:IMPLEMENTS]->(c:Campaign) "
+                                 "WHERE r.year IN [2021, 2022] RETURN r.year AS y", {"n": "长沙市妇联"})
+    assert expected
+    assert c[3].outputs[0]["text"].strip() == (
+        f"DataFrame {len(expected)} {sorted({r['y'] for r in expected})} Federation 长沙市妇联")
+    count = loaded_neo4j.read("MATCH (f:Federation) RETURN count(f) AS n")[0]["n"]
+    assert f">{count}<" in c[4].outputs[0]["data"]["text/html"]
+    drawing = c[5].outputs[0]["data"]["text/html"]
+    assert drawing.startswith("<iframe srcdoc=") and "vis-network" in drawing
+    assert c[6].outputs[0]["text"].strip() == "2 1"  # 湖南省妇联 -LEADS-> 长沙市妇联
+    _check_inline_drawing(drawing, tmp_path, nodes=2, edges=1)
+    messages = {}
+    for i in range(7, 12):
+        err = _error(c[i])
+        assert err["ename"] == "CypherCellError" and len(err["traceback"]) == 1, err  # one line, no traceback
+        assert "\n" not in err["evalue"] and err["traceback"][0] == f"CypherError: {err['evalue']}"
+        messages[i] = err["evalue"]
+    assert messages[7].startswith("Cypher syntax error at line 3 of the cell, column 1: Invalid input 'RETRN'")
+    assert "the notebook has no variable of that name" in messages[8] and "$nobody" in messages[8]
+    assert messages[9].startswith("the query is read-only: 'CREATE'")
+    assert messages[10].startswith("the query is read-only: 'MERGE'")
+    assert messages[11].startswith("Neo4j is not reachable at bolt://127.0.0.1:9") and "fulian neo4j up" in messages[11]
+    assert loaded_neo4j.counts() == before
+
+
+def test_cypher_magic_server_side_read_only(loaded_neo4j, tmp_path, kernel_dir, monkeypatch):
+    """A write the up-front check cannot see (inside a procedure's string) is refused by the READ session."""
+    from neo4j_fixture import neo4j_settings
+
+    _, user, password = neo4j_settings()
+    before = loaded_neo4j.counts()
+    path = _magic_notebook(tmp_path / "ro.ipynb", [
+        ("%load_ext fulian.notebook", False),
+        ("%%cypher\nCALL apoc.cypher.run('CREATE (:Campaign {id: \"campaign:z\"})', {}) YIELD value RETURN value",
+         True),
+    ])
+    nb = _execute(path, monkeypatch, kernel_dir, {
+        "NEO4J_URI": loaded_neo4j.uri, "NEO4J_USER": user, "NEO4J_PASSWORD": password,
+        "NEO4J_DATABASE": loaded_neo4j.database})
+    err = _error(nb.cells[1])
+    assert err["ename"] == "CypherCellError" and len(err["traceback"]) == 1
+    assert err["evalue"].startswith("the query is read-only: Neo4j refused a write"), err["evalue"]
+    assert loaded_neo4j.counts() == before
+
+
+def test_parameter_names_skip_strings_comments_and_repeats():
+    from queries.user_cypher import parameter_names
+
+    text = ("MATCH (f {name: $name}) // $comment\nWHERE f.x IN $`odd name` AND f.y = '$str' AND f.z = \"$dq\"\n"
+            "/* $block */ AND f.w = $name AND f.v = $名字 RETURN $0")
+    assert parameter_names(text) == ["name", "odd name", "名字", "0"]

@@ -32,7 +32,7 @@ import org.neo4j.server.CommunityBootstrapper;
  *      --add-opens=java.base/java.io=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED \
  *      -cp target/classes:target/lib/* org.fuliankg.server.FulianNeo4j \
  *      --home DIR [--bolt-port 7687] [--http-port 7474] [--plugins-dir DIR]
- *      [--password-file FILE] [--conf key=value ...]
+ *      [--password-file FILE] [--guide-dir DIR [--guide-port 0]] [--conf key=value ...]
  * </pre>
  *
  * Environment fallbacks: FULIAN_NEO4J_HOME, FULIAN_NEO4J_BOLT_PORT, FULIAN_NEO4J_HTTP_PORT,
@@ -48,6 +48,11 @@ import org.neo4j.server.CommunityBootstrapper;
  * process knows it can log in without tripping the failed-login rate limit. Then a self-check
  * line reports {@code apoc.version()} and whether the {@code cjk} full-text analyzer exists.
  *
+ * <p>With {@code --guide-dir}, the folder's files are served on 127.0.0.1 ({@code --guide-port},
+ * 0: any free port; see {@link GuideServer}), Neo4j Browser may fetch from 127.0.0.1 and
+ * localhost, and on connecting it applies {@value #GUIDE_STYLE} and plays {@value #GUIDE_FILE}
+ * from there; the ready line ends with {@code guide=URL}.
+ *
  * <p>SIGTERM / SIGINT stop the server cleanly: {@link CommunityBootstrapper} installs the
  * signal handlers and a JVM shutdown hook that shuts the DBMS down (checkpoint, pid file).
  */
@@ -57,6 +62,10 @@ public final class FulianNeo4j {
     public static final String READY_MARKER = "FULIAN_NEO4J_READY";
 
     private static final String LISTEN_ADDRESS = "127.0.0.1";
+
+    /** The guide and the style in the guide folder. */
+    static final String GUIDE_FILE = "guide.html";
+    static final String GUIDE_STYLE = "style.grass";
 
     /** Settings --conf may not change: the server stays on loopback with auth enabled. */
     static final Set<String> PROTECTED_SETTINGS = Set.of(
@@ -110,6 +119,7 @@ public final class FulianNeo4j {
         settings.put("server.https.enabled", "false");
         settings.put("server.memory.pagecache.size", "512m");
         settings.put("dbms.usage_report.enabled", "false");
+        settings.put("client.allow_telemetry", "false"); // Browser sends no usage data (and works offline)
         settings.put("server.directories.data", home.resolve("data").toString());
         settings.put("server.directories.logs", home.resolve("logs").toString());
         settings.put("server.directories.run", home.resolve("run").toString());
@@ -122,6 +132,14 @@ public final class FulianNeo4j {
         settings.put("server.logs.user.config", writeConsoleLogConfig(home).toString());
         // Netty's default graceful-shutdown quiet period (5 s, twice) makes Bolt take ~10 s to stop.
         settings.put("internal.dbms.bolt.netty_server_shutdown_quiet_period", "1");
+        GuideServer guide = null;
+        if (opts.guideDir != null) {
+            guide = GuideServer.start(opts.guideDir, opts.guidePort,
+                    List.of("http://127.0.0.1:" + opts.httpPort, "http://localhost:" + opts.httpPort));
+            settings.put("browser.remote_content_hostname_whitelist", "127.0.0.1,localhost");
+            settings.put("browser.post_connect_cmd",
+                    "style " + guide.url(GUIDE_STYLE) + "; play " + guide.url(GUIDE_FILE));
+        }
         settings.putAll(opts.extraConf); // PROTECTED_SETTINGS were refused when parsing
         settings.put("dbms.security.auth_enabled", "true");
 
@@ -149,7 +167,8 @@ public final class FulianNeo4j {
         syncPassword(dbms, pw);
         long ms = (System.nanoTime() - t0) / 1_000_000;
         out.println(READY_MARKER + " startup_ms=" + ms + " bolt=bolt://" + LISTEN_ADDRESS + ":" + opts.boltPort
-                + " browser=http://" + LISTEN_ADDRESS + ":" + opts.httpPort + "/browser/");
+                + " browser=http://" + LISTEN_ADDRESS + ":" + opts.httpPort + "/browser/"
+                + (guide != null ? " guide=" + guide.url(GUIDE_FILE) : ""));
         out.flush();
         // Diagnostic only, after the ready line: the first Cypher queries of a cold JVM take
         // seconds, and clients need not wait for them.
@@ -294,6 +313,8 @@ public final class FulianNeo4j {
         Path home;
         Path pluginsDir;
         Path passwordFile;
+        Path guideDir;
+        int guidePort;
         int boltPort;
         int httpPort;
         final Map<String, String> extraConf = new LinkedHashMap<>();
@@ -305,6 +326,8 @@ public final class FulianNeo4j {
             String http = envOr("FULIAN_NEO4J_HTTP_PORT", "7474");
             String plugins = System.getenv("FULIAN_NEO4J_PLUGINS_DIR");
             String pwFile = System.getenv("FULIAN_NEO4J_PASSWORD_FILE");
+            String guideDir = null;
+            String guidePort = "0";
             List<String> rest = new ArrayList<>(List.of(args));
             while (!rest.isEmpty()) {
                 String a = rest.remove(0);
@@ -318,12 +341,15 @@ public final class FulianNeo4j {
                 switch (key) {
                     case "-h", "--help" -> throw new UsageException(
                             "usage: FulianNeo4j --home DIR [--bolt-port N] [--http-port N] "
-                                    + "[--plugins-dir DIR] [--password-file FILE] [--conf key=value]...");
+                                    + "[--plugins-dir DIR] [--password-file FILE] [--guide-dir DIR [--guide-port N]] "
+                                    + "[--conf key=value]...");
                     case "--home" -> home = val != null ? val : take(rest, key);
                     case "--bolt-port" -> bolt = val != null ? val : take(rest, key);
                     case "--http-port" -> http = val != null ? val : take(rest, key);
                     case "--plugins-dir" -> plugins = val != null ? val : take(rest, key);
                     case "--password-file" -> pwFile = val != null ? val : take(rest, key);
+                    case "--guide-dir" -> guideDir = val != null ? val : take(rest, key);
+                    case "--guide-port" -> guidePort = val != null ? val : take(rest, key);
                     case "--conf" -> {
                         String kv = val != null ? val : take(rest, key);
                         int i = kv.indexOf('=');
@@ -349,6 +375,8 @@ public final class FulianNeo4j {
             o.passwordFile = pwFile != null && !pwFile.isBlank() ? Path.of(pwFile) : null;
             o.boltPort = port(bolt, "bolt");
             o.httpPort = port(http, "http");
+            o.guideDir = guideDir != null && !guideDir.isBlank() ? Path.of(guideDir) : null;
+            o.guidePort = "0".equals(guidePort.trim()) ? 0 : port(guidePort, "guide");
             if (o.boltPort == o.httpPort) {
                 throw new UsageException("bolt and http ports must differ");
             }
