@@ -72,6 +72,29 @@ def index_config() -> str:
     return "SHOW INDEXES YIELD name, options WHERE name = $name RETURN options.indexConfig AS config"
 
 
+def index_named() -> str:
+    """The name of the index named `$name` (no row when there is none)."""
+    return "SHOW INDEXES YIELD name WHERE name = $name RETURN name"
+
+
+#: Marks a database the test suite may wipe (created by scripts/test.sh on its own, empty server).
+#: An index, not a node: it survives `clear()` and never shows in counts or queries.
+TEST_DATABASE_MARKER = "fulian_test_database"
+
+
+def mark_test_database() -> str:
+    return (f"CREATE INDEX {TEST_DATABASE_MARKER} IF NOT EXISTS "
+            "FOR (n:FulianTestDatabase) ON (n.marker)")
+
+
+def unmark_test_database() -> str:
+    return f"DROP INDEX {TEST_DATABASE_MARKER} IF EXISTS"
+
+
+def count_all_nodes() -> str:
+    return "MATCH (n) RETURN count(n) AS n"
+
+
 def drop_fulltext_index() -> str:
     return f"DROP INDEX {FULLTEXT_INDEX} IF EXISTS"
 

@@ -75,7 +75,9 @@ class Neo4jStore:
         try:
             self.driver = neo4j.GraphDatabase.driver(
                 self.uri, auth=(user, password), connection_timeout=connect_timeout,
-                connection_acquisition_timeout=connect_timeout + 1, max_transaction_retry_time=15.0)
+                connection_acquisition_timeout=connect_timeout + 1, max_transaction_retry_time=15.0,
+                # a new database has no labels yet: "label does not exist" warnings are noise on stderr
+                notifications_min_severity="OFF")
             self.driver.verify_connectivity()
         except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError, OSError, ValueError) as e:
             raise StoreError(connection_help(self.uri, e)) from e
