@@ -96,7 +96,7 @@ def _print_warnings(warnings: list[str]) -> None:
 
 def cmd_build(args: argparse.Namespace) -> int:
     from graph.nx_store import NetworkxStore
-    from loaders.pipeline import SAMPLE_CORPUS, build, default_jobs
+    from loaders.pipeline import SAMPLE_CORPUS, build
     from loaders.read import iter_input_files
 
     paths = args.paths or [str(SAMPLE_CORPUS)]
@@ -105,7 +105,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     files, _ = iter_input_files(paths)
     bar = _progress(len(files), "extracting")
     try:
-        report = build(paths, store, jobs=args.jobs or default_jobs(), force=args.force,
+        report = build(paths, store, jobs=_jobs(args), force=args.force,
                        progress=lambda _: bar.update(1), manifest=manifest)
     finally:
         bar.close()
@@ -155,7 +155,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 def cmd_load(args: argparse.Namespace) -> int:
     from graph.neo4j_store import Neo4jStore
     from graph.nx_store import NetworkxStore
-    from loaders.pipeline import build, default_jobs, unresolved_warnings
+    from loaders.pipeline import build, unresolved_warnings
 
     if args.manifest and not args.paths:
         raise CliError("--manifest applies to documents given as PATHS; for the graph file, rebuild it "
@@ -165,7 +165,7 @@ def cmd_load(args: argparse.Namespace) -> int:
         if args.paths:
             manifest = _manifest(args, args.paths)
             bar = _progress(0, "loading")
-            report = build(args.paths, store, jobs=args.jobs or default_jobs(), force=args.force,
+            report = build(args.paths, store, jobs=_jobs(args), force=args.force,
                            progress=lambda _: bar.update(1), manifest=manifest)
             bar.close()
             counts = report.counts
@@ -232,8 +232,29 @@ def _add_manifest_options(p: argparse.ArgumentParser, where: str) -> None:
     p.add_argument("--no-manifest", action="store_true", help="ignore a manifest.csv found there")
 
 
+def _positive_int(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"{n} is not at least 1")
+    return n
+
+
+def _jobs(args: argparse.Namespace) -> int:
+    """--jobs, or the default, capped to the CPU cores (with a note on stderr)."""
+    from loaders.pipeline import capped_jobs, default_jobs
+
+    jobs, note = capped_jobs(args.jobs or default_jobs())
+    if note:
+        print(f"note: {note}", file=sys.stderr)
+    return jobs
+
+
 def _add_extract_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--jobs", type=int, default=0, help="worker processes for extraction (default: up to 2)")
+    p.add_argument("--jobs", type=_positive_int, default=0, metavar="N",
+                   help="worker processes for extraction, at least 1 (default: up to 2; at most the CPU cores)")
     p.add_argument("--force", action="store_true", help="re-extract documents even when unchanged")
     _add_manifest_options(p, "a folder given as PATH")
 
@@ -314,17 +335,33 @@ def _extensions() -> list[Callable[[Any], None]]:
     return [query_cli.register, view_cli.register, catalog_cli.register]
 
 
+class _Terminated(BaseException):
+    """SIGTERM, raised in the main thread so that the work stops the way Ctrl-C stops it."""
+
+
+def _on_sigterm(signum: int, frame: Any) -> None:
+    raise _Terminated()
+
+
 def main(argv: Optional[list[str]] = None) -> int:
+    import signal
+    import threading
+
     parser = build_parser()
     args = parser.parse_args(argv)
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _on_sigterm) if in_main else None
     try:
         return args.func(args)
     except _library_errors() as e:
         print(f"error: {e}", file=sys.stderr)
         return getattr(e, "exit_code", EXIT_ERROR)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, _Terminated) as e:
         print("interrupted: nothing half-written; run the command again to finish", file=sys.stderr)
-        return 130
+        return 143 if isinstance(e, _Terminated) else 130
+    finally:
+        if in_main:
+            signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
+import time
 from pathlib import Path
 from typing import Any, Optional
 
@@ -235,7 +237,8 @@ def save_graph(g: nx.MultiDiGraph, path: Path) -> None:
     record in id order, without building the whole document in memory."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    remove_stale_temps(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(_HEAD)
@@ -253,6 +256,47 @@ def save_graph(g: nx.MultiDiGraph, path: Path) -> None:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+_LEGACY_TEMP_AGE = 3600  # seconds: temp files of versions that did not name their writer
+
+
+def remove_stale_temps(path: Path) -> list[Path]:
+    """Remove the temp files that saves killed midway left beside `path`; return them.
+
+    A temp file is named `.NAME.PID.XXXXXXXX.tmp` after the process writing it: it is stale
+    when that process is gone. Unnamed ones (`.NAME.XXXXXXXX.tmp`) are stale after an hour."""
+    own = re.compile(re.escape(f".{path.name}.") + r"(?:(\d+)\.)?[A-Za-z0-9_]{8}\.tmp")
+    removed = []
+    try:
+        entries = list(os.scandir(path.parent))
+    except OSError:
+        return removed
+    for entry in entries:
+        m = own.fullmatch(entry.name)
+        if not m:
+            continue
+        try:
+            stale = (not _pid_alive(int(m.group(1))) if m.group(1)
+                     else time.time() - entry.stat().st_mtime > _LEGACY_TEMP_AGE)
+            if stale:
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+        except OSError:
+            continue  # gone already, or not ours to remove
+    return removed
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _read_by_line(fh) -> Optional[nx.MultiDiGraph]:

@@ -172,7 +172,9 @@ def build(paths: Iterable[str | Path], store: GraphStore, *, jobs: int = 1,
                               if doc_id_for(Path(p)) in forms]
     results: Iterable[DocumentGraph]
     if jobs > 1 and len(todo) > 1:
-        pool = ProcessPoolExecutor(max_workers=jobs)
+        from loaders.workers import die_with_parent
+
+        pool = ProcessPoolExecutor(max_workers=jobs, initializer=die_with_parent, initargs=(os.getpid(),))
         # a few documents per task: one round trip through the pool costs the parent several ms
         # of thread hand-offs, as much as extracting a short document
         size = max(1, min(_MAX_CHUNK, len(todo) // (jobs * 8)))
@@ -237,3 +239,11 @@ _END = object()
 
 def default_jobs() -> int:
     return max(1, min(2, os.cpu_count() or 1))
+
+
+def capped_jobs(jobs: int) -> tuple[int, Optional[str]]:
+    """`jobs` limited to the CPU cores (more only adds overhead), with a note when it was capped."""
+    cores = os.cpu_count() or 1
+    if jobs <= cores:
+        return jobs, None
+    return cores, f"--jobs {jobs} is more than the {cores} CPU cores; using {cores}"

@@ -1,0 +1,138 @@
+"""Processes of a build: workers end with their parent, a killed save leaves nothing behind, --jobs is checked."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+CORPUS = ROOT / "data" / "corpus"
+
+
+def fulian(*args, **kw):
+    return subprocess.run([sys.executable, "-m", "fulian.cli", *map(str, args)], capture_output=True, text=True,
+                          cwd=ROOT, timeout=300, **kw)
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def many_documents(folder: Path, copies: int) -> Path:
+    folder.mkdir()
+    texts = [p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.txt"))]
+    for i in range(copies):
+        for j, text in enumerate(texts):
+            (folder / f"{i:03d}_{j}.txt").write_text(text + f"\n附：第{i}份。\n", encoding="utf-8")
+    return folder
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc (Linux)")
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["TERM", "KILL"])
+def test_workers_die_with_their_parent(tmp_path, sig):
+    docs = many_documents(tmp_path / "docs", 60)
+    out, log = tmp_path / "kg.json", tmp_path / "stderr.txt"
+    with open(log, "w") as err:  # a file, not a pipe: workers that outlive the parent would hold a pipe open
+        proc = subprocess.Popen([sys.executable, "-m", "fulian.cli", "build", docs, "--out", out, "--jobs", "2"],
+                                cwd=ROOT, stdout=subprocess.DEVNULL, stderr=err)
+    workers: list[int] = []
+    try:
+        deadline = time.monotonic() + 60
+        while len(workers) < 2 and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.05)
+            workers = children(proc.pid)
+        assert len(workers) >= 2, "the build never started its two workers"
+        proc.send_signal(sig)
+        proc.wait(timeout=60)
+        deadline = time.monotonic() + 10
+        while any(alive(w) for w in workers) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not [w for w in workers if alive(w)], "workers outlived their parent"
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        for w in workers:  # leave no orphan behind when the test fails
+            if alive(w):
+                os.kill(w, signal.SIGKILL)
+    if sig == signal.SIGTERM:
+        text = log.read_text()
+        assert proc.returncode == 143 and "interrupted: nothing half-written" in text
+        assert "Traceback" not in text
+    assert not out.exists()  # stopped before the save: nothing written
+
+
+def test_temp_file_of_a_killed_save_is_removed_by_the_next_build(tmp_path):
+    out = tmp_path / "kg.json"
+    assert fulian("build", CORPUS / "002_81c5735885d10893.txt", "--out", out).returncode == 0
+    before = out.read_bytes()
+    # a save that stalls after its first bytes, killed with SIGKILL while its temp file is open
+    stall = ("import sys, time; from graph import nx_store\n"
+             "nx_store._write_rows = lambda fh, rows: (fh.write('{'), fh.flush(), time.sleep(120))\n"
+             "nx_store.NetworkxStore(sys.argv[1]).save()\n")
+    proc = subprocess.Popen([sys.executable, "-c", stall, out], cwd=ROOT)
+    deadline = time.monotonic() + 60
+    while not list(tmp_path.glob(".kg.json.*.tmp")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    proc.kill()
+    proc.wait()
+    left = list(tmp_path.glob(".kg.json.*.tmp"))
+    assert left and str(proc.pid) in left[0].name
+    assert out.read_bytes() == before  # the graph file itself is whole
+    res = fulian("build", CORPUS / "003_96daabc8997adf99.txt", "--out", out)
+    assert res.returncode == 0, res.stderr
+    assert not list(tmp_path.glob(".kg.json.*.tmp"))
+
+
+def test_a_live_writers_temp_file_is_kept(tmp_path):
+    from graph.nx_store import remove_stale_temps
+
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        live = tmp_path / f".kg.json.{sleeper.pid}.abcd1234.tmp"
+        live.write_text("{")
+        other = tmp_path / ".other.json.1.abcd1234.tmp"  # another file's temp: not ours to judge
+        other.write_text("{")
+        assert remove_stale_temps(tmp_path / "kg.json") == []
+        assert live.exists() and other.exists()
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+    assert remove_stale_temps(tmp_path / "kg.json") == [live]
+
+
+@pytest.mark.parametrize("value, message", [("0", "0 is not at least 1"), ("-3", "-3 is not at least 1"),
+                                            ("abc", "'abc' is not a whole number")])
+def test_jobs_below_one_is_a_usage_error(tmp_path, value, message):
+    res = fulian("build", "--jobs", value, "--out", tmp_path / "kg.json")
+    assert res.returncode == 2
+    assert f"argument --jobs: {message}" in res.stderr
+    assert not (tmp_path / "kg.json").exists()
+
+
+def test_jobs_above_the_cores_is_capped_with_a_note(tmp_path):
+    cores = os.cpu_count() or 1
+    res = fulian("build", CORPUS / "002_81c5735885d10893.txt", "--jobs", cores + 30, "--out", tmp_path / "kg.json")
+    assert res.returncode == 0, res.stderr
+    assert f"note: --jobs {cores + 30} is more than the {cores} CPU cores; using {cores}" in res.stderr
