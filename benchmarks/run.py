@@ -151,6 +151,9 @@ class NullStore:
     def document_hashes(self) -> dict[str, str]:
         return {}
 
+    def nodes(self, label: Any = None) -> list[dict]:
+        return []
+
     def write(self, kg: Any, progress: Any = None) -> None:
         self.docs += 1
         self.rows += len(kg.nodes) + len(kg.relationships)

@@ -17,6 +17,8 @@ examples:
   fulian build                       build the sample corpus into fulian-graph.json
   fulian build docs/ --out kg.json   build your own documents
   fulian eval data/gold              score extraction against gold annotations
+  fulian build docs/ --prune         update after editing, adding and deleting files
+  fulian remove docs/old.txt         remove a document (a folder: all below it)
   fulian neo4j up && fulian load     start a local Neo4j and load the graph into it
   fulian query lineage 美丽庭院       how a campaign spread (see `fulian query --help`)
   fulian view campaign 美丽庭院 --out x.html
@@ -77,14 +79,6 @@ def _manifest(args: argparse.Namespace, folders: list[str]):
     return found
 
 
-def _print_build_notes(report) -> None:
-    """Rejected documents and warnings of a build, after its summary."""
-    if report.rejected:
-        print("\nrejected documents:")
-        print_table([{"file": p, "reason": r} for p, r in report.rejected])
-    _print_warnings(report.warnings())
-
-
 def _print_warnings(warnings: list[str]) -> None:
     if warnings:
         print("\nwarnings:")
@@ -105,11 +99,11 @@ def cmd_build(args: argparse.Namespace) -> int:
     files, _ = iter_input_files(paths)
     bar = _progress(len(files), "extracting")
     try:
-        report = build(paths, store, jobs=_jobs(args), force=args.force,
+        report = build(paths, store, jobs=_jobs(args), force=args.force, prune=args.prune,
                        progress=lambda _: bar.update(1), manifest=manifest)
     finally:
         bar.close()
-    if not report.read and not report.unchanged:
+    if not report.read and not report.unchanged and not report.copies and not report.renamed:
         reasons = "; ".join(f"{p}: {r}" for p, r in report.rejected)
         raise CliError(f"nothing built: {reasons}")
     store.save()
@@ -126,6 +120,19 @@ def cmd_build(args: argparse.Namespace) -> int:
                   f"that other documents quote ({report.second_pass['names']} names looked for)")
         _print_build_notes(report)
     return EXIT_REJECTED if report.rejected else EXIT_OK
+
+
+def _print_build_notes(report) -> None:
+    """What a build rejected, found twice, found renamed or removed, and its warnings, after its summary."""
+    notes = (("rejected documents:", [{"file": p, "reason": r} for p, r in report.rejected]),
+             ("copies (one document, every path recorded):", [{"file": p, "copy of": o} for p, o in report.copies]),
+             ("renamed (the document keeps its id):", [{"from": o, "to": p} for o, p in report.renamed]),
+             ("removed (their files are gone):", [{"document": d} for d in report.removed]))
+    for title, rows in notes:
+        if rows:
+            print("\n" + title)
+            print_table(rows)
+    _print_warnings(report.warnings())
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -165,12 +172,15 @@ def cmd_load(args: argparse.Namespace) -> int:
         if args.paths:
             manifest = _manifest(args, args.paths)
             bar = _progress(0, "loading")
-            report = build(args.paths, store, jobs=_jobs(args), force=args.force,
+            report = build(args.paths, store, jobs=_jobs(args), force=args.force, prune=args.prune,
                            progress=lambda _: bar.update(1), manifest=manifest)
             bar.close()
             counts = report.counts
             _print_build_notes(report)
         else:
+            if args.prune:
+                raise CliError("--prune checks the files of documents given as PATHS; to remove the documents "
+                               "the graph file no longer has, use --replace")
             if not os.path.exists(args.graph):
                 raise CliError(f"{args.graph}: no graph file; build one with `fulian build` "
                                "or give documents: `fulian load PATHS...`")
@@ -191,6 +201,27 @@ def cmd_load(args: argparse.Namespace) -> int:
         print_counts(counts)
     finally:
         store.close()
+    return EXIT_OK
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    from graph.store import open_store
+    from loaders.pipeline import remove
+
+    if args.backend == "embedded" and not os.path.exists(args.graph):
+        raise CliError(f"{args.graph}: no graph file; give the one to change with --graph FILE")
+    store = open_store(args.backend, args.graph, uri=args.uri)
+    try:
+        removed = remove(args.paths, store)
+        if not removed:
+            raise CliError(f"no document of {getattr(store, 'path', None) or store.uri} was read from "
+                           f"{', '.join(args.paths)}: nothing removed")
+        if args.backend == "embedded":
+            store.save()  # only now: an error above leaves the file as it was
+    finally:
+        if args.backend == "neo4j":
+            store.close()
+    print(f"removed {len(removed)} document{'s' if len(removed) != 1 else ''}: {', '.join(removed)}")
     return EXIT_OK
 
 
@@ -256,6 +287,8 @@ def _add_extract_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--jobs", type=_positive_int, default=0, metavar="N",
                    help="worker processes for extraction, at least 1 (default: up to 2; at most the CPU cores)")
     p.add_argument("--force", action="store_true", help="re-extract documents even when unchanged")
+    p.add_argument("--prune", action="store_true",
+                   help="also remove the documents whose files are gone (deleted, or moved where no PATH reaches)")
     _add_manifest_options(p, "a folder given as PATH")
 
 
@@ -303,6 +336,18 @@ def build_parser() -> argparse.ArgumentParser:
     ld.add_argument("--replace", action="store_true",
                     help="make Neo4j equal to the file: remove documents the file no longer has")
     ld.set_defaults(func=cmd_load)
+
+    rm = sub.add_parser("remove", help="remove the documents read from files or folders",
+                        description="Remove from the graph the documents read from PATHS (a folder: every "
+                                    "document below it), with what only they stated. A document that also "
+                                    "has a copy elsewhere keeps that path.")
+    rm.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (they need not exist any more)")
+    rm.add_argument("--graph", default=os.environ.get("FULIAN_GRAPH", "fulian-graph.json"),
+                    help="embedded graph file to change (default: %(default)s)")
+    rm.add_argument("--backend", choices=("embedded", "neo4j"), default="embedded",
+                    help="store to change (default: %(default)s)")
+    rm.add_argument("--uri", help="Bolt URI (default: NEO4J_URI or the local server of `fulian neo4j up`)")
+    rm.set_defaults(func=cmd_remove)
 
     n = sub.add_parser("neo4j", help="run a local Neo4j server (no Docker needed)",
                        description="Build (first time) and run Neo4j 5.26 Community with Browser and APOC from "

@@ -119,6 +119,42 @@ def merge_nodes(label: str) -> str:
     )
 
 
+_ALIASES_TEXT = "reduce(t = '', a IN n.aliases | t + CASE t WHEN '' THEN '' ELSE ' ' END + a)"
+
+
+def merge_nodes_keeping_aliases(label: str) -> str:
+    """Merge a batch `$rows` of {id, props} of one label; an existing node keeps the aliases it has
+    besides the new ones (sorted, as the embedded store keeps them)."""
+    return (
+        f"UNWIND $rows AS row "
+        f"OPTIONAL MATCH (old:{_label(label)} {{id: row.id}}) "
+        "WITH row, coalesce(old.aliases, []) AS before "
+        f"MERGE (n:{_label(label)} {{id: row.id}}) "
+        "SET n += row.props "
+        "WITH n, before + coalesce(n.aliases, []) AS names "
+        "CALL (n, names) { UNWIND names AS a WITH DISTINCT a WHERE a <> n.name "
+        "WITH a ORDER BY a RETURN collect(a) AS aliases } "
+        f"SET n.aliases = aliases SET n.aliases_text = {_ALIASES_TEXT}"
+    )
+
+
+def document_alias_claims() -> str:
+    """(entity id, aliases) the documents `$doc_ids` claim on their MENTIONS (graph.store.alias_claims)."""
+    return ("MATCH (p:Passage) WHERE p.doc_id IN $doc_ids "
+            "MATCH (p)-[m:MENTIONS]->(e) WHERE m.aliases IS NOT NULL "
+            "RETURN 'MENTIONS' AS type, e.id AS end_id, m.aliases AS aliases")
+
+
+def refresh_aliases() -> str:
+    """Set the aliases of the entities `$ids` to what the MENTIONS still naming them claim."""
+    return (
+        "UNWIND $ids AS id\n" + _by_id("n", "id", scope="id") + "\n"
+        "CALL (n) { OPTIONAL MATCH (n)<-[m:MENTIONS]-(:Passage) UNWIND coalesce(m.aliases, []) AS a "
+        "WITH DISTINCT a WHERE a <> n.name WITH a ORDER BY a RETURN collect(a) AS aliases } "
+        f"SET n.aliases = aliases SET n.aliases_text = {_ALIASES_TEXT}"
+    )
+
+
 def merge_relationships(rel_type: str, start_label: str, end_label: str) -> str:
     """Merge a batch `$rows` of {id, start_id, end_id, props} on the relationship's identity."""
     return (

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Optional
 
 from graph import schema
-from graph.model import KnowledgeGraph, Relationship, node_from_properties
+from graph.model import KnowledgeGraph, Relationship, legacy_document_id, node_from_properties
 from graph.store import GraphStore, StoreError, pack_groups, slices
 
 DERIVED = "REPEATS"  # recomputed over all passages after a build: synced by id, not per document
@@ -78,16 +79,29 @@ def _check_rel(row: dict, ids: dict[str, str], where: str) -> None:
                              f"{row.get(label)} node of the graph; rebuild the graph with `fulian build`")
 
 
-def plan_load(source: GraphStore, have: dict[str, str], replace: bool = False) -> LoadPlan:
-    """Sort the rows of `source` for a load into a target whose documents hash as `have`.
+def document_versions(rows: Iterable[dict]) -> dict[str, str]:
+    """doc id -> its version: the content hash, and where the document is (a rename or a copy changes it)."""
+    return {r["id"]: (r.get("content_hash") or "") + ("|" + json.dumps([r["paths"], r.get("files") or []],
+                                                                       ensure_ascii=False) if r.get("paths") else "")
+            for r in rows}
 
-    A document is pending when the target lacks it or holds another version (content hash);
-    unchanged documents are skipped. Entities and regions a pending document touches, and
-    the gazetteer links, are shared rows (merged); a pending document's Document and Passage
-    nodes and the relationships it states are its own (created, in one transaction).
+
+def plan_load(source: GraphStore, have: dict[str, str], replace: bool = False,
+              legacy: Iterable[str] = ()) -> LoadPlan:
+    """Sort the rows of `source` for a load into a target whose documents are at versions `have`
+    (`document_versions`; plain content hashes do for documents that record no paths).
+
+    A document is pending when the target lacks it or holds another version; unchanged documents
+    are skipped. `legacy` are the target's documents from before path ids (`doc:<stem>`): those a
+    source document stands for (same file stem) are removed. Entities and regions a pending
+    document touches, and the gazetteer links, are shared rows (merged); a pending document's
+    Document and Passage nodes and the relationships it states are its own (created, in one
+    transaction).
     """
     where = str(getattr(source, "path", None) or "source graph")
-    wanted = source.document_hashes()
+    source_docs = source.nodes("Document")
+    wanted = document_versions(source_docs)
+    superseded = {legacy_document_id(r["source"]) for r in source_docs if r.get("id_path") and r.get("source")}
     node_rows, rel_rows = _source_rows(source)
     ids: dict[str, str] = {}
     own_nodes: dict[str, list[dict]] = {}
@@ -128,8 +142,10 @@ def plan_load(source: GraphStore, have: dict[str, str], replace: bool = False) -
         entity_nodes.update((r["id"], r) for r in own_nodes.pop(""))
     plan.source_docs = docs
     plan.total_rows = n_nodes + n_rels
+    legacy = set(legacy)
     plan.stale = sorted(d for d, digest in have.items()
-                        if (d in wanted and wanted[d] != digest) or (replace and d not in docs))
+                        if (d in wanted and wanted[d] != digest) or (replace and d not in docs)
+                        or (d in legacy and d in superseded and d not in docs))
     pending = {d for d in docs if d not in have or have[d] != wanted.get(d)}
     plan.skipped = len(docs) - len(pending)
     plan.documents = {d: (own_nodes.get(d, []), own_rels.get(d, [])) for d in pending}
@@ -147,7 +163,8 @@ def store_to_neo4j(source: GraphStore, target: Any, progress: Optional[Callable[
     Each document is written whole in one transaction, so an interrupted load leaves whole
     documents and the same command finishes it. REPEATS links are synced by id at the end.
     """
-    plan = plan_load(source, target.document_hashes(), replace)
+    have = target.nodes("Document")
+    plan = plan_load(source, document_versions(have), replace, legacy=[r["id"] for r in have if not r.get("id_path")])
     target.ensure_schema()
     target.delete_documents(plan.stale)
     if progress is not None:  # rows of unchanged documents count as done

@@ -32,6 +32,19 @@ def node_id(label: str, *key_parts: str) -> str:
     return schema.NODE_PROPERTIES[label][0] + ":" + "/".join(parts)
 
 
+def document_id(path: str) -> str:
+    """A document's id from the path it was first read from, kept exactly (NFC only)."""
+    if not path:
+        raise SchemaError("a document id needs a path")
+    return "doc:" + unicodedata.normalize("NFC", path)
+
+
+def legacy_document_id(file_name: str) -> str:
+    """The id versions before path ids gave a document: its file's stem, NFKC, no white space."""
+    stem = file_name.rsplit("/", 1)[-1]
+    return node_id("Document", stem.rsplit(".", 1)[0] if "." in stem else stem)
+
+
 def rel_id(rel_type: str, start_id: str, end_id: str, doc_id: str = "") -> str:
     """Relationship identity: type + ends + document."""
     return f"{rel_type}:{start_id}->{end_id}@{doc_id}"
@@ -117,6 +130,9 @@ class Region(Node):
 class Document(Node):
     label: ClassVar[str] = "Document"
     source: str  # file name
+    id_path: str = ""  # the path, relative to its build root, the document was first read from: its id
+    paths: list[str] = Field(default_factory=list)  # where it is now (more than one: identical copies)
+    files: list[str] = Field(default_factory=list)  # the same, as absolute paths
     title: str = ""
     issuer: Optional[str] = None
     issuer_unresolved: Optional[str] = None  # the issuer's short form when its place is unknown
@@ -132,8 +148,15 @@ class Document(Node):
     confident_names: list[str] = Field(default_factory=list)
 
     def key(self) -> tuple[str, ...]:
-        stem = self.source.rsplit("/", 1)[-1]
-        return (stem.rsplit(".", 1)[0] if "." in stem else stem,)
+        if self.id_path:
+            return (self.id_path,)
+        return (legacy_document_id(self.source).split(":", 1)[1],)  # graphs built before ids were paths
+
+    @property
+    def id(self) -> str:
+        """`doc:<id_path>` kept exactly (NFC only: `a b.txt`, `ab.txt` and `ab.docx` are three documents);
+        without an id_path, the stem id of earlier versions."""
+        return document_id(self.id_path) if self.id_path else node_id(self.label, *self.key())
 
 
 class Passage(Node):
@@ -153,6 +176,11 @@ class Passage(Node):
 
     def key(self) -> tuple[str, ...]:
         return (self.doc_id.split(":", 1)[-1], str(self.index))
+
+    @property
+    def id(self) -> str:
+        """`passage:<document key>/<index>`: the document's id taken as it is (it is normalized already)."""
+        return f"passage:{self.doc_id.split(':', 1)[-1]}/{self.index}"
 
 
 NODE_CLASSES: dict[str, type[Node]] = {
@@ -181,6 +209,7 @@ class Relationship(BaseModel):
     rule: Optional[str] = None
     targets: list[str] = Field(default_factory=list)
     score: Optional[float] = None
+    aliases: Optional[list[str]] = None  # MENTIONS: the aliases this document gives the entity (see graph.store)
 
     @model_validator(mode="after")
     def _fits_schema(self) -> "Relationship":

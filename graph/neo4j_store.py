@@ -11,7 +11,7 @@ import networkx as nx
 from graph import cypher
 from graph.model import KnowledgeGraph
 from graph.nx_store import unbacked_nodes
-from graph.store import StoreError, pack_groups, slices, sorted_rows
+from graph.store import StoreError, alias_claims, aliases_lost, pack_groups, slices, sorted_rows
 
 BATCH_ROWS = 5000
 WRITERS = 2  # concurrent write transactions in a bulk load (FULIAN_NEO4J_WRITERS)
@@ -144,8 +144,9 @@ class Neo4jStore:
     # -- writing ---------------------------------------------------------
     @staticmethod
     def _statements(node_rows: Iterable[dict], rel_rows: Iterable[dict],
-                    create: bool = False) -> list[tuple[str, list[dict]]]:
-        """(query, rows) per label and relationship key: MERGE, or CREATE for rows known to be absent."""
+                    create: bool = False, keep_aliases: bool = False) -> list[tuple[str, list[dict]]]:
+        """(query, rows) per label and relationship key: MERGE, or CREATE for rows known to be absent.
+        With `keep_aliases`, merged nodes add the rows' aliases to theirs instead of taking them."""
         by_label: dict[str, list[dict]] = defaultdict(list)
         for row in node_rows:
             by_label[row["label"]].append({"id": row["id"], "props": _node_props(row)})
@@ -154,7 +155,8 @@ class Neo4jStore:
             props = {k: v for k, v in row.items() if k not in _REL_ENDS}
             by_rel[(row["type"], row["start_label"], row["end_label"])].append(
                 {"id": row["id"], "start_id": row["start_id"], "end_id": row["end_id"], "props": props})
-        node_q = cypher.create_nodes if create else cypher.merge_nodes
+        node_q = (cypher.create_nodes if create else
+                  cypher.merge_nodes_keeping_aliases if keep_aliases else cypher.merge_nodes)
         rel_q = cypher.create_relationships if create else cypher.merge_relationships
         stmts = [(node_q(label), rows) for label, rows in sorted(by_label.items())]
         stmts += [(rel_q(*key), rows) for key, rows in sorted(by_rel.items())]
@@ -169,16 +171,20 @@ class Neo4jStore:
         return work
 
     def write(self, kg: KnowledgeGraph, progress: Optional[Any] = None) -> None:
-        """Write document by document; several documents share a transaction, none is split."""
-        self.write_batches(document_batches(kg, self.batch_rows), progress=progress)
+        """Write document by document; several documents share a transaction, none is split.
+        Entities keep the aliases other documents gave them (as in the embedded store)."""
+        self.write_batches(document_batches(kg, self.batch_rows), progress=progress, keep_aliases=True)
         self.settle()
 
-    def write_rows(self, node_rows: list[dict], rel_rows: list[dict], create: bool = False) -> None:
+    def write_rows(self, node_rows: list[dict], rel_rows: list[dict], create: bool = False,
+                   keep_aliases: bool = False) -> None:
         """Write rows in one transaction.
 
         With `create`, the rows are taken to be absent (a new document's own nodes and
         relationships) and are created without a lookup; should one exist after all, the
         uniqueness constraints refuse the transaction and it is run again with MERGE.
+        With `keep_aliases`, merged nodes add the rows' aliases to theirs (a load from a
+        graph file instead sets them: the file holds every document's).
         """
         import neo4j
 
@@ -189,17 +195,18 @@ class Neo4jStore:
                 return
             except neo4j.exceptions.ConstraintError:
                 pass
-        self._write_tx(self._run_statements(self._statements(node_rows, rel_rows)))
+        self._write_tx(self._run_statements(self._statements(node_rows, rel_rows, keep_aliases=keep_aliases)))
 
     def write_batches(self, batches: Iterable[tuple[list[dict], list[dict]]], create: bool = False,
-                      progress: Optional[Callable[[int], Any]] = None, workers: int = 1) -> None:
+                      progress: Optional[Callable[[int], Any]] = None, workers: int = 1,
+                      keep_aliases: bool = False) -> None:
         """One transaction per (node rows, relationship rows) batch; see `write_rows`.
 
         With `workers` > 1 that many transactions run at once (the batches must not depend on
         each other, e.g. different documents); the server retries the ones that deadlock.
         """
         def one(batch: tuple[list[dict], list[dict]]) -> int:
-            self.write_rows(batch[0], batch[1], create=create)
+            self.write_rows(batch[0], batch[1], create=create, keep_aliases=keep_aliases)
             return len(batch[0]) + len(batch[1])
 
         def report(done: int) -> None:
@@ -238,9 +245,11 @@ class Neo4jStore:
             self._write_tx(lambda tx, c=chunk: tx.run(cypher.delete_relationships_by_element_id(), ids=c).consume())
 
     def replace_document(self, doc_id: str, kg: KnowledgeGraph) -> None:
-        """Delete and rewrite one document in a single transaction; then prune."""
+        """Delete and rewrite one document in a single transaction; then prune, and recompute the
+        aliases the old version gave and the new one does not."""
         self.ensure_schema()
-        stmts = self._statements(kg.node_rows(), kg.rel_rows())
+        stmts = self._statements(kg.node_rows(), kg.rel_rows(), keep_aliases=True)
+        claims = self._alias_claims([doc_id])
 
         def work(tx):
             tx.run(cypher.delete_document(), doc_id=doc_id).consume()
@@ -248,18 +257,29 @@ class Neo4jStore:
 
         self._write_tx(work)
         self._prune()
+        self._refresh_aliases(aliases_lost(claims, alias_claims(kg.rel_rows("MENTIONS"))))
         self.settle()
 
     def delete_document(self, doc_id: str) -> None:
         self.delete_documents([doc_id])
 
     def delete_documents(self, doc_ids: Iterable[str]) -> None:
-        """Remove documents one transaction each, then prune what none of the rest backs (once)."""
+        """Remove documents one transaction each, then prune what none of the rest backs and recompute
+        the aliases of what they named (once)."""
         doc_ids = list(doc_ids)
+        claims = self._alias_claims(doc_ids)
         for doc_id in doc_ids:
             self._write_tx(lambda tx, d=doc_id: tx.run(cypher.delete_document(), doc_id=d).consume())
         if doc_ids:
             self._prune()
+            self._refresh_aliases(sorted(claims))
+
+    def _alias_claims(self, doc_ids: list[str]) -> dict[str, set[str]]:
+        return alias_claims(self.read(cypher.document_alias_claims(), {"doc_ids": doc_ids})) if doc_ids else {}
+
+    def _refresh_aliases(self, ids: list[str]) -> None:
+        if ids:
+            self._write_tx(lambda tx: tx.run(cypher.refresh_aliases(), ids=ids).consume())
 
     def _prune(self) -> None:
         g = nx.MultiDiGraph()

@@ -14,7 +14,7 @@ import networkx as nx
 
 from graph import schema
 from graph.model import KnowledgeGraph, counts_of
-from graph.store import StoreError, sorted_rows
+from graph.store import StoreError, alias_claims, aliases_lost, sorted_rows
 
 FORMAT = "fulian-kg/node-link/1"
 
@@ -84,19 +84,42 @@ class NetworkxStore:
 
     def replace_document(self, doc_id: str, kg: KnowledgeGraph) -> None:
         self._check_writable()
-        touched = self._delete(doc_id)
+        touched, claims = self._delete(doc_id)
         self.write(kg)
         self._prune(touched)
+        self._refresh_aliases(aliases_lost(claims, alias_claims(kg.rel_rows("MENTIONS"))))
 
     def delete_document(self, doc_id: str) -> None:
-        self._check_writable()
-        self._prune(self._delete(doc_id))
+        self.delete_documents([doc_id])
 
-    def _delete(self, doc_id: str) -> set[str]:
-        """Remove a document's statements; return the nodes they touched (pruning candidates)."""
+    def delete_documents(self, doc_ids) -> None:
+        self._check_writable()
+        touched: set[str] = set()
+        claimed: set[str] = set()
+        for doc_id in doc_ids:
+            t, claims = self._delete(doc_id)
+            touched |= t
+            claimed |= set(claims)
+        self._prune(touched)
+        self._refresh_aliases(claimed)
+
+    def _refresh_aliases(self, ids) -> None:
+        """Recompute entities' aliases from what the documents still naming them claim."""
+        g = self.graph
+        for n in ids:
+            if n not in g:
+                continue
+            names = {a for _, _, d in g.in_edges(n, data=True) if d.get("type") == "MENTIONS"
+                     for a in d.get("aliases") or ()}
+            g.nodes[n]["aliases"] = sorted(names - {g.nodes[n].get("name")})
+
+    def _delete(self, doc_id: str) -> tuple[set[str], dict[str, set[str]]]:
+        """Remove a document's statements; return the nodes they touched (pruning candidates) and the
+        aliases it claimed."""
         g = self.graph
         edges, passages = self._doc_index().pop(doc_id, (set(), set()))
         edges = [e for e in edges if g.has_edge(*e)]
+        claims = alias_claims(g.edges[e] for e in edges)
         touched = {n for u, v, _ in edges for n in (u, v)}
         for p in passages:
             if p in g:
@@ -108,7 +131,7 @@ class NetworkxStore:
             touched.update(g.successors(doc_id))
             g.remove_node(doc_id)
         self.dirty = True
-        return touched - passages - {doc_id}
+        return touched - passages - {doc_id}, claims
 
     def _prune(self, candidates: set[str]) -> None:
         """Drop candidates no document backs any more, then re-check their hierarchy parents."""

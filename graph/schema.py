@@ -21,8 +21,8 @@ NODE_PROPERTIES: dict[str, tuple[str, tuple[str, ...], str]] = {
     "Document": (
         "doc",
         ("title", "issuer", "issuer_unresolved", "year", "date", "url", "doc_number", "kind", "source",
-         "content_hash", "n_chars", "confident_names"),
-        "file name without extension",
+         "id_path", "paths", "files", "content_hash", "n_chars", "confident_names"),
+        "path relative to the build root",
     ),
     "Passage": ("passage", ("doc_id", "index", "start", "end", "text", "section"), "document id + index"),
 }

@@ -30,6 +30,9 @@ class GraphStore(Protocol):
     def delete_document(self, doc_id: str) -> None:
         """Remove a document, its passages and the relationships it alone supports."""
 
+    def delete_documents(self, doc_ids: Iterable[str]) -> None:
+        """`delete_document` for several, pruning what is left unbacked once."""
+
     def delete_relationships(self, rel_type: str) -> None:
         """Remove every relationship of one type (for derived links that are recomputed)."""
 
@@ -84,6 +87,24 @@ def slices(rows: list[dict], size: int) -> Iterator[list[dict]]:
     """`rows` in consecutive slices of `size`."""
     for i in range(0, len(rows), size):
         yield rows[i:i + size]
+
+
+# An entity's `aliases` are the union of what the documents naming it call it. Each document's share
+# sits on its first MENTIONS of the entity (`aliases`), so a store that replaces or deletes a document
+# recomputes the aliases of the entities whose share it took away, and incremental equals fresh.
+
+def alias_claims(rel_rows: Iterable[dict]) -> dict[str, set[str]]:
+    """entity id -> the aliases the given (one document's) MENTIONS rows claim for it."""
+    claims: dict[str, set[str]] = {}
+    for r in rel_rows:
+        if r.get("type") == "MENTIONS" and r.get("aliases"):
+            claims.setdefault(r["end_id"], set()).update(r["aliases"])
+    return claims
+
+
+def aliases_lost(before: dict[str, set[str]], after: dict[str, set[str]]) -> list[str]:
+    """Entities whose aliases a document claimed before and no longer claims: to recompute."""
+    return sorted(n for n, names in before.items() if names - after.get(n, set()))
 
 
 def sorted_rows(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Iterable, Optional
 
 from pydantic import ValidationError
@@ -38,9 +38,14 @@ class Manifest:
     paths: list[Path] = field(default_factory=list)  # the manifest files read
     rows: dict[str, DocHints] = field(default_factory=dict)
     lines: dict[str, tuple[Path, int]] = field(default_factory=dict)  # where each row was written
+    names: dict[str, str] = field(default_factory=dict)  # the row's `file`, as written: the document's path
 
     def hints_for(self, path: str | os.PathLike) -> Optional[DocHints]:
         return self.rows.get(_key(path))
+
+    def file_name(self, path: str | os.PathLike) -> Optional[str]:
+        """The `file` a row gives the document at `path` (its id is made of it: loaders.identity)."""
+        return self.names.get(_key(path))
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -50,7 +55,7 @@ class Manifest:
 
     def merge(self, other: "Manifest") -> "Manifest":
         """Both manifests' rows; a document listed in both is an error."""
-        out = Manifest(self.paths + other.paths, dict(self.rows), dict(self.lines))
+        out = Manifest(self.paths + other.paths, dict(self.rows), dict(self.lines), dict(self.names))
         for key, hints in other.rows.items():
             if key in out.rows:
                 (p1, l1), (p2, l2) = out.lines[key], other.lines[key]
@@ -58,6 +63,8 @@ class Manifest:
                                     "list each document once")
             out.rows[key] = hints
             out.lines[key] = other.lines[key]
+            if key in other.names:
+                out.names[key] = other.names[key]
         return out
 
 
@@ -109,6 +116,7 @@ def read_manifest(path: str | os.PathLike) -> Manifest:
                                 f"(first on line {out.lines[key][1]})")
         out.rows[key] = hints
         out.lines[key] = (path, line)
+        out.names[key] = str(PurePosixPath(row["file"].replace("\\", "/")))
     return out
 
 

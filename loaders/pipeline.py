@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Optional
 
-from graph.model import KnowledgeGraph, node_id
+from graph.model import KnowledgeGraph, legacy_document_id
 from graph.store import GraphStore
+from loaders.identity import Identity, Target, gone
 from loaders.manifest import Manifest
 from loaders.types import DocHints
 
@@ -29,6 +30,9 @@ class BuildReport:
     unchanged: list[str] = field(default_factory=list)  # same content hash as already loaded
     rejected: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
     unresolved: list[tuple[str, str]] = field(default_factory=list)  # (path, issuer short form 市妇联)
+    copies: list[tuple[str, str]] = field(default_factory=list)  # (path, the path it is a copy of)
+    renamed: list[tuple[str, str]] = field(default_factory=list)  # (old path, new path)
+    removed: list[str] = field(default_factory=list)  # documents pruned: their files are gone
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     second_pass: dict = field(default_factory=dict)  # corpus pass: names looked for, documents that gained
 
@@ -36,7 +40,9 @@ class BuildReport:
         return {"read": self.read, "unchanged": self.unchanged,
                 "rejected": [{"path": p, "reason": r} for p, r in self.rejected],
                 "unresolved_issuers": [{"path": p, "issuer": s} for p, s in self.unresolved],
-                "counts": self.counts, "second_pass": self.second_pass}
+                "copies": [{"path": p, "copy_of": o} for p, o in self.copies],
+                "renamed": [{"from": o, "to": p} for o, p in self.renamed],
+                "removed": self.removed, "counts": self.counts, "second_pass": self.second_pass}
 
     def warnings(self) -> list[str]:
         return unresolved_warnings(form for _p, form in self.unresolved)
@@ -59,23 +65,21 @@ class DocumentGraph:
     content_hash: str
     graph: Optional[KnowledgeGraph] = None
     error: Optional[str] = None
-    names: list = field(default_factory=list)  # (type, name) stated with confidence, for the corpus pass
     unresolved: Optional[str] = None  # the issuer's short form when its place is unknown
 
 
-def doc_id_for(path: Path) -> str:
-    return node_id("Document", path.stem)
-
-
-def process_file(path: str | Path, hints: Optional[DocHints] = None, known=None) -> DocumentGraph:
-    """Read and extract one file with its manifest row (`hints`); errors become a reason, never an
-    exception. `known`: names of the corpus pass (loaders.corpus_pass) to look for as plain mentions."""
+def process_file(path: str | Path, hints: Optional[DocHints] = None, known=None,
+                 target: Optional[Target] = None) -> DocumentGraph:
+    """Read and extract one file with its manifest row (`hints`), as `target` says (else as a document
+    named after the file); errors become a reason, never an exception. `known`: names of the
+    corpus pass (loaders.corpus_pass) to look for as plain mentions."""
     from loaders.extract import extract_text
     from loaders.read import ReadError, read_document
     from loaders.to_graph import content_hash, result_to_graph
 
     path = Path(path)
-    doc_id = doc_id_for(path)
+    target = target or Target(path, path.name, path.name, paths=[path.name], files=[os.path.realpath(path)])
+    doc_id = target.doc_id
     try:
         raw = read_document(path)
     except ReadError as e:
@@ -85,27 +89,20 @@ def process_file(path: str | Path, hints: Optional[DocHints] = None, known=None)
         return DocumentGraph(str(path), doc_id, digest, error="empty document (no text)")
     try:
         result = extract_text(raw.text, path.name, hints, known=known)
-        kg = result_to_graph(result, path.name, raw.text)
+        kg = result_to_graph(result, path.name, raw.text, target.id_path, target.paths, target.files)
     except Exception as e:  # an extractor bug must not stop the batch
         return DocumentGraph(str(path), doc_id, digest, error=f"extraction failed: {type(e).__name__}: {e}")
     if not any(n.label == "Federation" for n in kg.nodes.values()):
         return DocumentGraph(str(path), doc_id, digest, error="no 妇联 content found (no federation named)")
-    return DocumentGraph(str(path), doc_id, digest, graph=kg, names=[tuple(x) for x in result.confident_names],
-                         unresolved=result.meta.issuer_unresolved)
+    return DocumentGraph(str(path), doc_id, digest, graph=kg, unresolved=result.meta.issuer_unresolved)
 
 
-def _reextract(path: Path, known, hints: Optional[DocHints] = None) -> Optional[KnowledgeGraph]:
-    """The corpus pass's second extraction of one document (None when it fails this time)."""
-    dg = process_file(path, hints, known)
-    return dg.graph
+def process_files(items: list[tuple[Target, Optional[DocHints]]]) -> list[DocumentGraph]:
+    """`process_file` over several (target, hints) pairs (one task of the process pool)."""
+    return [process_file(t.file, h, target=t) for t, h in items]
 
 
-def process_files(items: list[tuple[str | Path, Optional[DocHints]]]) -> list[DocumentGraph]:
-    """`process_file` over several (file, hints) pairs (one task of the process pool)."""
-    return [process_file(p, h) for p, h in items]
-
-
-def _process_files_pickled(items: list[tuple[str | Path, Optional[DocHints]]]) -> bytes:
+def _process_files_pickled(items: list[tuple[Target, Optional[DocHints]]]) -> bytes:
     """`process_files`, pickled in the worker: the pool's own result pickling is slower, and the
     parent then unpickles each batch in its main thread as it writes, not in the pool's thread."""
     return pickle.dumps(process_files(items), protocol=pickle.HIGHEST_PROTOCOL)
@@ -129,14 +126,16 @@ def _file_hash(path: Path, hints: Optional[DocHints]) -> Optional[str]:
 def build(paths: Iterable[str | Path], store: GraphStore, *, jobs: int = 1,
           progress: Optional[Callable[[str], None]] = None, force: bool = False,
           link_text: bool = True, corpus_pass: bool = True,
-          manifest: Optional[Manifest | str | os.PathLike] = None) -> BuildReport:
+          manifest: Optional[Manifest | str | os.PathLike] = None, prune: bool = False) -> BuildReport:
     """Read `paths` (files or folders) into `store`; each document is written whole or not at all.
 
     `manifest` (a Manifest, or the path of a manifest CSV) gives documents their hints (region,
-    issuer, year, date, url). Unchanged documents (same content hash of text and hints as
-    loaded) are skipped unless `force`; a changed
-    document replaces only what it stated before. With `link_text`, passages that repeat another
-    federation's wording are then linked (REPEATS, see queries.text_reuse).
+    issuer, year, date, url). Documents are identified by path (the manifest's `file` where it
+    lists them), copies and renames by content (loaders.identity). Unchanged documents (same
+    content hash of text and hints as loaded) are skipped unless `force`; a changed document
+    replaces only what it stated before. With `prune`, documents whose files are all gone are
+    removed. With `link_text`, passages that repeat another federation's wording are then linked
+    (REPEATS, see queries.text_reuse).
     """
     from loaders.read import iter_input_files
 
@@ -150,26 +149,30 @@ def build(paths: Iterable[str | Path], store: GraphStore, *, jobs: int = 1,
     if not files and not rejected:
         raise BuildError(f"no documents found in {', '.join(map(str, paths))}: "
                          "give .txt, .md, .docx, .pdf or .html files")
-    loaded = store.document_hashes()
-    known = {} if force else loaded
+    return _build(paths, files, store, report, jobs=jobs, progress=progress, force=force,
+                  link_text=link_text, corpus_pass=corpus_pass, manifest=manifest, prune=prune)
+
+
+def _build(paths: list[Path], files: list[Path], store: GraphStore, report: BuildReport, *, jobs: int,
+           progress: Optional[Callable[[str], None]], force: bool, link_text: bool, corpus_pass: bool,
+           manifest: Optional[Manifest], prune: bool) -> BuildReport:
     from loaders.corpus_pass import entity_keys, graph_names, second_pass
 
-    names: set = set(graph_names(store)) if corpus_pass and loaded else set()
-    extracted: list[tuple[str, str, set]] = []  # (path, doc id, its campaign/law keys) for the corpus pass
-    todo = []
-    for f in files:
-        did = doc_id_for(f)
-        hints = manifest.hints_for(f) if manifest else None
-        if did in known and known[did] == _file_hash(f, hints):
-            report.unchanged.append(str(f))
-            if progress:
-                progress(str(f))
-        else:
-            todo.append((f, hints))
-    if report.unchanged:  # still unresolved from an earlier build: warn again
+    def hints_for(f: Path) -> Optional[DocHints]:
+        return manifest.hints_for(f) if manifest else None
+
+    identity = Identity(store.nodes("Document"), paths, manifest.file_name if manifest else None)
+    targets, unchanged = identity.plan(files, lambda f: _file_hash(f, hints_for(f)), force=force)
+    for f, _ in unchanged:
+        report.unchanged.append(str(f))
+        if progress:
+            progress(str(f))
+    if unchanged:  # still unresolved from an earlier build: warn again
         forms = _unresolved_in_store(store)
-        report.unresolved += [(p, forms[doc_id_for(Path(p))]) for p in report.unchanged
-                              if doc_id_for(Path(p)) in forms]
+        report.unresolved += [(str(f), forms[d]) for f, d in unchanged if d in forms]
+    todo = [(t, hints_for(t.file)) for t in targets]
+    extracted: list[tuple[str, str, set]] = []  # (path, doc id, its campaign/law keys) for the corpus pass
+    written: dict[str, tuple[Target, Optional[DocHints]]] = {}
     results: Iterable[DocumentGraph]
     if jobs > 1 and len(todo) > 1:
         from loaders.workers import die_with_parent
@@ -183,37 +186,84 @@ def build(paths: Iterable[str | Path], store: GraphStore, *, jobs: int = 1,
                    for dg in pickle.loads(part))
     else:
         pool = None
-        results = (process_file(f, h) for f, h in todo)
+        results = (process_file(t.file, h, target=t) for t, h in todo)
     try:
-        for dg in results:
+        for (target, hints), dg in zip(todo, results):
             if dg.unresolved:
                 report.unresolved.append((dg.source, dg.unresolved))
             if dg.error:
                 report.rejected.append((dg.source, dg.error))
-            elif dg.doc_id in loaded:  # changed: drop what it stated before, in the same step
-                store.replace_document(dg.doc_id, dg.graph)
-                report.read.append(dg.source)
-            else:  # new: nothing to replace
-                store.write(dg.graph)
-                report.read.append(dg.source)
-            if corpus_pass and dg.graph is not None:
-                names.update(dg.names)
+            elif _write(store, identity, target, dg, report) and corpus_pass:
                 extracted.append((dg.source, dg.doc_id, entity_keys(dg.graph)))
+                written[dg.source] = (target, hints)
             if progress:
                 progress(dg.source)
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
-    if corpus_pass and extracted:
-        hints_of = {str(f): h for f, h in todo if h is not None}
-        report.second_pass = second_pass(store, extracted, names,
-                                         lambda p, k: _reextract(p, k, hints_of.get(str(p)))).to_dict()
-    if link_text and report.read:
+    updates = identity.document_updates()
+    if updates.nodes:
+        store.write(updates)
+    if prune:
+        report.removed = remove_gone(store)
+    if corpus_pass and extracted:  # the names of the documents the store holds now
+        def again(p: Path, known) -> Optional[KnowledgeGraph]:
+            target, hints = written[str(p)]
+            return process_file(p, hints, known, target=target).graph
+
+        report.second_pass = second_pass(store, extracted, graph_names(store), again).to_dict()
+    if link_text and (report.read or report.removed):
         from queries.text_reuse import link_repeats
 
         link_repeats(store)
     report.counts = store.counts()
     return report
+
+
+def _write(store: GraphStore, identity: Identity, target: Target, dg: DocumentGraph, report: BuildReport) -> bool:
+    """Write one extracted document (True), or note it as a copy or rename of a stored one."""
+    assert dg.graph is not None
+    out = identity.settle(target, dg.content_hash, dg.graph.nodes[dg.doc_id].properties())
+    if out.kind == "write":
+        if out.replaces is not None:  # changed (or migrated): drop what it stated before, in the same step
+            store.replace_document(out.replaces, dg.graph)
+        else:
+            store.write(dg.graph)
+        report.read.append(dg.source)
+        return True
+    if target.replace is not None:  # a changed document now holds another's content
+        store.delete_document(target.replace)
+    if out.kind == "copy":
+        report.copies.append((dg.source, out.of))
+    else:
+        report.renamed.append((out.of, dg.source))
+    return False
+
+
+def remove_gone(store: GraphStore, below: Optional[list[str]] = None) -> list[str]:
+    """Remove the documents whose files are all gone (or, with `below`, all lie below those absolute
+    paths, or, built before paths were recorded, have the id of one of their names); documents that
+    keep some of their files only forget the others. Returns the removed ids."""
+    docs = store.nodes("Document")
+    doomed, kg = gone(docs, below)
+    if below is not None:
+        legacy = {legacy_document_id(os.path.basename(b)) for b in below}
+        doomed += [d["id"] for d in docs if not d.get("id_path") and d["id"] in legacy]
+    store.delete_documents(doomed)
+    if kg.nodes:
+        store.write(kg)
+    return doomed
+
+
+def remove(paths: Iterable[str | Path], store: GraphStore, link_text: bool = True) -> list[str]:
+    """Remove the documents read from `paths` (files, or folders: everything below), on any store;
+    copies elsewhere keep their document. Returns the removed document ids."""
+    removed = remove_gone(store, [os.path.realpath(p) for p in paths])
+    if link_text and removed:
+        from queries.text_reuse import link_repeats
+
+        link_repeats(store)
+    return removed
 
 
 def _unresolved_in_store(store: GraphStore) -> dict[str, str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
-from typing import Optional
+from typing import Optional, Sequence
 
 from graph.model import (Campaign, Department, Document, Federation, KnowledgeGraph, Law, Node, Passage,
                          Person, Region, Relationship)
@@ -18,6 +18,19 @@ def content_hash(text: str, hints: Optional[DocHints] = None) -> str:
     if hints is not None and not hints.is_empty():
         data += b"\0manifest:" + hints.fingerprint().encode("utf-8")
     return hashlib.sha256(data).hexdigest()
+
+
+def claim_aliases(kg: KnowledgeGraph) -> None:
+    """Put each entity's aliases on the document's first MENTIONS of it, so that they can be taken back
+    when the document changes or goes (graph.store.alias_claims)."""
+    first: dict[str, str] = {}
+    for rid, r in kg.relationships.items():
+        if r.type == "MENTIONS" and (r.end_id not in first or rid < first[r.end_id]):
+            first[r.end_id] = rid
+    for nid, rid in first.items():
+        aliases = kg.nodes[nid].properties()["aliases"]
+        if aliases:
+            kg.relationships[rid] = kg.relationships[rid].model_copy(update={"aliases": aliases})
 
 
 def entity_node(e: ExtractedEntity) -> Node:
@@ -83,11 +96,16 @@ def _add_federation_chain(kg: KnowledgeGraph, fed: Federation, done: Optional[di
         child_id = pid
 
 
-def result_to_graph(result: ExtractionResult, source: str, original_text: str) -> KnowledgeGraph:
-    """Document → passages → entities, and every extracted relation with its evidence."""
+def result_to_graph(result: ExtractionResult, source: str, original_text: str, id_path: str = "",
+                    paths: Sequence[str] = (), files: Sequence[str] = ()) -> KnowledgeGraph:
+    """Document → passages → entities, and every extracted relation with its evidence.
+
+    `id_path` is what the document's id is made of (see loaders.identity; default `source`),
+    `paths` and `files` where its text was read."""
     kg = KnowledgeGraph()
     meta = result.meta
-    doc = Document(name=meta.title or source, source=source, title=meta.title, issuer=meta.issuer,
+    doc = Document(name=meta.title or source, source=source, id_path=id_path or source, paths=list(paths),
+                   files=list(files), title=meta.title, issuer=meta.issuer,
                    issuer_unresolved=meta.issuer_unresolved, year=meta.year, date=meta.date, url=meta.url,
                    doc_number=meta.doc_number, kind=meta.kind,
                    content_hash=content_hash(original_text, result.hints), n_chars=len(result.normalized_text),
@@ -129,6 +147,7 @@ def result_to_graph(result: ExtractionResult, source: str, original_text: str) -
                                                  end_id=nid, end_label=node.label, doc_id=doc_id,
                                                  start=m.start, end=m.end, rule="mention"))
 
+    claim_aliases(kg)
     if meta.issuer and ("Federation", meta.issuer) in ids:
         kg.add_relationship(Relationship(type="ISSUED_BY", start_id=doc_id, start_label="Document",
                                          end_id=ids[("Federation", meta.issuer)], end_label="Federation",

@@ -89,7 +89,7 @@ def test_changde_and_wangcheng_are_sibling_copies(corpus):
 
 def test_provenance_of_changsha_adoption(corpus):
     rows = queries.provenance(corpus, head="长沙市妇联", rel_type="IMPLEMENTS", tail="家家幸福安康工程")
-    assert rows and rows[0]["doc_id"] == "doc:000_5dafcd77016e240b" and rows[0]["year"] == 2022
+    assert rows and rows[0]["doc_id"] == "doc:000_5dafcd77016e240b.txt" and rows[0]["year"] == 2022
     assert rows[0]["support"] == "evidence" and "家家幸福安康工程" in rows[0]["passage_text"]
 
 
