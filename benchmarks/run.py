@@ -24,6 +24,7 @@ EVERYTHING in the database first (and between sizes). The largest graph is left 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import inspect
 import json
 import os
@@ -153,6 +154,9 @@ class NullStore:
 
     def nodes(self, label: Any = None) -> list[dict]:
         return []
+
+    def writing(self) -> Any:
+        return contextlib.nullcontext()
 
     def write(self, kg: Any, progress: Any = None) -> None:
         self.docs += 1

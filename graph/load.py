@@ -163,6 +163,11 @@ def store_to_neo4j(source: GraphStore, target: Any, progress: Optional[Callable[
     Each document is written whole in one transaction, so an interrupted load leaves whole
     documents and the same command finishes it. REPEATS links are synced by id at the end.
     """
+    with target.writing():
+        return _load(source, target, progress, replace)
+
+
+def _load(source: GraphStore, target: Any, progress: Optional[Callable[[int], Any]], replace: bool) -> LoadPlan:
     have = target.nodes("Document")
     plan = plan_load(source, document_versions(have), replace, legacy=[r["id"] for r in have if not r.get("id_path")])
     target.ensure_schema()

@@ -9,6 +9,7 @@ from typing import Any, Callable, Iterable, Optional
 import networkx as nx
 
 from graph import cypher
+from graph.lock import WriterLock, database_lock
 from graph.model import KnowledgeGraph
 from graph.nx_store import unbacked_nodes
 from graph.store import StoreError, alias_claims, aliases_lost, pack_groups, slices, sorted_rows
@@ -304,6 +305,10 @@ class Neo4jStore:
 
     def close(self) -> None:
         self.driver.close()
+
+    def writing(self) -> WriterLock:
+        """The database's writer lock, for one build, load or removal (graph.lock)."""
+        return database_lock(self.uri, self.database)
 
     # -- reading ---------------------------------------------------------
     def document_hashes(self) -> dict[str, str]:

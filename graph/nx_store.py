@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -13,6 +14,7 @@ from typing import Any, Optional
 import networkx as nx
 
 from graph import schema
+from graph.lock import file_lock
 from graph.model import KnowledgeGraph, counts_of
 from graph.store import StoreError, alias_claims, aliases_lost, sorted_rows
 
@@ -29,11 +31,17 @@ class NetworkxStore:
         self.read_only = read_only
         self.dirty = False
         self.graph = nx.MultiDiGraph()
-        if self.path and self.path.exists():
-            self.graph = load_graph(self.path)
-        elif self.path and read_only:
-            raise StoreError(f"{self.path}: no graph file; build one with `fulian build --out {self.path}` "
-                             "or give --graph FILE")
+        # a writer holds the file from reading it to closing: two builds never start from one old file
+        self._lock = file_lock(self.path).acquire() if self.path and not read_only else None
+        try:
+            if self.path and self.path.exists():
+                self.graph = load_graph(self.path)
+            elif self.path and read_only:
+                raise StoreError(f"{self.path}: no graph file; build one with `fulian build --out {self.path}` "
+                                 "or give --graph FILE")
+        except BaseException:
+            self._release()
+            raise
         self._by_doc: Optional[dict[str, tuple[set, set]]] = None  # doc id -> (edge keys, passage ids)
 
     def _doc_index(self) -> dict[str, tuple[set, set]]:
@@ -164,8 +172,20 @@ class NetworkxStore:
         return target
 
     def close(self) -> None:
-        if self.dirty and self.path is not None and not self.read_only:
-            self.save()
+        try:
+            if self.dirty and self.path is not None and not self.read_only:
+                self.save()
+        finally:
+            self._release()
+
+    def _release(self) -> None:
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
+    def writing(self) -> contextlib.AbstractContextManager:
+        """Nothing to take: a writable embedded store holds its file's lock from opening to closing."""
+        return contextlib.nullcontext()
 
     # -- reading ---------------------------------------------------------
     def document_hashes(self) -> dict[str, str]:
@@ -192,6 +212,8 @@ class NetworkxStore:
     def __exit__(self, *exc: Any) -> None:
         if exc[0] is None:
             self.close()
+        else:
+            self._release()
 
 
 _PRUNABLE = schema.ENTITY_LABELS + ("Region",)

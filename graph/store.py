@@ -50,6 +50,9 @@ class GraphStore(Protocol):
 
     def clear(self) -> None: ...
 
+    def writing(self) -> Any:
+        """A context manager holding the store's writer lock (graph.lock) for one build, load or removal."""
+
     def close(self) -> None: ...
 
 

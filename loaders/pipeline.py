@@ -149,8 +149,9 @@ def build(paths: Iterable[str | Path], store: GraphStore, *, jobs: int = 1,
     if not files and not rejected:
         raise BuildError(f"no documents found in {', '.join(map(str, paths))}: "
                          "give .txt, .md, .docx, .pdf or .html files")
-    return _build(paths, files, store, report, jobs=jobs, progress=progress, force=force,
-                  link_text=link_text, corpus_pass=corpus_pass, manifest=manifest, prune=prune)
+    with store.writing():
+        return _build(paths, files, store, report, jobs=jobs, progress=progress, force=force,
+                      link_text=link_text, corpus_pass=corpus_pass, manifest=manifest, prune=prune)
 
 
 def _build(paths: list[Path], files: list[Path], store: GraphStore, report: BuildReport, *, jobs: int,
@@ -258,11 +259,12 @@ def remove_gone(store: GraphStore, below: Optional[list[str]] = None) -> list[st
 def remove(paths: Iterable[str | Path], store: GraphStore, link_text: bool = True) -> list[str]:
     """Remove the documents read from `paths` (files, or folders: everything below), on any store;
     copies elsewhere keep their document. Returns the removed document ids."""
-    removed = remove_gone(store, [os.path.realpath(p) for p in paths])
-    if link_text and removed:
-        from queries.text_reuse import link_repeats
+    with store.writing():
+        removed = remove_gone(store, [os.path.realpath(p) for p in paths])
+        if link_text and removed:
+            from queries.text_reuse import link_repeats
 
-        link_repeats(store)
+            link_repeats(store)
     return removed
 
 

@@ -24,8 +24,8 @@ def test_plain_mention_found_because_another_document_quotes_it(tmp_path, empty_
     (tmp_path / "a.txt").write_text(QUOTING, encoding="utf-8")
     (tmp_path / "b.txt").write_text(PLAIN, encoding="utf-8")
     report = build([tmp_path], empty_store)
-    assert "巾帼家美积分" in _campaigns_of(empty_store, "b")
-    assert ("株洲市醴陵市妇联", "巾帼家美积分") in _implements(empty_store, "b")
+    assert "巾帼家美积分" in _campaigns_of(empty_store, "b.txt")
+    assert ("株洲市醴陵市妇联", "巾帼家美积分") in _implements(empty_store, "b.txt")
     assert report.second_pass["documents"] == [str(tmp_path / "b.txt")]
 
 
@@ -33,7 +33,7 @@ def test_without_the_quoting_document_the_plain_name_is_not_a_campaign(tmp_path)
     (tmp_path / "b.txt").write_text(PLAIN, encoding="utf-8")
     store = NetworkxStore(tmp_path / "g.json")
     build([tmp_path / "b.txt"], store)
-    assert "巾帼家美积分" not in _campaigns_of(store, "b")
+    assert "巾帼家美积分" not in _campaigns_of(store, "b.txt")
 
 
 def test_names_already_in_the_graph_count_and_results_are_deterministic(tmp_path):
@@ -42,7 +42,7 @@ def test_names_already_in_the_graph_count_and_results_are_deterministic(tmp_path
     first = NetworkxStore(tmp_path / "g1.json")
     build([tmp_path / "a.txt"], first)
     report = build([tmp_path / "b.txt"], first)  # a later build: the graph supplies the name
-    assert "巾帼家美积分" in _campaigns_of(first, "b")
+    assert "巾帼家美积分" in _campaigns_of(first, "b.txt")
     assert report.second_pass["documents"] == [str(tmp_path / "b.txt")]
     again = NetworkxStore(tmp_path / "g2.json")
     build([tmp_path], again)
