@@ -9,8 +9,10 @@ import sys
 from typing import Any, Callable, Optional
 
 from fulian.output import print_table  # the one table printer (also imported from here by others)
+from fulian.terminal import encoding_note, guard_streams, printable, silence_stdout
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_REJECTED = 0, 1, 2, 3
+EXIT_INTERRUPTED, EXIT_PIPE, EXIT_TERMINATED = 130, 141, 143  # Ctrl-C; reader went away (| head); SIGTERM
 
 EPILOG = """\
 examples:
@@ -23,7 +25,9 @@ examples:
   fulian query lineage 美丽庭院       how a campaign spread (see `fulian query --help`)
   fulian view campaign 美丽庭院 --out x.html
 
-exit codes: 0 ok, 1 error, 2 usage error, 3 built but some documents were rejected
+exit codes: 0 ok, 1 error, 2 usage error, 3 built but some documents were rejected,
+  130 interrupted (Ctrl-C), 143 stopped (SIGTERM): nothing half-written in either case,
+  141 the reader of the output went away (e.g. `| head`): the work itself was done
 """
 
 
@@ -111,7 +115,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
         print(f"documents read: {len(report.read)}, unchanged: {len(report.unchanged)}, "
-              f"rejected: {len(report.rejected)} → {args.out}")
+              f"rejected: {len(report.rejected)} → {printable(args.out)}")
         print()
         print_counts(report.counts)
         gained = report.second_pass.get("documents") if report.second_pass else None
@@ -392,18 +396,28 @@ def main(argv: Optional[list[str]] = None) -> int:
     import signal
     import threading
 
+    from fulian.neo4j_server import Neo4jServerError
+
+    unsafe = guard_streams()
     parser = build_parser()
     args = parser.parse_args(argv)
+    if unsafe:
+        print(encoding_note(unsafe), file=sys.stderr)
     in_main = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _on_sigterm) if in_main else None
     try:
-        return args.func(args)
+        code = args.func(args)
+        sys.stdout.flush()  # here, not at exit: a closed pipe is then handled below
+        return code
+    except BrokenPipeError:
+        silence_stdout()
+        return EXIT_PIPE
     except _library_errors() as e:
-        print(f"error: {e}", file=sys.stderr)
+        print(f"error: {printable(str(e), keep_newlines=isinstance(e, Neo4jServerError))}", file=sys.stderr)
         return getattr(e, "exit_code", EXIT_ERROR)
     except (KeyboardInterrupt, _Terminated) as e:
         print("interrupted: nothing half-written; run the command again to finish", file=sys.stderr)
-        return 143 if isinstance(e, _Terminated) else 130
+        return EXIT_TERMINATED if isinstance(e, _Terminated) else EXIT_INTERRUPTED
     finally:
         if in_main:
             signal.signal(signal.SIGTERM, previous)

@@ -17,6 +17,8 @@ import sys
 from pathlib import Path
 from typing import Any, Optional, TextIO
 
+from fulian.terminal import printable
+
 FORMATS = ("table", "json", "jsonl", "csv")
 TABLE_LIMIT = 100   # rows a table shows by default
 MIN_CELL = 8        # a column is not cut narrower than this (or its header)
@@ -50,7 +52,7 @@ def cell(v: Any) -> str:
         return "; ".join(map(cell, v))
     if isinstance(v, float):
         return f"{v:.3f}".rstrip("0").rstrip(".") if v == v else ""
-    return "" if v is None else " ".join(str(v).split())
+    return "" if v is None else " ".join(printable(str(v)).split())  # control characters (file names) escaped
 
 
 def cut(s: str, w: int) -> str:

@@ -638,9 +638,12 @@ def _page(d: _Drawing, net: Any, backend: str) -> tuple[str, ViewResult]:
 def write_page(page: str, out: str | Path) -> Path:
     """Write a page (UTF-8), creating the folder; returns the path."""
     out = Path(out)
-    if out.parent and not out.parent.exists():
-        out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(page, encoding="utf-8")
+    try:
+        if out.parent and not out.parent.exists():
+            out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(page, encoding="utf-8")
+    except OSError as e:
+        raise ViewError(f"cannot write {out} ({e.strerror or e}): choose another file with --out") from None
     return out
 
 
@@ -678,6 +681,8 @@ def draw(kind: str, store: Any, arg: Optional[str] = None, *, depth: int = 1, ma
 
 def render(kind: str, store: Any, arg: Optional[str] = None, *, out: str | Path, **options: Any) -> ViewResult:
     """Draw one view of `store` into the HTML file `out` (options: see `draw`)."""
+    if Path(out).is_dir():  # before the drawing, not after it
+        raise ViewError(f"--out {out} is a folder: give the page a file name, e.g. --out {Path(out) / (kind + '.html')}")
     page, result = draw(kind, store, arg, **options)
     result.path = write_page(page, out)
     return result

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from graph.store import StoreError
+from graph.store import StoreError, cannot_write
 
 WAIT_ENV = "FULIAN_LOCK_WAIT"
 DIR_ENV = "FULIAN_LOCK_DIR"
@@ -49,9 +49,10 @@ def wait_seconds() -> float:
 class WriterLock:
     """An exclusive lock on `lock_file`, for writing `what` (named in the messages)."""
 
-    def __init__(self, lock_file: Path, what: str):
+    def __init__(self, lock_file: Path, what: str, remedy: str):
         self.lock_file = Path(lock_file)
         self.what = what
+        self.remedy = remedy  # when the lock file cannot be made
         self.key = os.path.abspath(lock_file)
         self._mine = False
 
@@ -66,10 +67,13 @@ class WriterLock:
         import fcntl
 
         wait = wait_seconds()
-        self.lock_file.parent.mkdir(parents=True, exist_ok=True)
         deadline = time.monotonic() + wait
         while True:
-            fh = open(self.lock_file, "a+", encoding="utf-8")
+            try:
+                self.lock_file.parent.mkdir(parents=True, exist_ok=True)
+                fh = open(self.lock_file, "a+", encoding="utf-8")
+            except OSError as e:
+                raise cannot_write(self.lock_file, e, self.remedy) from e
             try:
                 fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
@@ -139,7 +143,8 @@ def _holder(lock_file: Path) -> str:
 def file_lock(path: str | os.PathLike) -> WriterLock:
     """The lock of a graph file: `.NAME.lock` in its folder."""
     path = Path(path)
-    return WriterLock(path.parent / f".{path.name}.lock", str(path))
+    return WriterLock(path.parent / f".{path.name}.lock", str(path),
+                      "the graph's folder must be writable: choose another place with --out FILE")
 
 
 def database_lock(uri: str, database: str) -> WriterLock:
@@ -150,5 +155,6 @@ def database_lock(uri: str, database: str) -> WriterLock:
     key = f"{host}:{parsed.port or 7687}/{database}"
     base = os.environ.get(DIR_ENV, "").strip() or os.path.join(Path.home(), ".cache", "fulian", "locks")
     name = "neo4j-" + hashlib.sha256(key.encode()).hexdigest()[:16] + ".lock"
-    return WriterLock(Path(base) / name, f"Neo4j database {database!r} at {uri}")
+    return WriterLock(Path(base) / name, f"Neo4j database {database!r} at {uri}",
+                      f"set {DIR_ENV} to a folder you can write")
 

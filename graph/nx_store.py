@@ -16,7 +16,7 @@ import networkx as nx
 from graph import schema
 from graph.lock import file_lock
 from graph.model import KnowledgeGraph, counts_of
-from graph.store import StoreError, alias_claims, aliases_lost, sorted_rows
+from graph.store import StoreError, alias_claims, aliases_lost, cannot_write, sorted_rows
 
 FORMAT = "fulian-kg/node-link/1"
 
@@ -31,6 +31,9 @@ class NetworkxStore:
         self.read_only = read_only
         self.dirty = False
         self.graph = nx.MultiDiGraph()
+        if self.path is not None and self.path.is_dir():
+            raise StoreError(f"{self.path} is a folder, not a graph file: give a file name, "
+                             f"e.g. {self.path / 'fulian-graph.json'}")
         # a writer holds the file from reading it to closing: two builds never start from one old file
         self._lock = file_lock(self.path).acquire() if self.path and not read_only else None
         try:
@@ -281,8 +284,19 @@ def save_graph(g: nx.MultiDiGraph, path: Path) -> None:
     """Write the node-link JSON atomically (a temp file in the same folder, then rename), record by
     record in id order, without building the whole document in memory."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise cannot_write(path.parent, e, "choose another place with --out FILE") from e
     remove_stale_temps(path)
+    try:
+        _save(g, path)
+    except OSError as e:
+        raise cannot_write(path, e, "the graph file is as it was before: free some space (or write elsewhere "
+                                    "with --out FILE) and run the same command again") from e
+
+
+def _save(g: nx.MultiDiGraph, path: Path) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
@@ -390,19 +404,27 @@ def load_graph(path: Path) -> nx.MultiDiGraph:
             fh.seek(0)
             data = json.load(fh)
     except UnicodeDecodeError as e:
-        raise StoreError(f"{path}: not a fulian graph file (not UTF-8 text); "
-                         f"rebuild it with `fulian build --out {path}`") from e
+        raise _not_a_graph(path, "not UTF-8 text: damaged, or another kind of file") from e
     except json.JSONDecodeError as e:
-        raise StoreError(f"{path}: not a fulian graph file (invalid JSON at line {e.lineno}); "
-                         f"rebuild it with `fulian build --out {path}`") from e
+        raise _not_a_graph(path, f"invalid JSON at line {e.lineno}, cut short or damaged") from e
     except OSError as e:
         raise StoreError(f"{path}: cannot read the graph file ({e.strerror})") from e
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise StoreError(f"{path}: not a fulian graph file (format {data.get('format') if isinstance(data, dict) else None!r}); "
-                         f"rebuild it with `fulian build --out {path}`")
+        raise _not_a_graph(path, f"format {data.get('format') if isinstance(data, dict) else None!r}")
     g = nx.MultiDiGraph()
-    for row in data["nodes"]:
-        g.add_node(row["id"], **row)
-    for row in data["edges"]:
-        g.add_edge(row["start_id"], row["end_id"], key=row["id"], **row)
+    for kind, rows in (("node", data.get("nodes")), ("relationship", data.get("edges"))):
+        for i, row in enumerate(rows if isinstance(rows, list) else [None]):
+            ends = ("id",) if kind == "node" else ("id", "start_id", "end_id")
+            if not isinstance(row, dict) or not all(isinstance(row.get(k), str) and row[k] for k in ends):
+                raise _not_a_graph(path, f"{kind} {i + 1} has no {'/'.join(ends)}")
+            if kind == "node":
+                g.add_node(row["id"], **row)
+            else:
+                g.add_edge(row["start_id"], row["end_id"], key=row["id"], **row)
     return g
+
+
+def _not_a_graph(path: Path, why: str) -> StoreError:
+    # `fulian build --out FILE` reads FILE first, so the remedy is to move it aside
+    return StoreError(f"{path}: not a fulian graph file ({why}); move it aside (or delete it) and run "
+                      f"`fulian build --out {path}` to build it anew")

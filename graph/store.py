@@ -70,6 +70,17 @@ def open_store(backend: str = "embedded", path: Optional[str] = None, *, read_on
     raise StoreError(f"unknown backend {backend!r}: choose one of {', '.join(BACKENDS)}")
 
 
+def cannot_write(path: Any, e: OSError, remedy: str) -> StoreError:
+    """One line for a failed write of `path`: what the OS said, in words, and what to do."""
+    import errno
+
+    what = {errno.ENOSPC: "no space left on the device", errno.EDQUOT: "disk quota exceeded",
+            errno.EFBIG: "file too large for the file system or the size limit",
+            errno.EACCES: "permission denied", errno.EPERM: "permission denied",
+            errno.EROFS: "read-only file system", errno.EISDIR: "it is a folder"}.get(e.errno or -1)
+    return StoreError(f"cannot write {path}: {what or e.strerror or e}; {remedy}")
+
+
 def pack_groups(groups: Iterable[tuple[list[dict], list[dict]]],
                 batch_rows: int) -> Iterator[tuple[list[dict], list[dict]]]:
     """(node rows, relationship rows) groups packed into batches of about `batch_rows` rows;

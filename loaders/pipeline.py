@@ -17,7 +17,18 @@ from loaders.identity import Identity, Target, gone
 from loaders.manifest import Manifest
 from loaders.types import DocHints
 
-SAMPLE_CORPUS = Path(__file__).resolve().parents[1] / "data" / "corpus"
+def _sample_corpus() -> Path:
+    """data/corpus of a checkout, else the copy installed with the package (`pip install .`)."""
+    here = Path(__file__).resolve().parents[1] / "data" / "corpus"
+    if here.is_dir():
+        return here
+    from importlib.util import find_spec
+
+    spec = find_spec("fulian_sample")
+    return Path(next(iter(spec.submodule_search_locations))) / "corpus" if spec else here
+
+
+SAMPLE_CORPUS = _sample_corpus()
 
 
 class BuildError(RuntimeError):
@@ -137,8 +148,12 @@ def build(paths: Iterable[str | Path], store: GraphStore, *, jobs: int = 1,
     removed. With `link_text`, passages that repeat another federation's wording are then linked
     (REPEATS, see queries.text_reuse).
     """
-    from loaders.read import iter_input_files
+    from loaders.read import MAX_FILE_MB_ENV, iter_input_files, max_file_bytes
 
+    try:
+        max_file_bytes()  # once, not once per file
+    except ValueError as e:
+        raise BuildError(f"{e}: unset it, or set it to a size such as {MAX_FILE_MB_ENV}=50") from None
     if manifest is not None and not isinstance(manifest, Manifest):
         from loaders.manifest import read_manifest
 

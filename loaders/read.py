@@ -129,16 +129,21 @@ def read_document(path: PathLike) -> RawDocument:
     return RawDocument(p, _read_pdf(p, data), "pdf", "pdf")
 
 
+# documents of a kind that is not read, but could be after a conversion: listed as rejected also when
+# met inside a folder (other unsupported files there, images or notes, are skipped silently)
+CONVERTIBLE = {
+    ".doc": "save it as .docx",
+    ".wps": "save it as .docx",
+    ".rtf": "save it as .docx",
+    ".odt": "save it as .docx",
+    ".xhtml": "rename it to .html",
+}
+
+
 def _unsupported_reason(ext: str) -> str:
     supported = " ".join(sorted(SUPPORTED_EXTENSIONS))
     what = f"'{ext}'" if ext else "(no extension)"
-    hint = {
-        ".doc": "; save it as .docx",
-        ".wps": "; save it as .docx",
-        ".rtf": "; save it as .docx",
-        ".odt": "; save it as .docx",
-        ".xhtml": "; rename it to .html",
-    }.get(ext, "")
+    hint = f"; {CONVERTIBLE[ext]}" if ext in CONVERTIBLE else ""
     return f"unsupported file type {what} (supported: {supported}){hint}"
 
 
@@ -839,7 +844,9 @@ def iter_input_files(
     (deterministic), following symbolic links but never entering a directory twice (symlink
     loops end). Inside folders, files whose extension is not supported, hidden entries (names
     starting with ".") and Office lock files ("~$...") are skipped silently; a path named
-    explicitly with an unsupported extension is rejected. A file reached twice is listed once.
+    explicitly with an unsupported extension is rejected, and so are documents inside folders in
+    a format that a conversion makes readable (``CONVERTIBLE``: .doc, .wps, .rtf, .odt, .xhtml).
+    A file reached twice is listed once.
     An empty folder contributes nothing; the caller reports "no documents found in FOLDER".
     """
     if isinstance(paths, (str, os.PathLike)):
@@ -885,6 +892,9 @@ def iter_input_files(
             if is_dir:
                 walk(p)
             elif not supported:
+                ext = os.path.splitext(name)[1].lower()
+                if ext in CONVERTIBLE and is_file:
+                    rejected.append((p, _unsupported_reason(ext)))
                 continue
             elif is_file:
                 add_file(p)

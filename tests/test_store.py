@@ -100,7 +100,7 @@ def test_save_is_atomic_and_leaves_no_temp_files(tmp_path, monkeypatch):
         raise OSError("disk full")
 
     monkeypatch.setattr("graph.nx_store.json.dump", boom)
-    with pytest.raises(OSError):
+    with pytest.raises(StoreError, match=r"cannot write .*kg.json: disk full; the graph file is as it was before"):
         store.save()
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == [".kg.json.lock", "kg.json"]  # the open writer's lock

@@ -1,0 +1,1 @@
+"""The sample corpus and its gold annotations (installed as the package `fulian_sample`)."""
