@@ -1,6 +1,7 @@
 """Text normalization that keeps a normalized→original offset map.
 
-Steps: newline unification, NFKC for letters/digits/spaces, Chinese punctuation
+Steps: newline unification, NFKC for letters/digits/spaces, CJK radical look-alikes folded to the
+ideographs they stand for (⻓→长, ⺠→民: PDF text layers use them), Chinese punctuation
 unified to full-width forms (，。：；（）“”《》！？), middle dots unified to ·,
 markdown bold removed, spaced-out single characters joined (湖 南 省 → 湖南省),
 spaces between digits and Han removed, and page-break artifacts joined
@@ -38,6 +39,13 @@ _PAGE_AHEAD = re.compile(r"(?:\r?\n[ \t\u3000]*)+" + _PAGE_NO + r"[ \t\u3000]*(?
 _PAGE_LINE = re.compile(r"[ ]*(?:\n[ ]*)+" + _PAGE_NO + r"[ ]*(?=\n|$)[ \n]*")
 
 
+# CJK Radicals Supplement U+2E81..U+2EF3 (U+2E9A is unassigned) → the unified ideograph of the same
+# shape, in code point order, after the Unicode Character Database's EquivalentUnifiedIdeograph.txt.
+# PDF text layers use them for ordinary characters (⻓ for 长, ⺠ for 民); NFKC folds only the Kangxi
+# radicals (U+2F00..) and the compatibility ideographs, so these are folded here, one for one.
+_RADICAL_IDEOGRAPHS = "厂乛乚乙亻冂𠘨刀刂卜㔾小小兀尣尢𡯂巳幺彑彐忄心扌攵旡日月歺母民氵氺灬爫爫丬牛犭王𤴔目示礻𥫗糹纟罓罒㓁冗𦉫羊𦍌𦍋耂肀聿肉𦥑艹艹艹虎衤覀西见角𧢲讠贝𧾷车辶辶辶邑钅長镸长门𨸏阝雨青韦页风飞食𩙿飠饣𩠐马骨鬼鱼鸟卤麦黄黾斉齐歯齿竜龙龜亀龟"
+_RADICALS = dict(zip((chr(c) for c in range(0x2E81, 0x2EF4) if c != 0x2E9A), _RADICAL_IDEOGRAPHS))
+
 _MAP_CACHE: dict[str, str] = {}
 
 
@@ -53,6 +61,8 @@ def _map_char(ch: str) -> str:
 def _map_char_raw(ch: str) -> str:
     if ch in _PUNCT:
         return _PUNCT[ch]
+    if ch in _RADICALS:
+        return _RADICALS[ch]
     if ch in _KEEP_FULL or ord(ch) < 128:
         return ch
     out = unicodedata.normalize("NFKC", ch)

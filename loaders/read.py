@@ -118,7 +118,9 @@ def read_document(path: PathLike) -> RawDocument:
     data = _read_bytes(p)
     if ext in TEXT_EXTENSIONS:
         text, enc = _decode_or_fail(p, data)
-        return RawDocument(p, _require_text(p, text), enc, ext[1:])
+        if _is_html_page(text):  # a web page saved as .txt: its markup is not the document's text
+            return RawDocument(p, _require_text(p, html_to_text(text)), enc, "html")
+        return RawDocument(p, _require_text(p, pipe_tables(text)), enc, ext[1:])
     if ext in HTML_EXTENSIONS:
         text, enc = _read_html(p, data)
         if not text.strip():
@@ -214,6 +216,48 @@ def _normalize_newlines(text: str) -> str:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text
+
+
+# ---------------------------------------------------------------------------------------------
+# layouts inside text files
+
+_HTML_PAGE = re.compile(r"\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*(?:<!doctype\s+html|<html[\s>])", re.I | re.S)
+_TABLE_RULE = re.compile(r"\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)+\|?\s*")
+_CELL_BAR = re.compile(r"(?<!\\)\|")
+
+
+def _is_html_page(text: str) -> bool:
+    """Whether a text file holds an HTML page (it starts like one)."""
+    return bool(_HTML_PAGE.match(text[:4096]))
+
+
+def pipe_tables(text: str) -> str:
+    """Markdown pipe tables as tab-separated rows, like the tables of Word and HTML documents: the
+    header row and each row become one line of cells, the `|---|` rule line goes."""
+    if "|" not in text:
+        return text
+    lines = text.split("\n")
+    out: list[str] = []
+    in_table = False
+    for i, line in enumerate(lines):
+        rule_next = i + 1 < len(lines) and _TABLE_RULE.fullmatch(lines[i + 1]) is not None
+        if not in_table and rule_next and "|" in line:
+            in_table = True
+        elif in_table and ("|" not in line or not line.strip()):
+            in_table = False
+        if in_table and _TABLE_RULE.fullmatch(line):
+            continue
+        out.append(_row(line) if in_table else line)
+    return "\n".join(out)
+
+
+def _row(line: str) -> str:
+    cells = _CELL_BAR.split(line.strip())
+    if cells and not cells[0].strip():
+        cells = cells[1:]
+    if cells and not cells[-1].strip():
+        cells = cells[:-1]
+    return "\t".join(c.strip().replace("\\|", "|") for c in cells)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -813,7 +857,7 @@ def _read_pdf(p: Path, data: bytes) -> str:
             texts.append(_normalize_newlines(t).strip("\n"))
     finally:
         pypdf_log.setLevel(old_level)
-    text = "\n\n".join(texts)
+    text = tidy_pdf_text("\n\n".join(texts))
     visible = [c for c in text if not c.isspace()]
     if not visible:
         raise ReadError(p, "scanned PDF with no text layer: run OCR first")
@@ -823,6 +867,19 @@ def _read_pdf(p: Path, data: bytes) -> str:
             p, "PDF text layer is undecodable (fonts without a Unicode map): run OCR first"
         )
     return text
+
+
+# Chinese characters, CJK punctuation and quotes (and the radical look-alikes PDF fonts use for them)
+_CJK_CHARS = "\u2e80-\u2fdf\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef\u201c\u201d\u2018\u2019\u00b7"
+# spaces a PDF text layer puts between glyphs: between two such characters, or one of them and a
+# letter or digit (“ 一微一网一抖音 N 群 ” → “一微一网一抖音N群”); spaces between Latin words stay
+_PDF_GAPS = re.compile(f"(?<=[{_CJK_CHARS}]) +(?=[{_CJK_CHARS}])|(?<=[{_CJK_CHARS}]) (?=[A-Za-z0-9])"
+                       f"|(?<=[A-Za-z0-9]) (?=[{_CJK_CHARS}])")
+
+
+def tidy_pdf_text(text: str) -> str:
+    """A PDF's extracted text without the spaces its layout put inside Chinese runs and quotes."""
+    return _PDF_GAPS.sub("", text)
 
 
 def _short(e: BaseException) -> str:
