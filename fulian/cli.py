@@ -296,6 +296,12 @@ def _add_extract_options(p: argparse.ArgumentParser) -> None:
     _add_manifest_options(p, "a folder given as PATH")
 
 
+def _add_store_options(p: argparse.ArgumentParser, graph_help: str) -> None:
+    p.add_argument("--graph", default=os.environ.get("FULIAN_GRAPH", "fulian-graph.json"),
+                   help=graph_help + " (default: %(default)s)")
+    p.add_argument("--uri", help="Bolt URI (default: NEO4J_URI or the local server of `fulian neo4j up`)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="fulian", description="Build and query a knowledge graph of women's-federation (妇联) work documents.",
@@ -333,9 +339,7 @@ def build_parser() -> argparse.ArgumentParser:
                                     "NEO4J_URI / NEO4J_USER / NEO4J_PASSWORD (default: the local server of "
                                     "`fulian neo4j up`). Loading twice changes nothing.")
     ld.add_argument("paths", nargs="*", metavar="PATH", help="documents to build straight into Neo4j")
-    ld.add_argument("--graph", default=os.environ.get("FULIAN_GRAPH", "fulian-graph.json"),
-                    help="graph file to load when no PATH is given (default: %(default)s)")
-    ld.add_argument("--uri", help="Bolt URI (default: NEO4J_URI or the local server of `fulian neo4j up`)")
+    _add_store_options(ld, "graph file to load when no PATH is given")
     _add_extract_options(ld)
     ld.add_argument("--replace", action="store_true",
                     help="make Neo4j equal to the file: remove documents the file no longer has")
@@ -346,11 +350,9 @@ def build_parser() -> argparse.ArgumentParser:
                                     "document below it), with what only they stated. A document that also "
                                     "has a copy elsewhere keeps that path.")
     rm.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (they need not exist any more)")
-    rm.add_argument("--graph", default=os.environ.get("FULIAN_GRAPH", "fulian-graph.json"),
-                    help="embedded graph file to change (default: %(default)s)")
+    _add_store_options(rm, "embedded graph file to change")
     rm.add_argument("--backend", choices=("embedded", "neo4j"), default="embedded",
                     help="store to change (default: %(default)s)")
-    rm.add_argument("--uri", help="Bolt URI (default: NEO4J_URI or the local server of `fulian neo4j up`)")
     rm.set_defaults(func=cmd_remove)
 
     n = sub.add_parser("neo4j", help="run a local Neo4j server (no Docker needed)",

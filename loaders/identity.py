@@ -163,9 +163,8 @@ class Identity:
         keep = [(p, r) for _, p, r in same if p != path] + outside if owner_same else []
         todo.append(Target(f, path, d.get("id_path") or path, replace=did,
                            paths=[path] + [p for p, _ in keep], files=[real] + [r for _, r in keep]))
-        if owner_same:
-            todo.extend(self._own(*m) for m in changed)
-        else:  # the copies that kept the old content become documents of their own
+        todo.extend(self._own(*m) for m in changed if m is not owner)  # changed copies: their own
+        if not owner_same:  # the copies that kept the old content become documents of their own too
             todo.extend(self._own(*m) for m in same)
             todo.extend(self._own(Path(r), p, r) for p, r in outside if os.path.exists(r))
 

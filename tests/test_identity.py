@@ -122,6 +122,25 @@ def test_a_changed_copy_becomes_a_document_of_its_own(empty_store, tmp_path):
     assert snapshot(empty_store) == snapshot(fresh(tmp_path, root, link_text=False))
 
 
+def test_copies_edited_apart_become_two_documents(empty_store, tmp_path):
+    root = tmp_path / "in"
+    x, y = put(root, "x.txt", A), put(root, "y.txt", A)
+    build([root], empty_store, link_text=False)
+    x.write_text((CORPUS / B).read_text(encoding="utf-8"), encoding="utf-8")
+    y.write_text((CORPUS / C).read_text(encoding="utf-8"), encoding="utf-8")
+    report = build([root], empty_store, link_text=False)
+    assert sorted(report.read) == [str(x), str(y)]
+    assert snapshot(empty_store) == snapshot(fresh(tmp_path, root, link_text=False))
+
+
+def test_a_manifest_file_is_the_documents_path(empty_store, tmp_path):
+    put(tmp_path, "docs/a.txt", A)
+    manifest = tmp_path / "m.csv"
+    manifest.write_text("file,region,issuer,year,date,url\ndocs/a.txt,,,,,\n", encoding="utf-8")
+    build([tmp_path / "docs"], empty_store, link_text=False, manifest=manifest)
+    assert set(docs(empty_store)) == {"doc:docs/a.txt"}
+
+
 def test_a_renamed_file_keeps_its_document(empty_store, tmp_path):
     root = tmp_path / "in"
     for name in sorted(p.name for p in CORPUS.glob("*.txt")):

@@ -17,8 +17,8 @@ def fulian(*args, env_extra=None):
 def folder_with(tmp_path, manifest=None):
     folder = tmp_path / "docs"
     folder.mkdir()
-    for name in ("a.txt", "b.txt"):
-        (folder / name).write_text(CITY, encoding="utf-8")
+    for name, text in (("a.txt", CITY), ("b.txt", CITY.replace("十届三次", "十届四次"))):  # not copies
+        (folder / name).write_text(text, encoding="utf-8")
     if manifest is not None:
         (folder / "manifest.csv").write_text("file,region,issuer,year,date,url\n" + manifest, encoding="utf-8")
     return folder
@@ -73,7 +73,7 @@ def test_load_paths_with_a_manifest_into_neo4j(tmp_path):
         assert "not resolved" not in bound.stdout
         feds = {n["name"] for n in store.nodes("Federation")}
         assert {"邵阳市妇联", "郴州市妇联"} <= feds and not any("未定位" in n for n in feds)
-        doc = store.node("doc:a")
+        doc = store.node("doc:a.txt")
         assert (doc["year"], doc["date"], doc["url"]) == (2023, "2023-03-01", "http://x.org/a")
     finally:
         store.clear()

@@ -11,12 +11,14 @@ CITY = ("市妇联召开十届三次执委会议\n"
         "会议要求,各级妇联组织持续推进“美丽庭院”创建,深入开展“巾帼建功”行动。\n")
 COUNTY = ("县妇联部署今年工作\n县妇联召开执委会议,部署开展“家家幸福安康工程”。\n")
 NAMED = "娄底市妇联召开执委会议\n娄底市妇联部署开展“美丽庭院”创建。\n"
+# the same report of another city: not a copy of CITY (identical texts are one document)
+CITY2 = CITY.replace("3月2日", "3月9日")
 
 
 def corpus(tmp_path):
     folder = tmp_path / "docs"
     folder.mkdir()
-    for name, text in (("city.txt", CITY), ("city2.txt", CITY), ("county.txt", COUNTY), ("named.txt", NAMED)):
+    for name, text in (("city.txt", CITY), ("city2.txt", CITY2), ("county.txt", COUNTY), ("named.txt", NAMED)):
         (folder / name).write_text(text, encoding="utf-8")
     return folder
 
@@ -43,7 +45,7 @@ def test_unresolved_issuers_are_kept_warned_and_bound_by_a_manifest(empty_store,
     assert ids == ["fed:县妇联(未定位:county)", "fed:市妇联(未定位:city)", "fed:市妇联(未定位:city2)"]
     city_fed = empty_store.node("fed:市妇联(未定位:city)")
     assert city_fed["level"] == "prefecture" and "region_code" not in city_fed
-    assert issued_by(empty_store)["doc:city"] == "fed:市妇联(未定位:city)"
+    assert issued_by(empty_store)["doc:city.txt"] == "fed:市妇联(未定位:city)"
     assert ("fed:市妇联(未定位:city)", "campaign:美丽庭院") in {
         (r["start_id"], r["end_id"]) for r in empty_store.relationships("IMPLEMENTS")}
     # unresolved nodes have no gazetteer parents: nothing links them to a real federation
@@ -61,9 +63,9 @@ def test_unresolved_issuers_are_kept_warned_and_bound_by_a_manifest(empty_store,
     assert sorted(p.rsplit("/", 1)[-1] for p in bound.read) == ["city.txt", "city2.txt", "county.txt"]
     assert [p.rsplit("/", 1)[-1] for p in bound.unchanged] == ["named.txt"]
     assert bound.unresolved == [] and unresolved_feds(empty_store) == []
-    assert issued_by(empty_store) == {"doc:city": "fed:邵阳市妇联", "doc:city2": "fed:郴州市妇联",
-                                      "doc:county": "fed:岳阳市平江县妇联", "doc:named": "fed:娄底市妇联"}
-    doc = empty_store.node("doc:city")
+    assert issued_by(empty_store) == {"doc:city.txt": "fed:邵阳市妇联", "doc:city2.txt": "fed:郴州市妇联",
+                                      "doc:county.txt": "fed:岳阳市平江县妇联", "doc:named.txt": "fed:娄底市妇联"}
+    doc = empty_store.node("doc:city.txt")
     assert doc["date"] == "2023-03-03" and doc["url"] == "http://example.org/city"
     assert "issuer_unresolved" not in doc
 
@@ -80,10 +82,10 @@ def test_dropping_the_manifest_unbinds_again(empty_store, tmp_path):
     folder = corpus(tmp_path)
     (folder / "manifest.csv").write_text("file,region\ncity.txt,430500\n", encoding="utf-8")
     build([folder], empty_store, link_text=False, manifest=read_manifest(folder / "manifest.csv"))
-    assert issued_by(empty_store)["doc:city"] == "fed:邵阳市妇联"
+    assert issued_by(empty_store)["doc:city.txt"] == "fed:邵阳市妇联"
     report = build([folder], empty_store, link_text=False)
     assert [p.rsplit("/", 1)[-1] for p in report.read] == ["city.txt"]
-    assert issued_by(empty_store)["doc:city"] == "fed:市妇联(未定位:city)"
+    assert issued_by(empty_store)["doc:city.txt"] == "fed:市妇联(未定位:city)"
     assert empty_store.node("fed:邵阳市妇联") is None  # no other document names it
 
 
