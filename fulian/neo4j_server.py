@@ -329,13 +329,9 @@ def _alive(pid: int) -> bool:
             _children.pop(pid, None)
             return False
         return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    from graph.lock import pid_alive
+
+    return pid_alive(pid)
 
 
 def _is_our_server(pid: int, home: Path) -> bool:

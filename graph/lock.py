@@ -119,6 +119,17 @@ class WriterLock:
         self.release()
 
 
+def pid_alive(pid: int) -> bool:
+    """Whether process `pid` exists (one of another user's counts)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def _same_file(fh: Any, path: Path) -> bool:
     try:
         return os.fstat(fh.fileno()).st_ino == os.stat(path).st_ino

@@ -14,7 +14,7 @@ from typing import Any, Optional
 import networkx as nx
 
 from graph import schema
-from graph.lock import file_lock
+from graph.lock import file_lock, pid_alive
 from graph.model import KnowledgeGraph, counts_of
 from graph.store import StoreError, alias_claims, aliases_lost, cannot_write, sorted_rows
 
@@ -336,7 +336,7 @@ def remove_stale_temps(path: Path) -> list[Path]:
         if not m:
             continue
         try:
-            stale = (not _pid_alive(int(m.group(1))) if m.group(1)
+            stale = (not pid_alive(int(m.group(1))) if m.group(1)
                      else time.time() - entry.stat().st_mtime > _LEGACY_TEMP_AGE)
             if stale:
                 os.unlink(entry.path)
@@ -344,18 +344,6 @@ def remove_stale_temps(path: Path) -> list[Path]:
         except OSError:
             continue  # gone already, or not ours to remove
     return removed
-
-
-def _pid_alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _read_by_line(fh) -> Optional[nx.MultiDiGraph]:

@@ -69,8 +69,10 @@ def test_a_full_disk_at_the_save_is_one_line_and_the_old_graph_stays(tmp_path, g
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # the write then fails with EFBIG
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
+    warm = fulian("build", CORPUS, "--out", tmp_path / "warm.json")  # caches (jieba's) written without the limit
+    assert warm.returncode == 0, warm.stderr
     res = fulian("build", CORPUS, "--out", out, preexec_fn=small_files)
-    assert res.returncode == 1
+    assert res.returncode == 1, res.stdout
     line = one_line(res.stderr)
     assert line.startswith(f"error: cannot write {out}: file too large for the file system or the size limit;")
     assert "the graph file is as it was before" in line
