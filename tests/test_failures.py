@@ -25,6 +25,18 @@ def fulian(*args, env_extra=None, cwd=ROOT, **kw):
                           cwd=cwd, env=env, timeout=300, **kw)
 
 
+def in_process(capsys, *args) -> tuple[int, str, str]:
+    """`fulian ARGS` run by its main() in this process (for the cases that need no process of their own)."""
+    from fulian.cli import main
+
+    try:
+        code = main([str(a) for a in args])
+    except SystemExit as e:  # argparse
+        code = e.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
 def one_line(stderr: str) -> str:
     assert "Traceback" not in stderr
     lines = stderr.strip().splitlines()
@@ -69,9 +81,9 @@ def test_a_full_disk_at_the_save_is_one_line_and_the_old_graph_stays(tmp_path, g
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # the write then fails with EFBIG
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
-    warm = fulian("build", CORPUS, "--out", tmp_path / "warm.json")  # caches (jieba's) written without the limit
+    warm = fulian("build", DOC, "--out", tmp_path / "warm.json")  # caches (jieba's) written without the limit
     assert warm.returncode == 0, warm.stderr
-    res = fulian("build", CORPUS, "--out", out, preexec_fn=small_files)
+    res = fulian("build", DOC, CORPUS / "003_96daabc8997adf99.txt", "--out", out, preexec_fn=small_files)
     assert res.returncode == 1, res.stdout
     line = one_line(res.stderr)
     assert line.startswith(f"error: cannot write {out}: file too large for the file system or the size limit;")
@@ -80,27 +92,27 @@ def test_a_full_disk_at_the_save_is_one_line_and_the_old_graph_stays(tmp_path, g
     assert not list(tmp_path.glob(".kg.json.*.tmp"))
 
 
-def test_view_into_a_folder_says_so(graph, tmp_path):
-    res = fulian("view", "hierarchy", "--graph", graph, "--out", tmp_path)
-    assert res.returncode == 1
-    assert one_line(res.stderr) == f"error: --out {tmp_path} is a folder: give the page a file name, " \
-                                   f"e.g. --out {tmp_path / 'hierarchy.html'}"
+def test_view_into_a_folder_says_so(graph, tmp_path, capsys):
+    code, _, err = in_process(capsys, "view", "hierarchy", "--graph", graph, "--out", tmp_path)
+    assert code == 1
+    assert one_line(err) == f"error: --out {tmp_path} is a folder: give the page a file name, " \
+                            f"e.g. --out {tmp_path / 'hierarchy.html'}"
 
 
-def test_build_into_a_folder_says_so(tmp_path):
-    res = fulian("build", DOC, "--out", tmp_path)
-    assert res.returncode == 1
-    assert "is a folder, not a graph file" in one_line(res.stderr)
+def test_build_into_a_folder_says_so(tmp_path, capsys):
+    code, _, err = in_process(capsys, "build", DOC, "--out", tmp_path)
+    assert code == 1
+    assert "is a folder, not a graph file" in one_line(err)
 
 
-def test_a_node_without_an_id_names_the_record_and_a_remedy_that_works(graph, tmp_path):
+def test_a_node_without_an_id_names_the_record_and_a_remedy_that_works(graph, tmp_path, capsys):
     bad = tmp_path / "kg.json"
     data = json.loads(graph.read_text(encoding="utf-8"))
     del data["nodes"][3]["id"]
     bad.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    res = fulian("query", "chain", "常德市妇联", "--graph", bad)
-    assert res.returncode == 1
-    assert one_line(res.stderr) == (f"error: {bad}: not a fulian graph file (node 4 has no id); move it aside "
+    code, _, err = in_process(capsys, "query", "chain", "常德市妇联", "--graph", bad)
+    assert code == 1
+    assert one_line(err) == (f"error: {bad}: not a fulian graph file (node 4 has no id); move it aside "
                                     f"(or delete it) and run `fulian build --out {bad}` to build it anew")
 
 
@@ -116,23 +128,24 @@ def test_a_truncated_graph_file_gives_a_remedy_that_works(graph, tmp_path):
     assert fulian("build", DOC, "--out", bad).returncode == 0
 
 
-def test_a_bad_size_limit_is_said_once(tmp_path):
-    res = fulian("build", CORPUS, "--out", tmp_path / "kg.json", env_extra={"FULIAN_MAX_FILE_MB": "abc"})
-    assert res.returncode == 1
-    assert one_line(res.stderr) == ("error: invalid FULIAN_MAX_FILE_MB='abc' (must be a positive number of MB): "
+def test_a_bad_size_limit_is_said_once(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("FULIAN_MAX_FILE_MB", "abc")
+    code, _, err = in_process(capsys, "build", CORPUS, "--out", tmp_path / "kg.json")
+    assert code == 1
+    assert one_line(err) == ("error: invalid FULIAN_MAX_FILE_MB='abc' (must be a positive number of MB): "
                                     "unset it, or set it to a size such as FULIAN_MAX_FILE_MB=50")
 
 
-def test_documents_in_formats_to_convert_are_listed_as_rejected(tmp_path):
+def test_documents_in_formats_to_convert_are_listed_as_rejected(tmp_path, capsys):
     folder = tmp_path / "in"
     folder.mkdir()
     shutil.copy(DOC, folder / "good.txt")
     for ext in (".doc", ".wps", ".rtf", ".odt"):
         (folder / f"old{ext}").write_bytes(b"\xd0\xcf\x11\xe0 not read")
     (folder / "photo.jpg").write_bytes(b"\xff\xd8\xff")  # not a document: skipped silently
-    res = fulian("build", folder, "--out", tmp_path / "kg.json", "--json")
-    assert res.returncode == 3
-    rejected = {Path(r["path"]).name: r["reason"] for r in json.loads(res.stdout)["rejected"]}
+    code, out, _ = in_process(capsys, "build", folder, "--out", tmp_path / "kg.json", "--json")
+    assert code == 3
+    rejected = {Path(r["path"]).name: r["reason"] for r in json.loads(out)["rejected"]}
     assert sorted(rejected) == ["old.doc", "old.odt", "old.rtf", "old.wps"]
     assert all(r.endswith("; save it as .docx") for r in rejected.values())
 

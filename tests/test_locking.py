@@ -89,12 +89,12 @@ def test_a_waiting_writer_goes_on_when_the_holder_finishes(tmp_path, monkeypatch
     assert waiting.returncode == 0, err
 
 
-def test_bad_wait_setting_is_one_line(tmp_path, monkeypatch):
+def test_bad_wait_setting_is_one_line(tmp_path, monkeypatch, capsys):
+    from fulian.cli import main
+
     monkeypatch.setenv("FULIAN_LOCK_WAIT", "soon")
-    res = subprocess.run(cli("build", CORPUS / "002_81c5735885d10893.txt", "--out", tmp_path / "kg.json"),
-                         cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert res.returncode == 1
-    assert res.stderr.strip() == ("error: FULIAN_LOCK_WAIT='soon' is not a number of seconds: set it to how long "
+    assert main(["build", str(CORPUS / "002_81c5735885d10893.txt"), "--out", str(tmp_path / "kg.json")]) == 1
+    assert capsys.readouterr().err.strip() == ("error: FULIAN_LOCK_WAIT='soon' is not a number of seconds: set it to how long "
                                   "a writer may wait for another to finish (0: stop at once)")
 
 
