@@ -18,7 +18,7 @@ socks = [socket.socket() for _ in range(2)]
 for s in socks:
     s.bind(("127.0.0.1", 0))
 print(*(s.getsockname()[1] for s in socks))')
-unset NEO4J_PASSWORD NEO4J_USER NEO4J_DATABASE  # the password is generated into the new home
+unset NEO4J_PASSWORD NEO4J_USER NEO4J_DATABASE FULIAN_NEO4J_GUIDE_PORT  # password generated in the new home; guide on a free port
 export FULIAN_NEO4J_HOME="$home" FULIAN_NEO4J_BOLT_PORT="$bolt" FULIAN_NEO4J_HTTP_PORT="$http"
 export NEO4J_URI="bolt://127.0.0.1:$bolt"
 cleanup() {
