@@ -189,11 +189,12 @@ def cmd_load(args: argparse.Namespace) -> int:
                 raise CliError(f"{args.graph}: no graph file; build one with `fulian build` "
                                "or give documents: `fulian load PATHS...`")
             kg_store = NetworkxStore(args.graph, read_only=True)
-            from graph.load import store_to_neo4j
+            from graph.bulk import load
 
             total = kg_store.graph.number_of_nodes() + kg_store.graph.number_of_edges()
             bar = _progress(total, "loading", unit="row")
-            plan = store_to_neo4j(kg_store, store, progress=bar.update, replace=args.replace)
+            plan = load(kg_store, store, bulk=args.bulk, replace=args.replace, progress=bar.update,
+                        say=lambda msg: print(msg, file=sys.stderr))
             bar.close()
             counts = store.counts()
             print(f"documents: {len(plan.documents)} written, {plan.skipped} unchanged (skipped), "
@@ -343,6 +344,12 @@ def build_parser() -> argparse.ArgumentParser:
     _add_extract_options(ld)
     ld.add_argument("--replace", action="store_true",
                     help="make Neo4j equal to the file: remove documents the file no longer has")
+    bulk = ld.add_mutually_exclusive_group()
+    bulk.add_argument("--bulk", action="store_true", default=None,
+                      help="first load through Neo4j's offline importer (local server only; the server "
+                           "restarts; with --replace also over a database that is not empty). Default: "
+                           "used by itself when the local server's database is empty")
+    bulk.add_argument("--no-bulk", dest="bulk", action="store_false", help="always load through transactions")
     ld.set_defaults(func=cmd_load)
 
     rm = sub.add_parser("remove", help="remove the documents read from files or folders",

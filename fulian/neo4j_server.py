@@ -12,6 +12,8 @@ Public API (all functions return values and never print):
 - :func:`up` -- start the server (or find it already running) and wait until Bolt accepts the password.
 - :func:`status` -- whether our server runs, with its pid, URLs and files.
 - :func:`down` -- stop the server this module started (by its recorded pid only).
+- :func:`serves` -- whether a Bolt URI reaches the server this module runs (bulk import needs its files).
+- :func:`import_full` -- ``neo4j-admin database import full`` into the stopped server's database.
 - :class:`Neo4jServerError` -- every failure, phrased with its remedy.
 
 Environment:
@@ -24,6 +26,7 @@ Environment:
 - ``FULIAN_NEO4J_HEAP``: JVM maximum heap (default ``2g``).
 - ``FULIAN_NEO4J_PAGECACHE``: page cache for the store files (default ``1g``; a graph of
   10,000 documents takes about 1 GB on disk, and queries slow down when it does not fit).
+- ``FULIAN_NEO4J_IMPORT_MEMORY``: off-heap memory of the offline importer (default ``2g``).
 - ``NEO4J_PASSWORD``: the password to use instead of the stored one.
 
 For scripts: ``python -m fulian.neo4j_server {build,up,down,status}``.
@@ -58,11 +61,15 @@ __all__ = [
     "up",
     "status",
     "down",
+    "serves",
+    "import_full",
     "MAIN_CLASS",
     "NEO4J_VERSION",
 ]
 
 MAIN_CLASS = "org.fuliankg.server.FulianNeo4j"
+ADMIN_CLASS = "org.neo4j.cli.AdminTool"  # neo4j-admin's entry point (neo4j-command-line; import: neo4j-import-tool)
+DATABASE = "neo4j"  # Community's one user database
 #: Neo4j / APOC version the launcher's pom.xml pins (newest 5.26.x with a matching APOC).
 NEO4J_VERSION = "5.26.19"
 READY_MARKER = "FULIAN_NEO4J_READY"
@@ -72,6 +79,7 @@ DEFAULT_BOLT_PORT = 7687
 DEFAULT_HTTP_PORT = 7474
 DEFAULT_HEAP = "2g"
 DEFAULT_PAGECACHE = "1g"
+DEFAULT_IMPORT_MEMORY = "2g"
 MIN_PASSWORD_LENGTH = 8  # Neo4j's dbms.security.auth_minimum_password_length
 LOG_ROTATE_BYTES = 20 * 1024 * 1024
 
@@ -410,9 +418,9 @@ def _log_tail(log: Path, start: int = 0, lines: int = 20) -> str:
     return "\n".join(text.splitlines()[-lines:]) or "(log is empty)"
 
 
-def _java_command(java: str, launcher: Path, home: Path, bport: int, hport: int, gport: int) -> list[str]:
+def _jvm(java: str, launcher: Path) -> list[str]:
+    """The JVM and its flags, shared by the server and the offline importer (heap: FULIAN_NEO4J_HEAP)."""
     heap = os.environ.get("FULIAN_NEO4J_HEAP", "").strip() or DEFAULT_HEAP
-    pagecache = os.environ.get("FULIAN_NEO4J_PAGECACHE", "").strip() or DEFAULT_PAGECACHE
     target = launcher / "target"
     classpath = os.pathsep.join([str(target / "classes"), str(target / "lib" / "*")])
     return [
@@ -428,8 +436,14 @@ def _java_command(java: str, launcher: Path, home: Path, bport: int, hport: int,
         "-Dio.netty.tryReflectionSetAccessible=true",
         "-Dlog4j2.disable.jmx=true",
         "-Dfile.encoding=UTF-8",
-        _home_marker(home),
         "-cp", classpath,
+    ]
+
+
+def _java_command(java: str, launcher: Path, home: Path, bport: int, hport: int, gport: int) -> list[str]:
+    pagecache = os.environ.get("FULIAN_NEO4J_PAGECACHE", "").strip() or DEFAULT_PAGECACHE
+    return _jvm(java, launcher) + [
+        _home_marker(home),
         MAIN_CLASS,
         "--home", str(home),
         "--bolt-port", str(bport),
@@ -710,6 +724,87 @@ def down(timeout: float = 60) -> str:
     if forced:
         return f"Neo4j (pid {pid}) did not stop within {timeout:.0f} s and was killed (SIGKILL)"
     return f"Neo4j stopped (pid {pid}, {seconds:.1f} s)"
+
+
+# -- bulk import --------------------------------------------------------------------------
+
+_LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def serves(uri: str) -> bool:
+    """True when ``uri`` reaches the server :func:`up` runs for this home (loopback, its Bolt port).
+
+    Only then are the database files at hand for :func:`import_full`; a remote server (Aura, a
+    cluster, another machine's Neo4j) is loaded through Bolt transactions instead.
+    """
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(uri)
+        port = parts.port or DEFAULT_BOLT_PORT
+    except ValueError:
+        return False
+    if parts.hostname not in _LOOPBACK:
+        return False
+    info = status()
+    return bool(info["running"]) and port == info["bolt_port"]
+
+
+def _database_dirs(home: Path) -> list[Path]:
+    return [home / "data" / "databases" / DATABASE, home / "data" / "transactions" / DATABASE]
+
+
+def import_full(nodes: list[Path], relationships: list[Path], *, multiline: list[Path] = (),
+                array_delimiter: str = "U+001F", progress: Progress = None) -> dict:
+    """Replace the local server's database with the CSV files given (``neo4j-admin database import full``).
+
+    The server must be stopped (:func:`down`); start it again with :func:`up`. Each file carries its
+    own header line (``:ID``/``:LABEL`` or ``:START_ID``/``:END_ID``/``:TYPE`` and typed columns);
+    ``multiline`` names the files whose quoted values hold line breaks. The importer runs from the
+    launcher's jars (``org.neo4j:neo4j-import-tool``), output in ``logs/import.log``. When it fails
+    the database is reset to empty (the server creates a new one on start) and
+    :class:`Neo4jServerError` says why. Returns ``{"seconds", "output"}``.
+    """
+    home = server_home()
+    if _running_pid(home) is not None:
+        raise Neo4jServerError("the offline importer needs the server stopped: run `fulian neo4j down` first")
+    java = _require_java()
+    build_launcher(progress)
+    conf_dir = home / "conf"
+    conf_dir.mkdir(parents=True, exist_ok=True)
+    extra = conf_dir / "fulian-import.conf"  # the launcher's directories, whatever conf/neo4j.conf says
+    extra.write_text("".join(f"server.directories.{k}={home / k}\n" for k in ("data", "logs", "run")),
+                     encoding="utf-8")
+    memory = os.environ.get("FULIAN_NEO4J_IMPORT_MEMORY", "").strip() or DEFAULT_IMPORT_MEMORY
+    log = home / "logs" / "import.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    cmd = _jvm(java, _launcher_dir()) + [
+        ADMIN_CLASS, "database", "import", "full", DATABASE,  # first: a file list would take it for a file
+        f"--additional-config={extra}", "--overwrite-destination=true",
+        f"--array-delimiter={array_delimiter}", f"--max-off-heap-memory={memory}",
+        f"--report-file={home / 'logs' / 'import.report'}",
+    ]
+    cmd += [f"--nodes={p}" for p in nodes] + [f"--relationships={p}" for p in relationships]
+    if multiline:
+        cmd += ["--multiline-fields-format=v2", "--multiline-fields=" + ",".join(str(p) for p in multiline)]
+    env = dict(os.environ, NEO4J_HOME=str(home), NEO4J_CONF=str(conf_dir))
+    if progress:
+        progress(f"running neo4j-admin database import full ({len(nodes)} node and "
+                 f"{len(relationships)} relationship files)...")
+    t0 = time.monotonic()
+    with open(log, "w", encoding="utf-8") as fh:
+        proc = subprocess.run(cmd, cwd=home, env=env, stdin=subprocess.DEVNULL, stdout=fh,
+                              stderr=subprocess.STDOUT)
+    seconds = time.monotonic() - t0
+    output = log.read_text(encoding="utf-8", errors="replace")
+    if proc.returncode != 0 or "IMPORT DONE" not in output:
+        for d in _database_dirs(home):
+            shutil.rmtree(d, ignore_errors=True)
+        tail = "\n".join(_strip_ansi(output).splitlines()[-15:])
+        raise Neo4jServerError(
+            f"neo4j-admin database import full failed (exit {proc.returncode}); the database was reset to "
+            f"empty. Load with `fulian load` (transactions) instead; details in {log}:\n{tail}")
+    return {"seconds": round(seconds, 1), "output": output}
 
 
 # -- script entry point -------------------------------------------------------------------

@@ -44,6 +44,7 @@ class LoadPlan:
     skipped: int = 0                                         # unchanged documents
     total_rows: int = 0                                      # nodes + relationships of the source
     written: int = 0                                         # rows sent to the target (after the load)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per step (bulk loads)
 
     def rows(self) -> int:
         return (len(self.shared_nodes) + len(self.shared_rels) + len(self.derived)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Any, ClassVar, Iterable, Optional
+from functools import lru_cache
+from typing import Any, ClassVar, Iterable, Optional, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -291,6 +292,14 @@ def counts_of(node_rows: Iterable[dict], rel_rows: Iterable[dict]) -> dict[str, 
     for r in rel_rows:
         rels[r["type"]] = rels.get(r["type"], 0) + 1
     return {"nodes": dict(sorted(nodes.items())), "relationships": dict(sorted(rels.items()))}
+
+
+@lru_cache(maxsize=None)
+def list_fields(label: Optional[str]) -> tuple[str, ...]:
+    """The list-valued properties of a node label's records (None: of relationships). An absent list
+    property reads as an empty list: Neo4j's offline importer cannot store an empty array."""
+    model = NODE_CLASSES[label] if label else Relationship
+    return tuple(name for name, f in model.model_fields.items() if get_origin(f.annotation) is list)
 
 
 def node_from_properties(props: dict[str, Any]) -> Node:

@@ -10,7 +10,7 @@ import networkx as nx
 
 from graph import cypher
 from graph.lock import WriterLock, database_lock
-from graph.model import KnowledgeGraph
+from graph.model import KnowledgeGraph, list_fields
 from graph.nx_store import unbacked_nodes
 from graph.store import StoreError, alias_claims, aliases_lost, pack_groups, slices, sorted_rows
 
@@ -49,6 +49,8 @@ def _node_props(row: dict[str, Any]) -> dict[str, Any]:
 def _node_row(label: str, props: dict[str, Any]) -> dict[str, Any]:
     row = {k: v for k, v in props.items() if k != "aliases_text"}
     row["label"] = label
+    for k in list_fields(label):  # the offline importer stores no empty arrays
+        row.setdefault(k, [])
     return row
 
 
@@ -56,6 +58,8 @@ def _rel_row(rec: dict[str, Any]) -> dict[str, Any]:
     row = dict(rec["props"])
     for k in _REL_ENDS:
         row[k] = rec[k]
+    for k in list_fields(None):
+        row.setdefault(k, [])
     return row
 
 
@@ -66,23 +70,32 @@ class Neo4jStore:
 
     def __init__(self, uri: Optional[str] = None, *, read_only: bool = False, database: Optional[str] = None,
                  batch_rows: int = BATCH_ROWS, connect_timeout: float = 4.0):
-        import neo4j
-
-        self.uri, user, password = connection_settings(uri)
+        self.uri, self._user, self._password = connection_settings(uri)
         self.read_only = read_only
         self.database = database or os.environ.get("NEO4J_DATABASE", "neo4j")
         self.batch_rows = int(os.environ.get("FULIAN_BATCH_ROWS", batch_rows))
         self.writers = max(1, int(os.environ.get("FULIAN_NEO4J_WRITERS", WRITERS)))
+        self._timeout = connect_timeout
+        self._connect()
+
+    def _connect(self) -> None:
+        import neo4j
+
         try:
             self.driver = neo4j.GraphDatabase.driver(
-                self.uri, auth=(user, password), connection_timeout=connect_timeout,
-                connection_acquisition_timeout=connect_timeout + 1, max_transaction_retry_time=15.0,
+                self.uri, auth=(self._user, self._password), connection_timeout=self._timeout,
+                connection_acquisition_timeout=self._timeout + 1, max_transaction_retry_time=15.0,
                 # a new database has no labels yet: "label does not exist" warnings are noise on stderr
                 notifications_min_severity="OFF")
             self.driver.verify_connectivity()
         except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError, OSError, ValueError) as e:
             raise StoreError(connection_help(self.uri, e)) from e
         self._schema_ready = False
+
+    def reconnect(self) -> None:
+        """A new driver (after the server was restarted, e.g. by a bulk import)."""
+        self.driver.close()
+        self._connect()
 
     # -- plumbing --------------------------------------------------------
     def _session(self, write: bool):

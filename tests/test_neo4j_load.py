@@ -87,7 +87,8 @@ def test_kill_9_during_load_then_rerun_gives_the_clean_graph(loaded_neo4j, tmp_p
     src = _big_graph_file(tmp_path / "big.json")
     env = dict(os.environ, FULIAN_BATCH_ROWS="150", NEO4J_URI=loaded_neo4j.uri)
     loaded_neo4j.clear()
-    cmd = [sys.executable, "-m", "fulian.cli", "load", "--graph", str(tmp_path / "big.json")]
+    # transactions (an empty local database would otherwise get the offline importer)
+    cmd = [sys.executable, "-m", "fulian.cli", "load", "--no-bulk", "--graph", str(tmp_path / "big.json")]
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:

@@ -1,0 +1,233 @@
+"""Bulk first load: the graph as the offline importer's CSV files, then `neo4j-admin database import full`.
+
+For an empty database on the local server (`fulian neo4j up`) this replaces a first load's
+million Cypher statements by one pass of Neo4j's own importer: write one CSV file per node
+label (`id:ID`, `:LABEL`, typed properties) and per relationship type (`:START_ID`, `:END_ID`,
+`:TYPE`, typed properties), stop the server, import, start it, create the constraints and
+indexes (the CJK full-text index included) and wait until they are online. A remote server
+(Aura, a cluster) keeps its files to itself: `BulkUnavailable` says so and the caller loads
+through transactions. Later loads are incremental (`graph.load.store_to_neo4j`).
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, Callable, Iterable, Optional, Union, get_args, get_origin
+
+from graph.load import LoadPlan, plan_load
+from graph.model import NODE_CLASSES, Relationship
+from graph.store import GraphStore, StoreError
+
+ARRAY_DELIMITER = "\x1f"  # unit separator: never in extracted text (checked while writing)
+_DELIMITER_ARG = "U+001F"
+_REL_ENDS = ("type", "start_id", "start_label", "end_id", "end_label")
+_CSV_TYPES = {str: "string", int: "long", float: "double", bool: "boolean"}
+
+
+class BulkUnavailable(StoreError):
+    """Bulk import cannot be used for this target; the message says why (load through transactions)."""
+
+
+def _csv_type(annotation: Any) -> str:
+    """The importer's column type of a model field (`Optional[int]` → long, `list[str]` → string[])."""
+    if get_origin(annotation) is list:
+        return _csv_type(get_args(annotation)[0]) + "[]"
+    if get_origin(annotation) is Union:
+        inner = [a for a in get_args(annotation) if a is not type(None)]
+        return _csv_type(inner[0])
+    return _CSV_TYPES[annotation]
+
+
+def node_columns(label: str) -> list[tuple[str, str]]:
+    """(property, importer type) of a label's nodes, as the transactional writer stores them."""
+    fields = NODE_CLASSES[label].model_fields
+    cols = [(name, _csv_type(f.annotation)) for name, f in fields.items()]
+    return cols + [("aliases_text", "string")]  # the full-text index's copy of the aliases
+
+
+def relationship_columns() -> list[tuple[str, str]]:
+    fields = Relationship.model_fields
+    return [("id", "string")] + [(name, _csv_type(f.annotation)) for name, f in fields.items()
+                                 if name not in _REL_ENDS]
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _cell(value: Any, kind: str, where: str) -> str:
+    """One CSV value: empty for absent (no property), strings always quoted (so "" stays "")."""
+    if value is None:
+        return ""
+    if kind == "string":
+        return _quote(value)
+    if kind == "string[]":
+        if any(ARRAY_DELIMITER in v for v in value):
+            raise StoreError(f"{where}: a list value holds the control character U+001F; load with "
+                             "`fulian load --no-bulk` (transactions)")
+        return _quote(ARRAY_DELIMITER.join(value))
+    if kind == "boolean":
+        return "true" if value else "false"
+    if kind == "double":
+        return repr(float(value))
+    return str(int(value))
+
+
+class _CsvFile:
+    """One import file: header line, then rows; remembers whether a value spans lines."""
+
+    def __init__(self, path: Path, head: list[str], columns: list[tuple[str, str]]):
+        self.path = path
+        self.columns = columns
+        self.multiline = False
+        self.rows = 0
+        self.fh = open(path, "w", encoding="utf-8", newline="")
+        self.fh.write(",".join(head + [f"{name}:{kind}" for name, kind in columns]) + "\n")
+
+    def write(self, lead: list[str], row: dict[str, Any]) -> None:
+        where = f"{self.path.name} row {row.get('id')!r}"
+        line = ",".join(lead + [_cell(row.get(name), kind, where) for name, kind in self.columns])
+        if "\n" in line or "\r" in line:
+            self.multiline = True
+        self.fh.write(line + "\n")
+        self.rows += 1
+
+    def close(self) -> None:
+        self.fh.close()
+
+
+def write_import_files(plan: LoadPlan, folder: Path) -> dict[str, list[_CsvFile]]:
+    """The plan's rows as import files in `folder`: {"nodes": [...], "relationships": [...]}."""
+    nodes: dict[str, _CsvFile] = {}
+    rels: dict[str, _CsvFile] = {}
+
+    def node_file(label: str) -> _CsvFile:
+        if label not in nodes:
+            nodes[label] = _CsvFile(folder / f"nodes-{label}.csv", ["id:ID", ":LABEL"],
+                                    [c for c in node_columns(label) if c[0] != "id"])
+        return nodes[label]
+
+    def rel_file(rel_type: str) -> _CsvFile:
+        if rel_type not in rels:
+            rels[rel_type] = _CsvFile(folder / f"relationships-{rel_type}.csv", [":START_ID", ":END_ID", ":TYPE"],
+                                      relationship_columns())
+        return rels[rel_type]
+
+    def node_rows() -> Iterable[dict]:
+        yield from plan.shared_nodes
+        for own, _ in plan.documents.values():
+            yield from own
+
+    def rel_rows() -> Iterable[dict]:
+        yield from plan.shared_rels
+        for _, own in plan.documents.values():
+            yield from own
+        yield from plan.derived
+
+    try:
+        for row in node_rows():
+            label = row["label"]
+            aliases = row.get("aliases")
+            props = row if aliases is None else {**row, "aliases_text": " ".join(aliases)}
+            node_file(label).write([_quote(row["id"]), label], props)
+        for row in rel_rows():
+            rel_file(row["type"]).write([_quote(row["start_id"]), _quote(row["end_id"]), row["type"]], row)
+    finally:
+        for f in (*nodes.values(), *rels.values()):
+            f.close()
+    return {"nodes": [nodes[k] for k in sorted(nodes)], "relationships": [rels[k] for k in sorted(rels)]}
+
+
+def bulk_available(target: Any, replace: bool = False) -> None:
+    """Raise `BulkUnavailable` unless `target` is the local server's database, empty unless `replace`."""
+    from fulian import neo4j_server
+
+    if not neo4j_server.serves(target.uri):
+        raise BulkUnavailable(
+            f"bulk import needs the server's own files, and {target.uri} is not the local server of "
+            "`fulian neo4j up` (a remote server, Aura or a cluster): loading through transactions instead")
+    if target.database != neo4j_server.DATABASE:
+        raise BulkUnavailable(f"bulk import writes the database {neo4j_server.DATABASE!r}, not "
+                              f"{target.database!r} (NEO4J_DATABASE): loading through transactions instead")
+    if not replace and target.read("MATCH (n) RETURN 1 AS one LIMIT 1"):
+        raise BulkUnavailable(f"the database at {target.uri} is not empty and bulk import would replace it "
+                              "(add --replace to let it): loading incrementally through transactions instead")
+
+
+def bulk_load(source: GraphStore, target: Any, say: Optional[Callable[[str], Any]] = None,
+              keep_files: Optional[Path] = None, replace: bool = False) -> LoadPlan:
+    """First load of `source` into the empty local database of the Neo4j store `target`, by the importer.
+
+    Raises `BulkUnavailable` (nothing touched) when the target is remote, or not empty and not
+    `replace` (which lets the import replace what the database holds). The server
+    is restarted; the constraints, indexes and full-text index are built before this returns.
+    `plan.timings` holds the seconds of each step. `keep_files`: write the CSV files there and keep them.
+    """
+    from fulian import neo4j_server
+
+    bulk_available(target, replace=replace)
+    timings: dict[str, float] = {}
+    t = time.perf_counter()
+    plan = plan_load(source, {})
+    folder = Path(keep_files) if keep_files else Path(tempfile.mkdtemp(prefix="fulian-bulk-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        files = write_import_files(plan, folder)
+        timings["csv_s"] = time.perf_counter() - t
+        t = time.perf_counter()
+        target.close()  # its connections die with the server; reopened below
+        neo4j_server.down()
+        timings["stop_s"] = time.perf_counter() - t
+        t = time.perf_counter()
+        try:
+            every = files["nodes"] + files["relationships"]
+            neo4j_server.import_full([f.path for f in files["nodes"]], [f.path for f in files["relationships"]],
+                                     multiline=[f.path for f in every if f.multiline],
+                                     array_delimiter=_DELIMITER_ARG, progress=say)
+        finally:
+            timings["import_s"] = time.perf_counter() - t
+            t = time.perf_counter()
+            neo4j_server.up(progress=say)  # also after a failed import: the database is then empty
+            target.reconnect()
+            timings["start_s"] = time.perf_counter() - t
+    finally:
+        if not keep_files:
+            shutil.rmtree(folder, ignore_errors=True)
+    t = time.perf_counter()
+    if say:
+        say("creating constraints and indexes (the CJK full-text index included)...")
+    target.ensure_schema()
+    target.settle()
+    timings["schema_s"] = time.perf_counter() - t
+    plan.written = plan.rows()
+    plan.timings = timings
+    return plan
+
+
+def load(source: GraphStore, target: Any, *, bulk: Optional[bool] = None, replace: bool = False,
+         progress: Optional[Callable[[int], Any]] = None, say: Optional[Callable[[str], Any]] = None) -> LoadPlan:
+    """What `fulian load` does: a bulk import when it can, else the incremental transactional load.
+
+    `bulk` None: bulk import exactly when the target is the local server's empty database (said
+    through `say`); True: also replace a non-empty local database when `replace` is given, and say why
+    when bulk import cannot be used; False: always transactions (`graph.load.store_to_neo4j`).
+    """
+    from graph.load import store_to_neo4j
+
+    if bulk is not False:
+        try:
+            bulk_available(target, replace=bool(bulk and replace))
+        except BulkUnavailable as why:
+            if bulk and say:
+                say(str(why))
+        else:
+            if say:
+                say(f"{target.uri} is the local server's empty database: first load through Neo4j's offline "
+                    "importer (neo4j-admin database import; the server restarts; --no-bulk loads through "
+                    "transactions)" if bulk is None else
+                    f"bulk import into {target.uri} (neo4j-admin database import; the server restarts)")
+            return bulk_load(source, target, say=say, replace=bool(bulk and replace))
+    return store_to_neo4j(source, target, progress=progress, replace=replace)
