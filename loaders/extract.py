@@ -189,11 +189,7 @@ def _extract_normalized(norm: str, to_orig: list[int], source: str, known: Optio
     persons = find_persons(norm, tables, fed_spans)
     for pm in persons:
         table.add("Person", pm.name, pm.start, pm.end, role=pm.role)
-    # further bare mentions of known persons
-    for ent in list(table.by_key.values()):
-        if ent.type == "Person":
-            for m in re.finditer(re.escape(ent.name), norm):
-                table.add("Person", ent.name, m.start(), m.end())
+    # (find_persons already returns every other mention of a name it found: rule P-known)
 
     entities = table.entities()
     surviving = {(e.type, e.name) for e in entities}

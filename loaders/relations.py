@@ -121,6 +121,15 @@ class RelationContext:
         return re.compile(r"\s*(?:" + _alternation(self.pats["list_separators"]) + r")\s*")
 
     @cached_property
+    def _authored_re(self) -> re.Pattern:
+        return re.compile("(?:" + _alternation(self.pats["authoring_words"]) + ")?的?《")
+
+    @cached_property
+    def _partner_gap_re(self) -> re.Pattern:
+        words = _alternation(self.pats["list_separators"] + self.pats["coordinates_triggers"])
+        return re.compile(r"[^，。；]{0,12}?(?:" + words + r")[^，。；]*")
+
+    @cached_property
     def _coord_before_re(self) -> re.Pattern:
         return re.compile("(?:" + _alternation(self.pats["coordinates_triggers"]) + r")\s*$")
 
@@ -142,7 +151,7 @@ class RelationContext:
             if "；" in between or (f.unit and not between.startswith(doer_triggers)):
                 continue  # another clause of the sentence; a unit's federation only with its own verb
             # 根据全国妇联《…》要求 / 全国妇联印发的《…》: the federation authors a document, not the doer
-            if re.match("(?:" + _alternation(pats["authoring_words"]) + ")?的?《", between):
+            if self._authored_re.match(between):
                 continue
             if text[max(s.start, f.start - 4):f.start].endswith(tuple(pats["basis_words"])):
                 continue
@@ -214,11 +223,10 @@ class RelationContext:
         si = self.sent_of[pos] if 0 <= pos < len(self.sent_of) else -1
         in_sent = [f for f in self.feds_by_sent.get(si, []) if f.level != "organ"]
         before = [f for f in in_sent if f.end <= pos]
-        words = _alternation(self.pats["list_separators"] + self.pats["coordinates_triggers"])
         if before:
             f = before[-1]
             gap = self.text[f.end:pos]
-            if len(gap) <= 40 and re.fullmatch(r"[^，。；]{0,12}?(?:" + words + r")[^，。；]*", gap):
+            if len(gap) <= 40 and self._partner_gap_re.fullmatch(gap):
                 return f.name
         if end is not None:
             seps = tuple(self.pats["list_separators"])
