@@ -1,7 +1,8 @@
 """Text normalization that keeps a normalized→original offset map.
 
 Steps: newline unification, NFKC for letters/digits/spaces, CJK radical look-alikes folded to the
-ideographs they stand for (⻓→长, ⺠→民: PDF text layers use them), Chinese punctuation
+ideographs they stand for (⻓→长, ⺠→民: PDF text layers use them), Traditional characters folded to
+Simplified ones, one for one (婦聯→妇联, graph.traditional), Chinese punctuation
 unified to full-width forms (，。：；（）“”《》！？), middle dots unified to ·,
 markdown bold removed, spaced-out single characters joined (湖 南 省 → 湖南省),
 spaces between digits and Han removed, and page-break artifacts joined
@@ -14,6 +15,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+
+from graph.traditional import fold_traditional
 
 HAN = r"\u3400-\u9fff\uf900-\ufaff"
 _HAN_RE = re.compile(f"[{HAN}]")
@@ -215,6 +218,9 @@ def normalize(text: str) -> tuple[str, list[int]]:
         return "", [0]
     chars, omap = _pass_chars(text)
     s = "".join(chars)
+    folded = fold_traditional(s)  # one character for one: the offset map stays as it is
+    if folded != s:
+        s, chars = folded, list(folded)
     keep = _deletions(s)
     out_chars = [c for c, k in zip(chars, keep) if k]
     out_map = [o for o, k in zip(omap, keep) if k]

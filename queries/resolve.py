@@ -1,6 +1,7 @@
 """Find nodes by a name a user types: the same matching rule on both backends.
 
-Rule: compare normalized forms (NFKC, no white space, no quote marks). Nodes whose name or an
+Rule: compare normalized forms (NFKC, Traditional characters as Simplified ones, no white space,
+no quote marks: 美麗庭院 finds 美丽庭院). Nodes whose name or an
 alias equals the query win; when none does, nodes whose name or an alias contains the query.
 With `variants`, containing nodes are returned even when an exact match exists
 (美家美妇 → 美家美妇, 美家美妇她行动, 美家美妇美庭院).
@@ -22,6 +23,7 @@ import re
 import unicodedata
 from typing import Any, Iterable, Optional, Sequence
 
+from graph.traditional import fold_traditional
 from queries import backend
 from queries.errors import QueryError, short
 
@@ -35,7 +37,7 @@ _LUCENE_SPECIAL = re.compile(r'([+\-!(){}\[\]^"~*?:\\/&|])')
 
 @functools.lru_cache(maxsize=1 << 16)
 def normalize(text: Optional[str]) -> str:
-    return _STRIP.sub("", unicodedata.normalize("NFKC", text or ""))
+    return _STRIP.sub("", fold_traditional(unicodedata.normalize("NFKC", text or "")))
 
 
 def _forms(row: dict[str, Any]) -> list[str]:
