@@ -279,7 +279,10 @@ def _decode_legacy(data: bytes) -> tuple[str, str]:
             u = line.decode("utf-8", errors="replace")
             non_ascii = sum(1 for c in u if c >= "\x80")
             bad = u.count("\ufffd")
-            if bad <= 0.25 * non_ascii or (chinese and bad == 1 and non_ascii >= 3):
+            # GBK pairs can pass for 2-byte UTF-8 (一 D2BB reads as Cyrillic һ): a line whose valid
+            # part has no 3-byte (CJK) sequence and that decodes cleanly in the legacy codec is legacy
+            chance = chinese and max(u.replace("\ufffd", ""), default="") < "\u0800" and _legacy_ok(line, best)
+            if not chance and (bad <= 0.25 * non_ascii or (chinese and bad == 1 and non_ascii >= 3)):
                 out.append(u)
                 used_utf8 = True
                 continue
