@@ -6,9 +6,7 @@ import os
 from typing import Any, Iterable, Iterator, Optional, Protocol, runtime_checkable
 
 from graph.model import KnowledgeGraph
-
-DEFAULT_GRAPH_FILE = "fulian-graph.json"
-BACKENDS = ("embedded", "neo4j")
+from graph.schema import BACKENDS, default_graph
 
 
 class StoreError(RuntimeError):
@@ -62,7 +60,7 @@ def open_store(backend: str = "embedded", path: Optional[str] = None, *, read_on
     if backend == "embedded":
         from graph.nx_store import NetworkxStore
 
-        return NetworkxStore(path or os.environ.get("FULIAN_GRAPH", DEFAULT_GRAPH_FILE), read_only=read_only)
+        return NetworkxStore(path or default_graph(), read_only=read_only)
     if backend == "neo4j":
         from graph.neo4j_store import Neo4jStore
 

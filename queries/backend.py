@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any, Iterable
 
+from graph.schema import BACKENDS
 from queries import cypher, nx_queries
 from queries.errors import QueryError
 
@@ -33,7 +34,7 @@ def canonical(value: Any) -> Any:
 
 def backend_of(store: Any) -> str:
     backend = getattr(store, "backend", None)
-    if backend not in ("embedded", "neo4j"):
+    if backend not in BACKENDS:
         raise QueryError(f"unsupported store backend {backend!r}: use an embedded or neo4j store")
     return backend
 
