@@ -34,7 +34,7 @@ def _source(p: argparse.ArgumentParser) -> None:
 
 
 def _open(backend: str, graph: str):
-    from graph.store import open_store
+    from fulian.stores import open_store
 
     return open_store(backend, graph, read_only=True)
 

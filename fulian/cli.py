@@ -165,14 +165,14 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_load(args: argparse.Namespace) -> int:
-    from graph.neo4j_store import Neo4jStore
+    from fulian.stores import neo4j_store
     from graph.nx_store import NetworkxStore
     from loaders.pipeline import build, unresolved_warnings
 
     if args.manifest and not args.paths:
         raise CliError("--manifest applies to documents given as PATHS; for the graph file, rebuild it "
                        "with `fulian build --manifest FILE` and load it again")
-    store = Neo4jStore(uri=args.uri)
+    store = neo4j_store(args.uri)
     try:
         if args.paths:
             manifest = _manifest(args, args.paths)
@@ -211,7 +211,7 @@ def cmd_load(args: argparse.Namespace) -> int:
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
-    from graph.store import open_store
+    from fulian.stores import open_store
     from loaders.pipeline import remove
 
     if args.backend == "embedded" and not os.path.exists(args.graph):

@@ -77,7 +77,7 @@ def register(subparsers: Any) -> None:
 
 def cmd_view(args: argparse.Namespace) -> int:
     from fulian.views import ViewError, render
-    from graph.store import open_store
+    from fulian.stores import open_store
 
     kind = {"coverage": "campaign"}.get(args.view_kind, args.view_kind)
     if kind == "query" and args.backend != "neo4j":

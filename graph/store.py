@@ -55,8 +55,9 @@ class GraphStore(Protocol):
 
 
 def open_store(backend: str = "embedded", path: Optional[str] = None, *, read_only: bool = False,
-               uri: Optional[str] = None) -> GraphStore:
-    """Open a store by backend name: `embedded` (networkx file) or `neo4j` (server)."""
+               uri: Optional[str] = None, user: str = "neo4j", password: str = "") -> GraphStore:
+    """Open a store by backend name: `embedded` (networkx file at `path`) or `neo4j` (the server at
+    `uri`, logged in as `user` with `password`)."""
     if backend == "embedded":
         from graph.nx_store import NetworkxStore
 
@@ -64,7 +65,9 @@ def open_store(backend: str = "embedded", path: Optional[str] = None, *, read_on
     if backend == "neo4j":
         from graph.neo4j_store import Neo4jStore
 
-        return Neo4jStore(uri=uri, read_only=read_only)
+        if not uri:
+            raise StoreError("a Neo4j store needs the server's Bolt URI (e.g. bolt://127.0.0.1:7687)")
+        return Neo4jStore(uri, user, password, read_only=read_only)
     raise StoreError(f"unknown backend {backend!r}: choose one of {', '.join(BACKENDS)}")
 
 

@@ -56,7 +56,7 @@ def _common() -> argparse.ArgumentParser:
 
 
 def _open(args: argparse.Namespace):
-    from graph.store import open_store
+    from fulian.stores import open_store
 
     return open_store(args.backend, args.graph, read_only=True)
 

@@ -26,8 +26,8 @@ def empty_store(request, tmp_path):
         from neo4j_fixture import require_neo4j
         from graph.neo4j_store import Neo4jStore
 
-        uri, _, _ = require_neo4j()
-        store = Neo4jStore(uri=uri)
+        uri, user, password = require_neo4j()
+        store = Neo4jStore(uri, user, password)
         store.clear()
     yield store
     store.close()
@@ -50,8 +50,8 @@ def _neo4j_session_store():
     from neo4j_fixture import require_neo4j
     from graph.neo4j_store import Neo4jStore
 
-    uri, _, _ = require_neo4j()
-    store = Neo4jStore(uri=uri)
+    uri, user, password = require_neo4j()
+    store = Neo4jStore(uri, user, password)
     yield store
     store.close()
 

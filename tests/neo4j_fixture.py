@@ -38,7 +38,7 @@ def in_ci() -> bool:
 
 def neo4j_settings() -> tuple[str, str, str]:
     """(uri, user, password) from the environment or the local server's password file."""
-    from graph.neo4j_store import connection_settings
+    from fulian.stores import connection_settings
 
     if not os.environ.get("NEO4J_URI"):
         return connection_settings()
