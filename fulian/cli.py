@@ -387,9 +387,8 @@ def _version() -> str:
 
 
 def _extensions() -> list[Callable[[Any], None]]:
-    """Subcommands defined next to their library code (queries, views, listings and export)."""
-    from fulian import catalog_cli, view_cli
-    from queries import cli as query_cli
+    """Subcommands defined in their own modules (questions, views, listings and export)."""
+    from fulian import catalog_cli, query_cli, view_cli
 
     return [query_cli.register, view_cli.register, catalog_cli.register]
 

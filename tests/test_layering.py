@@ -25,8 +25,6 @@ MAY_IMPORT = {
 EXCEPTIONS = {
     ("graph.bulk", "fulian.neo4j_server"),  # the bulk import drives the local server
     ("loaders.pipeline", "queries.text_reuse"),  # the REPEATS link step of the build
-    ("queries.cli", "fulian.output"),  # a CLI module inside the library
-    ("queries.cli", "fulian.stores"),
 }
 
 

@@ -1,4 +1,4 @@
-"""`fulian query …`: parse, call one library function of `queries`, print."""
+"""`fulian query …`: parse, call one library function of `queries`, print (fulian.output)."""
 
 from __future__ import annotations
 
