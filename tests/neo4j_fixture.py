@@ -32,8 +32,7 @@ if str(_ROOT) not in sys.path:
 _checked: Optional[tuple[bool, object]] = None
 
 
-def in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
+from conftest import in_ci  # noqa: E402  (one definition for the suite)
 
 
 def neo4j_settings() -> tuple[str, str, str]:
