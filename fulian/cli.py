@@ -192,7 +192,8 @@ def cmd_load(args: argparse.Namespace) -> int:
             kg_store = NetworkxStore(args.graph, read_only=True)
             from graph.bulk import load
 
-            total = kg_store.graph.number_of_nodes() + kg_store.graph.number_of_edges()
+            counts = kg_store.counts()
+            total = sum(counts["nodes"].values()) + sum(counts["relationships"].values())
             bar = _progress(total, "loading", unit="row")
             plan = load(kg_store, store, bulk=args.bulk, replace=args.replace, progress=bar.update,
                         say=lambda msg: print(msg, file=sys.stderr))
