@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Optional
 
 ROOT = Path(__file__).resolve().parents[1]
-GAZETTEER = ROOT / "loaders" / "data" / "gazetteer"
+GAZETTEER = ROOT / "graph" / "data" / "gazetteer"
 YEARS = list(range(2014, 2024))  # a decade of work years
 DEFAULT_OUT = Path("/tmp/fulian-bench")
 

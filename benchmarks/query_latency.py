@@ -27,9 +27,9 @@ def _pct(xs: list[float], p: float) -> float:
 
 def open_backend(backend: str, graph: str) -> Any:
     if backend == "neo4j":
-        from graph.neo4j_store import Neo4jStore
+        from fulian.stores import neo4j_store
 
-        return Neo4jStore(read_only=True)
+        return neo4j_store(read_only=True)
     from graph.nx_store import NetworkxStore
 
     return NetworkxStore(graph, read_only=True)

@@ -304,9 +304,9 @@ def e2e_child(params: dict) -> dict:
            "save_s": t_saved - t_build}
     if params.get("neo4j"):
         from graph.load import store_to_neo4j
-        from graph.neo4j_store import Neo4jStore
+        from fulian.stores import neo4j_store
 
-        neo = Neo4jStore(uri=params.get("uri"))
+        neo = neo4j_store(params.get("uri"))
         try:
             if params.get("clear"):  # benchmark set-up, not part of the pipeline: left out of total_s
                 t = time.perf_counter()
@@ -351,9 +351,9 @@ def run_e2e(corpus_dir: Path, graph: Path, jobs: int, neo4j: bool = False, clear
 # ---------------------------------------------------------------------------
 
 def neo4j_is_empty(uri: Optional[str]) -> bool:
-    from graph.neo4j_store import Neo4jStore
+    from fulian.stores import neo4j_store
 
-    s = Neo4jStore(uri=uri)
+    s = neo4j_store(uri)
     try:
         return not s.read("MATCH (n) WHERE NOT n:FulianBenchX AND NOT n:FulianBenchRow RETURN n LIMIT 1")
     finally:
@@ -362,9 +362,9 @@ def neo4j_is_empty(uri: Optional[str]) -> bool:
 
 def neo4j_baselines(uri: Optional[str], rows: int, per_row_sample: int = 300, batch: int = 2000) -> dict:
     """Bare UNWIND … MERGE on :FulianBenchX(id) with a constraint, and one query per row; cleaned up after."""
-    from graph.neo4j_store import Neo4jStore
+    from fulian.stores import neo4j_store
 
-    store = Neo4jStore(uri=uri)
+    store = neo4j_store(uri)
     drv, db = store.driver, store.database
     out: dict[str, Any] = {"rows": rows, "batch": batch}
     try:
@@ -619,10 +619,10 @@ def run(args: argparse.Namespace) -> dict:
         rows.append(row(f"query_p50_ms[{q},embedded]", q_emb[q]["p50_ms"], None, "report", None, "ms"))
         rows.append(row(f"query_p95_ms[{q},embedded]", q_emb[q]["p95_ms"], None, "report", None, "ms"))
     if args.neo4j and neo_load:
-        from graph.neo4j_store import Neo4jStore
+        from fulian.stores import neo4j_store
 
         log("query latency (Neo4j) …")
-        neo = Neo4jStore(uri=args.uri, read_only=True)
+        neo = neo4j_store(args.uri, read_only=True)
         try:
             q_neo = det["queries_neo4j"] = measure_queries(neo, manifest, args.query_reps)
         finally:

@@ -7,6 +7,8 @@ import datetime as dt
 import os
 from typing import Any
 
+from graph import schema
+
 LS_EPILOG = """\
 examples:
   fulian ls campaigns --match 巾帼          campaigns whose name or alias contains 巾帼, most adopted first
@@ -25,14 +27,14 @@ ADOPTION_NETWORK = "Federation,Campaign,Law"
 
 
 def _source(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--backend", choices=["embedded", "neo4j"], default="embedded",
+    p.add_argument("--backend", choices=schema.BACKENDS, default="embedded",
                    help="embedded graph file or a Neo4j server (default: embedded)")
-    p.add_argument("--graph", default=os.environ.get("FULIAN_GRAPH", "fulian-graph.json"),
+    p.add_argument("--graph", default=schema.default_graph(),
                    help="graph file for the embedded backend (default: %(default)s)")
 
 
 def _open(backend: str, graph: str):
-    from graph.store import open_store
+    from fulian.stores import open_store
 
     return open_store(backend, graph, read_only=True)
 

@@ -10,13 +10,14 @@ from typing import Any, Callable, Optional
 
 from fulian.output import print_table  # the one table printer (also imported from here by others)
 from fulian.terminal import encoding_note, guard_streams, printable, silence_stdout
+from graph import schema
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_REJECTED = 0, 1, 2, 3
 EXIT_INTERRUPTED, EXIT_PIPE, EXIT_TERMINATED = 130, 141, 143  # Ctrl-C; reader went away (| head); SIGTERM
 
-EPILOG = """\
+EPILOG = f"""\
 examples:
-  fulian build                       build the sample corpus into fulian-graph.json
+  fulian build                       build the sample corpus into {schema.DEFAULT_GRAPH_FILE}
   fulian build docs/ --out kg.json   build your own documents
   fulian eval data/gold              score extraction against gold annotations
   fulian build docs/ --prune         update after editing, adding and deleting files
@@ -164,14 +165,14 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_load(args: argparse.Namespace) -> int:
-    from graph.neo4j_store import Neo4jStore
+    from fulian.stores import neo4j_store
     from graph.nx_store import NetworkxStore
     from loaders.pipeline import build, unresolved_warnings
 
     if args.manifest and not args.paths:
         raise CliError("--manifest applies to documents given as PATHS; for the graph file, rebuild it "
                        "with `fulian build --manifest FILE` and load it again")
-    store = Neo4jStore(uri=args.uri)
+    store = neo4j_store(args.uri)
     try:
         if args.paths:
             manifest = _manifest(args, args.paths)
@@ -191,7 +192,8 @@ def cmd_load(args: argparse.Namespace) -> int:
             kg_store = NetworkxStore(args.graph, read_only=True)
             from graph.bulk import load
 
-            total = kg_store.graph.number_of_nodes() + kg_store.graph.number_of_edges()
+            counts = kg_store.counts()
+            total = sum(counts["nodes"].values()) + sum(counts["relationships"].values())
             bar = _progress(total, "loading", unit="row")
             plan = load(kg_store, store, bulk=args.bulk, replace=args.replace, progress=bar.update,
                         say=lambda msg: print(msg, file=sys.stderr))
@@ -210,7 +212,7 @@ def cmd_load(args: argparse.Namespace) -> int:
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
-    from graph.store import open_store
+    from fulian.stores import open_store
     from loaders.pipeline import remove
 
     if args.backend == "embedded" and not os.path.exists(args.graph):
@@ -298,7 +300,7 @@ def _add_extract_options(p: argparse.ArgumentParser) -> None:
 
 
 def _add_store_options(p: argparse.ArgumentParser, graph_help: str) -> None:
-    p.add_argument("--graph", default=os.environ.get("FULIAN_GRAPH", "fulian-graph.json"),
+    p.add_argument("--graph", default=schema.default_graph(),
                    help=graph_help + " (default: %(default)s)")
     p.add_argument("--uri", help="Bolt URI (default: NEO4J_URI or the local server of `fulian neo4j up`)")
 
@@ -316,7 +318,7 @@ def build_parser() -> argparse.ArgumentParser:
                                    "extract federations, campaigns, laws, departments and persons, and write "
                                    "the embedded graph file. Unchanged documents are skipped.")
     b.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: the sample corpus)")
-    b.add_argument("--out", default=os.environ.get("FULIAN_GRAPH", "fulian-graph.json"),
+    b.add_argument("--out", default=schema.default_graph(),
                    help="graph file to create or update (default: %(default)s)")
     _add_extract_options(b)
     b.add_argument("--json", action="store_true", help="print the report as JSON")
@@ -358,7 +360,7 @@ def build_parser() -> argparse.ArgumentParser:
                                     "has a copy elsewhere keeps that path.")
     rm.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (they need not exist any more)")
     _add_store_options(rm, "embedded graph file to change")
-    rm.add_argument("--backend", choices=("embedded", "neo4j"), default="embedded",
+    rm.add_argument("--backend", choices=schema.BACKENDS, default="embedded",
                     help="store to change (default: %(default)s)")
     rm.set_defaults(func=cmd_remove)
 
@@ -386,9 +388,8 @@ def _version() -> str:
 
 
 def _extensions() -> list[Callable[[Any], None]]:
-    """Subcommands defined next to their library code (queries, views, listings and export)."""
-    from fulian import catalog_cli, view_cli
-    from queries import cli as query_cli
+    """Subcommands defined in their own modules (questions, views, listings and export)."""
+    from fulian import catalog_cli, query_cli, view_cli
 
     return [query_cli.register, view_cli.register, catalog_cli.register]
 

@@ -68,12 +68,12 @@ class _State:
         return f"%%cypher cells will be skipped: {self.skip}"
 
     def connect(self, uri: Optional[str] = None) -> Any:
-        from graph.neo4j_store import Neo4jStore
+        from fulian.stores import neo4j_store
         from graph.store import StoreError
 
         self.close()
         try:
-            self.store = Neo4jStore(uri=uri or None, read_only=True)
+            self.store = neo4j_store(uri or None, read_only=True)
         except StoreError as e:
             raise CypherCellError(str(e)) from None
         self.own, self.skip = True, None

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import os
 from typing import Any
+
+from graph import schema
 
 EPILOG = """\
 examples:
@@ -20,9 +21,9 @@ The page is one self-contained HTML file: it opens offline in any browser.
 
 def _common(p: argparse.ArgumentParser, kind: str) -> None:
     p.add_argument("--out", default=f"fulian-{kind}.html", help="HTML file to write (default: %(default)s)")
-    p.add_argument("--backend", choices=("embedded", "neo4j"), default="neo4j" if kind == "query" else "embedded",
+    p.add_argument("--backend", choices=schema.BACKENDS, default="neo4j" if kind == "query" else "embedded",
                    help="graph to read: the embedded file or a Neo4j server (default: %(default)s)")
-    p.add_argument("--graph", default=os.environ.get("FULIAN_GRAPH", "fulian-graph.json"),
+    p.add_argument("--graph", default=schema.default_graph(),
                    help="embedded graph file (default: %(default)s)")
     p.add_argument("--uri", help="Neo4j Bolt URI (default: NEO4J_URI or the local server of `fulian neo4j up`)")
     p.add_argument("--max-nodes", type=int, default=None, metavar="N",
@@ -76,7 +77,7 @@ def register(subparsers: Any) -> None:
 
 def cmd_view(args: argparse.Namespace) -> int:
     from fulian.views import ViewError, render
-    from graph.store import open_store
+    from fulian.stores import open_store
 
     kind = {"coverage": "campaign"}.get(args.view_kind, args.view_kind)
     if kind == "query" and args.backend != "neo4j":

@@ -8,7 +8,7 @@ from typing import Any, Callable, Iterable, Iterator, Optional
 
 from graph import schema
 from graph.model import KnowledgeGraph, Relationship, legacy_document_id, node_from_properties
-from graph.store import GraphStore, StoreError, pack_groups, slices
+from graph.store import BulkTarget, GraphStore, StoreError, pack_groups, slices
 
 DERIVED = "REPEATS"  # recomputed over all passages after a build: synced by id, not per document
 
@@ -155,9 +155,9 @@ def plan_load(source: GraphStore, have: dict[str, str], replace: bool = False,
     return plan
 
 
-def store_to_neo4j(source: GraphStore, target: Any, progress: Optional[Callable[[int], Any]] = None,
+def store_to_neo4j(source: GraphStore, target: BulkTarget, progress: Optional[Callable[[int], Any]] = None,
                    replace: bool = False) -> LoadPlan:
-    """Load `source` into the Neo4j store `target`; returns what was done.
+    """Load `source` into the Neo4j store `target` (a BulkTarget: graph.store); returns what was done.
 
     Unchanged documents (same content hash) are skipped, changed ones replaced, new ones
     created; with `replace`, documents that `target` has and `source` lacks are removed.
@@ -168,7 +168,7 @@ def store_to_neo4j(source: GraphStore, target: Any, progress: Optional[Callable[
         return _load(source, target, progress, replace)
 
 
-def _load(source: GraphStore, target: Any, progress: Optional[Callable[[int], Any]], replace: bool) -> LoadPlan:
+def _load(source: GraphStore, target: BulkTarget, progress: Optional[Callable[[int], Any]], replace: bool) -> LoadPlan:
     have = target.nodes("Document")
     plan = plan_load(source, document_versions(have), replace, legacy=[r["id"] for r in have if not r.get("id_path")])
     target.ensure_schema()
@@ -186,7 +186,7 @@ def _load(source: GraphStore, target: Any, progress: Optional[Callable[[int], An
     return plan
 
 
-def sync_derived(plan: LoadPlan, target: Any, progress: Optional[Callable[[int], Any]] = None) -> int:
+def sync_derived(plan: LoadPlan, target: BulkTarget, progress: Optional[Callable[[int], Any]] = None) -> int:
     """Make the target's REPEATS links those of the source (for the source's documents); returns how many
     were created."""
     existing = target.relationship_ids(DERIVED)

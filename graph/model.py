@@ -189,7 +189,6 @@ NODE_CLASSES: dict[str, type[Node]] = {
 }
 
 
-GAZETTEER_RULES = ("hierarchy", "gazetteer")  # links derived from the gazetteer, not stated in a text
 
 
 class Relationship(BaseModel):
@@ -219,7 +218,7 @@ class Relationship(BaseModel):
         if not schema.allowed(self.type, self.start_label, self.end_label):
             ends = ", ".join(f"{a}->{b}" for a, b in schema.REL_TYPES[self.type].ends)
             raise ValueError(f"{self.type} cannot go {self.start_label}->{self.end_label} (allowed: {ends})")
-        if self.type in schema.EXTRACTED_REL_TYPES and self.rule not in GAZETTEER_RULES:
+        if self.type in schema.EXTRACTED_REL_TYPES and self.rule not in schema.GAZETTEER_RULES:
             missing = [p for p in schema.PROVENANCE_PROPERTIES if getattr(self, p) is None or getattr(self, p) == ""]
             if missing:
                 raise ValueError(f"{self.type} {self.start_id}->{self.end_id} lacks provenance: {', '.join(missing)}")

@@ -19,16 +19,6 @@ WRITERS = 2  # concurrent write transactions in a bulk load (FULIAN_NEO4J_WRITER
 _REL_ENDS = ("type", "start_id", "end_id", "start_label", "end_label")
 
 
-def connection_settings(uri: Optional[str] = None) -> tuple[str, str, str]:
-    """(uri, user, password) from arguments, NEO4J_* variables, or the local server (`fulian neo4j up`)."""
-    from fulian import neo4j_server
-
-    uri = uri or os.environ.get("NEO4J_URI") or f"bolt://127.0.0.1:{neo4j_server.bolt_port()}"
-    user = os.environ.get("NEO4J_USER", "neo4j")
-    password = os.environ.get("NEO4J_PASSWORD") or neo4j_server.password()
-    return uri, user, password
-
-
 def connection_help(uri: str, err: Exception) -> str:
     from neo4j.exceptions import AuthError
 
@@ -64,13 +54,15 @@ def _rel_row(rec: dict[str, Any]) -> dict[str, Any]:
 
 
 class Neo4jStore:
-    """A GraphStore on a Neo4j server. Read-only stores open READ sessions only."""
+    """A GraphStore on the Neo4j server at `uri`, logged in as `user` with `password` (the CLI works
+    out the defaults: NEO4J_* variables, the local server's port and password file; see
+    fulian.stores.connection_settings). Read-only stores open READ sessions only."""
 
     backend = "neo4j"
 
-    def __init__(self, uri: Optional[str] = None, *, read_only: bool = False, database: Optional[str] = None,
-                 batch_rows: int = BATCH_ROWS, connect_timeout: float = 4.0):
-        self.uri, self._user, self._password = connection_settings(uri)
+    def __init__(self, uri: str, user: str = "neo4j", password: str = "", *, read_only: bool = False,
+                 database: Optional[str] = None, batch_rows: int = BATCH_ROWS, connect_timeout: float = 4.0):
+        self.uri, self._user, self._password = uri, user, password
         self.read_only = read_only
         self.database = database or os.environ.get("NEO4J_DATABASE", "neo4j")
         self.batch_rows = int(os.environ.get("FULIAN_BATCH_ROWS", batch_rows))

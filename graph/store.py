@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any, Iterable, Iterator, Optional, Protocol, runtime_checkable
 
 from graph.model import KnowledgeGraph
-
-DEFAULT_GRAPH_FILE = "fulian-graph.json"
-BACKENDS = ("embedded", "neo4j")
+from graph.schema import BACKENDS, default_graph
 
 
 class StoreError(RuntimeError):
@@ -17,9 +14,11 @@ class StoreError(RuntimeError):
 
 @runtime_checkable
 class GraphStore(Protocol):
-    """What every backend offers. Rows are flat property dicts (`label`/`type` included)."""
+    """What every backend offers, and all that code given any store may use. Rows are flat property
+    dicts (`label`/`type` included). What one backend adds is its own protocol below."""
 
-    backend: str
+    backend: str  # one of schema.BACKENDS
+    read_only: bool
 
     def write(self, kg: KnowledgeGraph, progress: Optional[Any] = None) -> None:
         """Merge a graph in: same ids update, never duplicate."""
@@ -55,18 +54,65 @@ class GraphStore(Protocol):
 
     def close(self) -> None: ...
 
+    def __enter__(self) -> Any: ...
+
+    def __exit__(self, *exc: Any) -> None: ...
+
+
+@runtime_checkable
+class EmbeddedStore(GraphStore, Protocol):
+    """An in-process store: the networkx graph the statements' twins (queries.nx_queries) read."""
+
+    graph: Any  # networkx.MultiDiGraph: node id -> properties, edges keyed by relationship id
+
+
+@runtime_checkable
+class CypherStore(GraphStore, Protocol):
+    """A store on a Cypher server: named statements (queries.cypher) run through its READ sessions."""
+
+    uri: str
+    database: str
+
+    def read(self, query: str, params: Optional[dict[str, Any]] = None) -> list[dict[str, Any]]:
+        """Records of a read query, as plain data."""
+
+    def read_values(self, query: str, params: Optional[dict[str, Any]] = None) -> list[dict[str, Any]]:
+        """Records of a read query returning plain values only (no nodes, relationships, paths)."""
+
+
+@runtime_checkable
+class BulkTarget(CypherStore, Protocol):
+    """What graph.load.store_to_neo4j writes through: batches of rows, derived links synced by id."""
+
+    batch_rows: int
+    writers: int
+
+    def ensure_schema(self) -> None: ...
+
+    def write_batches(self, batches: Iterable[tuple[list[dict], list[dict]]], create: bool = False,
+                      progress: Optional[Any] = None, workers: int = 1, keep_aliases: bool = False) -> None: ...
+
+    def settle(self) -> None: ...
+
+    def relationship_ids(self, rel_type: str) -> list[dict[str, Any]]: ...
+
+    def delete_relationship_elements(self, element_ids: list[str]) -> None: ...
+
 
 def open_store(backend: str = "embedded", path: Optional[str] = None, *, read_only: bool = False,
-               uri: Optional[str] = None) -> GraphStore:
-    """Open a store by backend name: `embedded` (networkx file) or `neo4j` (server)."""
+               uri: Optional[str] = None, user: str = "neo4j", password: str = "") -> GraphStore:
+    """Open a store by backend name: `embedded` (networkx file at `path`) or `neo4j` (the server at
+    `uri`, logged in as `user` with `password`)."""
     if backend == "embedded":
         from graph.nx_store import NetworkxStore
 
-        return NetworkxStore(path or os.environ.get("FULIAN_GRAPH", DEFAULT_GRAPH_FILE), read_only=read_only)
+        return NetworkxStore(path or default_graph(), read_only=read_only)
     if backend == "neo4j":
         from graph.neo4j_store import Neo4jStore
 
-        return Neo4jStore(uri=uri, read_only=read_only)
+        if not uri:
+            raise StoreError("a Neo4j store needs the server's Bolt URI (e.g. bolt://127.0.0.1:7687)")
+        return Neo4jStore(uri, user, password, read_only=read_only)
     raise StoreError(f"unknown backend {backend!r}: choose one of {', '.join(BACKENDS)}")
 
 

@@ -749,9 +749,9 @@ class PlaceStripper:
         for code in ctx_codes:
             for r in gaz.chain(code):
                 names.add(r.name)
-                from .gazetteer import _short_forms
+                from graph.gazetteer import short_forms
 
-                names.update(_short_forms(r.name, r.level))
+                names.update(short_forms(r.name, r.level))
                 names.add(gaz.region_display(r.code))
         for r in gaz.province_names():
             names.add(r.name)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Optional
 
+from graph.schema import TARGET_LABELS
 from graph.store import GraphStore
 from loaders.campaigns import KnownNames
 
@@ -39,7 +40,7 @@ def graph_names(store: GraphStore) -> list[tuple[str, str]]:
 
 def entity_keys(kg) -> set[tuple[str, str]]:
     """(label, name) of the campaigns and laws of one document's graph."""
-    return {(n.label, n.name) for n in kg.nodes.values() if n.label in ("Campaign", "Law")}
+    return {(n.label, n.name) for n in kg.nodes.values() if n.label in TARGET_LABELS}
 
 
 def second_pass(store: GraphStore, docs: list[tuple[str, str, set]], names: Iterable[tuple[str, str]],

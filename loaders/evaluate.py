@@ -18,8 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Optional
 
-ENTITY_TYPES = ["Federation", "Department", "Campaign", "Law", "Person"]
-RELATION_TYPES = ["IMPLEMENTS", "LEADS", "COORDINATES", "PART_OF"]
+from graph.schema import ENTITY_LABELS, EXTRACTED_REL_TYPES
+
+ENTITY_TYPES = list(ENTITY_LABELS)
+RELATION_TYPES = list(EXTRACTED_REL_TYPES)
 _QUOTES = "\"'“”‘’「」『』〝〞＂＇`´″„‟‹›«»"
 _STRIP_RE = re.compile("[\\s" + re.escape(_QUOTES) + "]")
 
@@ -281,7 +283,6 @@ def graph_predictions(store) -> dict[str, dict]:
     and its issuer; its relations are the extracted relationships carrying its id. Links derived
     from the gazetteer (no document) belong to no document and are not scored.
     """
-    from graph.schema import EXTRACTED_REL_TYPES, ENTITY_LABELS
 
     nodes = {n["id"]: n for n in store.nodes()}
     docs = {nid: n for nid, n in nodes.items() if n["label"] == "Document"}

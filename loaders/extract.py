@@ -11,7 +11,7 @@ from typing import Optional
 
 from .campaigns import CONFIDENT_RULES, Cand, CampaignFinder, KnownNames, PlaceStripper, clean_space
 from .federations import FedMention, distributive_federations
-from .gazetteer import get_gazetteer
+from graph.gazetteer import get_gazetteer
 from .issuer import resolve_issuer
 from .meta import find_date, find_doc_number, find_kind, find_title, find_year
 from .normalize import normalize

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Optional
 
-from .gazetteer import Gazetteer, get_gazetteer
+from graph.gazetteer import Gazetteer, get_gazetteer
 from .registry import mention_rule
 from .resources import get_resources
 

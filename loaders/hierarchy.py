@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from loaders.gazetteer import get_gazetteer
+from graph.gazetteer import get_gazetteer
 
 NATIONAL = "全国妇联"
 

@@ -16,7 +16,7 @@ from pathlib import PurePath
 from typing import Optional
 
 from .federations import Context, FedMention, context_from_code, find_federations, marker_fits, vote_province
-from .gazetteer import Gazetteer, get_gazetteer
+from graph.gazetteer import Gazetteer, get_gazetteer
 from .place_cues import ShortForm, find_short_forms, in_context, place_of_short_form, places_in
 from .registry import mention_rule
 from .types import DocHints, PassageRecord

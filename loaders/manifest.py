@@ -165,7 +165,7 @@ def _locate(folder: Path, name: str) -> Optional[Path]:
 def region_code(value: str) -> str:
     """A division code for a manifest's region: a code (12-digit codes are shortened) or a place name."""
     from .federations import Context, parse_place_chain
-    from .gazetteer import get_gazetteer
+    from graph.gazetteer import get_gazetteer
 
     gaz = get_gazetteer()
     value = value.strip()

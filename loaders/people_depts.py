@@ -7,7 +7,7 @@ from functools import lru_cache
 from dataclasses import dataclass
 from typing import Iterable, Optional
 
-from .gazetteer import get_gazetteer
+from graph.gazetteer import get_gazetteer
 from .registry import mention_rule
 from .resources import get_resources
 from .structure import Table

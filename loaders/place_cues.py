@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import Callable, Iterable, Optional
 
 from .federations import Context, FedMention, marker_fits, short_form_marker
-from .gazetteer import Gazetteer
+from graph.gazetteer import Gazetteer
 from .resources import get_resources
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Optional
 
-from .gazetteer import get_gazetteer
+from graph.gazetteer import get_gazetteer
 from .registry import relation_part, relation_rule, relation_rules
 from .structure import Sentence
 from .types import ExtractedRelation, PassageRecord

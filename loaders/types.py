@@ -9,10 +9,13 @@ from typing import Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-EntityType = Literal["Federation", "Department", "Campaign", "Law", "Person"]
-RelationType = Literal["IMPLEMENTS", "LEADS", "COORDINATES", "PART_OF"]
+from graph.schema import ENTITY_LABELS, EXTRACTED_REL_TYPES, LEVELS
+
+# the schema's tuples as Literal types (Literal[("a", "b")] is Literal["a", "b"])
+EntityType = Literal[ENTITY_LABELS]  # type: ignore[valid-type]
+RelationType = Literal[EXTRACTED_REL_TYPES]  # type: ignore[valid-type]
 MIN_YEAR, MAX_YEAR = 1949, 2100  # work years a document can plan or report
-Level = Literal["national", "province", "prefecture", "county", "township", "organ"]
+Level = Literal[LEVELS]  # type: ignore[valid-type]
 
 
 class Mention(BaseModel):

@@ -9,8 +9,10 @@ so the two backends can be compared row for row.
 from __future__ import annotations
 
 import json
-from typing import Any, Iterable
+from typing import Any, Iterable, cast
 
+from graph.schema import BACKENDS
+from graph.store import CypherStore, EmbeddedStore, GraphStore
 from queries import cypher, nx_queries
 from queries.errors import QueryError
 
@@ -31,14 +33,14 @@ def canonical(value: Any) -> Any:
     return value
 
 
-def backend_of(store: Any) -> str:
+def backend_of(store: GraphStore) -> str:
     backend = getattr(store, "backend", None)
-    if backend not in ("embedded", "neo4j"):
+    if backend not in BACKENDS:
         raise QueryError(f"unsupported store backend {backend!r}: use an embedded or neo4j store")
     return backend
 
 
-def fetch(store: Any, name: str, **params: Any) -> list[dict[str, Any]]:
+def fetch(store: GraphStore, name: str, **params: Any) -> list[dict[str, Any]]:
     """Rows of statement `name` with `params` as the store gives them: in no set order, lists
     unsorted. For callers that order what they need themselves (packed statements such as
     `adoption_list`, whose inner lists are positional and must not be sorted)."""
@@ -48,9 +50,9 @@ def fetch(store: Any, name: str, **params: Any) -> list[dict[str, Any]]:
     if set(params) != expected:
         raise QueryError(f"statement {name} takes parameters {sorted(expected)}, got {sorted(params)}")
     if backend_of(store) == "neo4j":
-        return store.read_values(cypher.STATEMENTS[name], params)
+        return cast(CypherStore, store).read_values(cypher.STATEMENTS[name], params)
     if name in nx_queries.QUERIES:
-        return nx_queries.QUERIES[name](store.graph, **params)
+        return nx_queries.QUERIES[name](cast(EmbeddedStore, store).graph, **params)
     raise QueryError(f"statement {name} needs Neo4j (the embedded store matches names by scanning)")
 
 
@@ -59,7 +61,7 @@ def canonical_rows(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted((canonical(r) for r in rows), key=_key)
 
 
-def run(store: Any, name: str, **params: Any) -> list[dict[str, Any]]:
+def run(store: GraphStore, name: str, **params: Any) -> list[dict[str, Any]]:
     """Rows of statement `name` with `params`, canonical."""
     return canonical_rows(fetch(store, name, **params))
 

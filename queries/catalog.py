@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any, Optional
 
+from graph.schema import TARGET_LABELS
 from queries import backend
 from queries.coverage import top_targets
 from queries.errors import QueryError
-from queries.lineage import _level_key
+from queries.order import level_key
 from queries.resolve import normalize
 
 KINDS = {"campaigns": "Campaign", "laws": "Law", "federations": "Federation", "persons": "Person",
@@ -48,7 +49,7 @@ def _federations(store: Any) -> list[dict[str, Any]]:
     rows = [{"name": f["name"], "aliases": f["aliases"], "level": f["level"], "region_code": f["region_code"],
              "documents": len(f["documents"]), "implements": implements.get(f["id"], 0), "id": f["id"]}
             for f in backend.run(store, "federations")]
-    return sorted(rows, key=lambda r: (_level_key(r["level"]), r["region_code"] or "~", r["name"]))
+    return sorted(rows, key=lambda r: (level_key(r["level"]), r["region_code"] or "~", r["name"]))
 
 
 def _people_and_departments(store: Any, label: str) -> list[dict[str, Any]]:
@@ -89,7 +90,7 @@ def list_entities(store: Any, kind: str, match: Optional[str] = None) -> list[di
     if kind not in KINDS:
         raise QueryError(f"unknown kind {kind!r}: choose one of {', '.join(KINDS)}")
     label = KINDS[kind]
-    if label in ("Campaign", "Law"):
+    if label in TARGET_LABELS:
         rows = _targets(store, label)
     elif label == "Federation":
         rows = _federations(store)

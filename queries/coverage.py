@@ -9,12 +9,12 @@ from typing import Any, Iterable, Optional, TextIO
 
 import pandas as pd
 
-from graph.model import GAZETTEER_RULES
-from graph.schema import LEVELS
+from graph.schema import GAZETTEER_RULES, LEVELS
 from queries import backend, gazetteer
 from queries.errors import QueryError
-from queries.lineage import _labels, _level_key, _year_key, adoption_rows
-from queries.resolve import normalize, resolve, resolve_one
+from queries.lineage import adoption_rows
+from queries.order import known_year, level_key, year_key
+from queries.resolve import normalize, resolve, resolve_one, target_labels
 
 STATUS_ORDER = {"adopted": 0, "document, no adoption": 1, "no document": 2}
 
@@ -28,14 +28,14 @@ def _adopters(store: Any, ids: list[str], labels: tuple[str, ...], year: Optiona
         for fid, name, level, code, own, adoptions in row["federations"]:
             years, docs, first = set(), set(), None
             for y, d in adoptions:
-                known = isinstance(y, int) and y > 0
+                known = known_year(y) is not None
                 if year is not None and not (known and y <= year):
                     continue
                 if known:
                     years.add(y)
                 if d:
                     docs.add(d)
-                first = min(first, _year_key(y)) if first is not None else _year_key(y)
+                first = min(first, year_key(y)) if first is not None else year_key(y)
             if first is not None:  # some adoption left after the year filter
                 feds[fid] = {"federation": name, "level": level, "region_code": code, "own_documents": own,
                              "years": years, "docs": docs, "first": first}
@@ -44,7 +44,7 @@ def _adopters(store: Any, ids: list[str], labels: tuple[str, ...], year: Optiona
 
 def _default_under(adopters: dict[str, dict[str, Any]]) -> Optional[str]:
     """The highest-level adopter that stands for a region (or 全国妇联): coverage is measured under it."""
-    ranked = sorted(((_level_key(a["level"]), a["federation"], fid) for fid, a in adopters.items()
+    ranked = sorted(((level_key(a["level"]), a["federation"], fid) for fid, a in adopters.items()
                      if a["level"] == "national" or (a["region_code"] and a["level"] in ("province", "prefecture"))))
     return ranked[0][2] if ranked else None
 
@@ -104,8 +104,8 @@ def coverage(store: Any, name: str, *, under: Optional[str] = None, year: Option
     first_year, years, adoption_documents, own_documents, expected (one of the divisions
     under `under`), in_graph.
     """
-    targets = resolve(store, name, _labels(kind), variants=variants)
-    adopters = _adopters(store, [t["id"] for t in targets], _labels(kind), year)
+    targets = resolve(store, name, target_labels(kind), variants=variants)
+    adopters = _adopters(store, [t["id"] for t in targets], target_labels(kind), year)
     if under is not None:
         under_id = resolve_one(store, under, ("Federation",))["id"]
     else:
@@ -143,22 +143,22 @@ def coverage(store: Any, name: str, *, under: Optional[str] = None, year: Option
     for m in missing:
         out.append({**m, "status": "no document", "first_year": None, "years": [], "adoption_documents": 0,
                     "own_documents": 0, "expected": True, "in_graph": False})
-    return sorted(out, key=lambda r: (_level_key(r["level"]), STATUS_ORDER[r["status"]],
+    return sorted(out, key=lambda r: (level_key(r["level"]), STATUS_ORDER[r["status"]],
                                       r["region_code"] or "", r["federation"] or ""))
 
 
 def adoption_counts(store: Any, name: str, *, kind: Optional[str] = None,
                     variants: bool = False) -> list[dict[str, Any]]:
     """Adopting federations of `name` per level and year: new adopters that year and the running total."""
-    targets = resolve(store, name, _labels(kind), variants=variants)
+    targets = resolve(store, name, target_labels(kind), variants=variants)
     ids = [t["id"] for t in targets]
-    adopters = _adopters(store, ids, _labels(kind))
+    adopters = _adopters(store, ids, target_labels(kind))
     firsts = [(a["first"], a["level"]) for a in adopters.values()]
-    if len({level for _, level in firsts if _level_key(level) == len(LEVELS)}) > 1:
+    if len({level for _, level in firsts if level_key(level) == len(LEVELS)}) > 1:
         # levels outside the schema sort as equals: keep the time order of adoption_rows between them
         first: dict[str, tuple[int, Optional[str]]] = {}
-        for r in adoption_rows(store, ids, _labels(kind)):
-            y = _year_key(r["year"])
+        for r in adoption_rows(store, ids, target_labels(kind)):
+            y = year_key(r["year"])
             if r["federation_id"] not in first or y < first[r["federation_id"]][0]:
                 first[r["federation_id"]] = (y, r["level"])
         firsts = list(first.values())
@@ -166,7 +166,7 @@ def adoption_counts(store: Any, name: str, *, kind: Optional[str] = None,
     for y, level in firsts:
         counts[(level, y)] = counts.get((level, y), 0) + 1
     out, running = [], {}
-    for (level, y), n in sorted(counts.items(), key=lambda kv: (_level_key(kv[0][0]), kv[0][1])):
+    for (level, y), n in sorted(counts.items(), key=lambda kv: (level_key(kv[0][0]), kv[0][1])):
         running[level] = running.get(level, 0) + n
         out.append({"level": level, "year": None if y == 10 ** 6 else y, "new_adopters": n,
                     "total_adopters": running[level]})
@@ -200,7 +200,7 @@ def federation_profile(store: Any, name: str, year: Optional[int] = None) -> lis
     out = [{"year": y, "relation": rel, "kind": kind, "name": other, "documents": len(g["doc_ids"]),
             "doc_ids": sorted(g["doc_ids"]), "targets": sorted(g["targets"])}
            for (y, rel, kind, other), g in groups.items()]
-    return sorted(out, key=lambda r: (_year_key(r["year"]), r["relation"], kind_order.get(r["kind"], 9),
+    return sorted(out, key=lambda r: (year_key(r["year"]), r["relation"], kind_order.get(r["kind"], 9),
                                       r["name"] or ""))
 
 
@@ -213,13 +213,13 @@ def coverage_matrix(store: Any, kind: str = "campaign", value: str = "year",
     """
     if value not in ("year", "count", "bool"):
         raise QueryError(f"value must be year, count or bool, got {value!r}")
-    rows = adoption_rows(store, None, _labels(kind))
+    rows = adoption_rows(store, None, target_labels(kind))
     if level is not None:
         rows = [r for r in rows if r["level"] == level]
     cells: dict[tuple[str, str], dict[str, Any]] = {}
     for r in rows:
         c = cells.setdefault((r["federation"], r["target"]), {"years": set(), "docs": set()})
-        if isinstance(r["year"], int) and r["year"] > 0:
+        if known_year(r["year"]) is not None:
             c["years"].add(r["year"])
         c["docs"].add(r["doc_id"] or r["rel_id"])
     feds = sorted({f for f, _ in cells})
@@ -241,7 +241,7 @@ def coverage_matrix(store: Any, kind: str = "campaign", value: str = "year",
 def top_targets(store: Any, kind: Optional[str] = None, limit: int = 20,
                 level: Optional[str] = None) -> list[dict[str, Any]]:
     """Campaigns and laws by number of adopting federations (then documents, then name)."""
-    rows = adoption_rows(store, None, _labels(kind))
+    rows = adoption_rows(store, None, target_labels(kind))
     if level is not None:
         rows = [r for r in rows if r["level"] == level]
     agg: dict[str, dict[str, Any]] = {}
@@ -251,14 +251,14 @@ def top_targets(store: Any, kind: Optional[str] = None, limit: int = 20,
         a["feds"].add(r["federation_id"])
         if r["doc_id"]:
             a["docs"].add(r["doc_id"])
-        if isinstance(r["year"], int) and r["year"] > 0:
+        if known_year(r["year"]) is not None:
             a["years"].add(r["year"])
         if r["level"]:
             a["levels"].add(r["level"])
     out = [{"name": a["name"], "kind": a["kind"], "federations": len(a["feds"]), "documents": len(a["docs"]),
             "first_year": min(a["years"]) if a["years"] else None,
             "last_year": max(a["years"]) if a["years"] else None,
-            "levels": sorted(a["levels"], key=_level_key)} for a in agg.values()]
+            "levels": sorted(a["levels"], key=level_key)} for a in agg.values()]
     out.sort(key=lambda r: (-r["federations"], -r["documents"], r["kind"], r["name"] or ""))
     return out[:limit] if limit and limit > 0 else out
 
@@ -270,12 +270,11 @@ def adoption_cascades(store: Any, kind: Optional[str] = "campaign") -> list[dict
     """One row per (campaign, federation): its first adoption — campaign, kind, federation, level,
     region_code, year, doc_id — sorted by campaign then time; the input of diffusion models."""
     first: dict[tuple[str, str], dict[str, Any]] = {}
-    for r in adoption_rows(store, None, _labels(kind)):  # already in time order
+    for r in adoption_rows(store, None, target_labels(kind)):  # already in time order
         first.setdefault((r["target_id"], r["federation_id"]), r)
     out = [{"campaign": r["target"], "kind": r["kind"], "federation": r["federation"], "level": r["level"],
-            "region_code": r["region_code"], "year": r["year"] if isinstance(r["year"], int) and r["year"] > 0
-            else None, "doc_id": r["doc_id"]} for r in first.values()]
-    return sorted(out, key=lambda r: (r["campaign"] or "", _year_key(r["year"]), _level_key(r["level"]),
+            "region_code": r["region_code"], "year": known_year(r["year"]), "doc_id": r["doc_id"]} for r in first.values()]
+    return sorted(out, key=lambda r: (r["campaign"] or "", year_key(r["year"]), level_key(r["level"]),
                                       r["federation"] or ""))
 
 

@@ -1,4 +1,4 @@
-"""What coverage is measured against: the statistical divisions (loaders/data/gazetteer/divisions.csv).
+"""What coverage is measured against: the statistical divisions of graph.gazetteer (divisions.csv).
 
 Only what coverage needs: a division's children one level down (municipalities' 市辖区/县
 placeholder rows are looked through), and the canonical federation name of a division
@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import csv
 from functools import lru_cache
-from pathlib import Path
 from typing import Optional
 
-DIVISIONS = Path(__file__).resolve().parents[1] / "loaders" / "data" / "gazetteer" / "divisions.csv"
+from graph.gazetteer import GAZ_DIR, get_gazetteer
+
+DIVISIONS = GAZ_DIR / "divisions.csv"
 NATIONAL = "000000"  # the code coverage uses for the whole country (全国妇联)
 # prefecture-level rows that are no place of their own: their children belong to the province
 PLACEHOLDERS = ("市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划")
@@ -60,23 +61,6 @@ def federation_name(code: Optional[str]) -> Optional[str]:
     """Canonical federation name of a division: prefecture and county names carry their parents'."""
     if not code or code == NATIONAL:
         return "全国妇联"
-    row = divisions().get(code)
-    if row is None:
+    if code not in divisions():
         return None
-    try:  # the loaders' rule, when present, so names agree with extracted federations
-        from loaders.gazetteer import get_gazetteer
-
-        return get_gazetteer().federation_name(code)
-    except (ImportError, AttributeError, KeyError):
-        pass
-    if row["level"] == "county":
-        parent = divisions().get(row["parent_code"])
-        prefix = ""
-        if parent is not None:
-            if parent["name"] in PLACEHOLDERS:
-                grand = divisions().get(parent["parent_code"])
-                prefix = grand["name"] if grand else ""
-            else:
-                prefix = parent["name"]
-        return f"{prefix}{row['name']}妇联"
-    return f"{row['name']}妇联"
+    return get_gazetteer().federation_name(code)  # the build's rule, so names agree with extracted ones

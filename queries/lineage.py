@@ -5,31 +5,11 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from graph.model import GAZETTEER_RULES
-from graph.schema import LEVELS, REL_TYPES
+from graph.schema import ENTITY_LABELS, GAZETTEER_RULES, REL_TYPES, TARGET_LABELS
 from queries import backend
 from queries.errors import QueryError
-from queries.resolve import ENTITY_LABELS, TARGET_LABELS, resolve, resolve_one
-
-LEVEL_RANK = {level: i for i, level in enumerate(LEVELS)}
-NO_YEAR = 10 ** 6  # unknown years sort last
-
-
-def _year_key(year: Optional[int]) -> int:
-    return year if isinstance(year, int) and year > 0 else NO_YEAR
-
-
-def _level_key(level: Optional[str]) -> int:
-    return LEVEL_RANK.get(level or "", len(LEVELS))
-
-
-def _labels(kind: Optional[str]) -> tuple[str, ...]:
-    if kind is None:
-        return TARGET_LABELS
-    label = kind[:1].upper() + kind[1:].lower()
-    if label not in TARGET_LABELS:
-        raise QueryError(f"kind must be campaign or law, got {kind!r}")
-    return (label,)
+from queries.order import NO_YEAR, level_key, year_key
+from queries.resolve import resolve, resolve_one, target_labels
 
 
 def adoption_rows(store: Any, ids: Optional[list[str]], labels: tuple[str, ...] = TARGET_LABELS) -> list[dict]:
@@ -37,7 +17,7 @@ def adoption_rows(store: Any, ids: Optional[list[str]], labels: tuple[str, ...] 
     rows = backend.run(store, "adoptions", labels=list(labels), ids=ids)
     for r in rows:
         r["issuer"] = r["issuers"][0] if r["issuers"] else None
-    return sorted(rows, key=lambda r: (_year_key(r["year"]), _level_key(r["level"]), r["federation"] or "",
+    return sorted(rows, key=lambda r: (year_key(r["year"]), level_key(r["level"]), r["federation"] or "",
                                        r["doc_id"] or "", r["target"] or "", r["rel_id"] or ""))
 
 
@@ -57,11 +37,11 @@ def _diffusion_rows(store: Any, ids: list[str], labels: tuple[str, ...]) -> list
     for t in backend.fetch(store, "adoption_list", labels=list(labels), ids=ids):
         target_id, kind, target = t["target_id"], t["kind"], t["target"]
         for fid, fed, level, code, adoptions in t["federations"]:
-            level_key, fed_key = _level_key(level), fed or ""
+            level_rank, fed_key = level_key(level), fed or ""
             for year, doc_id, title, issuers, evidence, targets in adoptions:
                 if len(issuers) > 1 or (issuers and not isinstance(issuers[0], str)):
                     issuers = canonical(issuers)
-                keyed.append(((year if isinstance(year, int) and year > 0 else NO_YEAR, level_key, fed_key,
+                keyed.append(((year_key(year), level_rank, fed_key,
                                doc_id or "", target or ""), target_id, {
                     "campaign": target, "kind": kind, "year": year, "federation": fed, "level": level,
                     "region_code": code, "document": title, "doc_id": doc_id,
@@ -82,14 +62,14 @@ def campaign_diffusion(store: Any, name: str, *, kind: Optional[str] = None,
     evidence, targets, first_at_level (True for the earliest adopters of each level, per campaign).
     `variants` also follows campaigns whose name contains `name` (美家美妇 → 美家美妇她行动).
     """
-    targets = resolve(store, name, _labels(kind), variants=variants)
-    rows = _diffusion_rows(store, [t["id"] for t in targets], _labels(kind))
+    targets = resolve(store, name, target_labels(kind), variants=variants)
+    rows = _diffusion_rows(store, [t["id"] for t in targets], target_labels(kind))
     first: dict[tuple[str, Optional[str]], int] = {}
     for target_id, r in rows:
         key = (target_id, r["level"])
-        first[key] = min(first.get(key, NO_YEAR), _year_key(r["year"]))
+        first[key] = min(first.get(key, NO_YEAR), year_key(r["year"]))
     for target_id, r in rows:
-        r["first_at_level"] = _year_key(r["year"]) == first[(target_id, r["level"])]
+        r["first_at_level"] = year_key(r["year"]) == first[(target_id, r["level"])]
     return [r for _, r in rows]
 
 
@@ -101,7 +81,7 @@ def first_adopters(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             key = (r["campaign"], r["level"], r["federation"])
             seen.setdefault(key, {k: r[k] for k in ("campaign", "level", "year", "federation", "region_code",
                                                      "document")})
-    return sorted(seen.values(), key=lambda r: (r["campaign"], _level_key(r["level"]), _year_key(r["year"]),
+    return sorted(seen.values(), key=lambda r: (r["campaign"], level_key(r["level"]), year_key(r["year"]),
                                                 r["federation"]))
 
 
@@ -126,7 +106,7 @@ def leadership_chain(store: Any, name: str, direction: str = "up") -> list[dict[
         rows = backend.run(store, "descendants", id=fed["id"])
         out = [{"depth": r["depth"], "federation": r["name"], "level": r["level"], "region_code": r["region_code"],
                 "parents": sorted(set(r["parents"]))} for r in rows]
-    out.sort(key=lambda r: (r["depth"], _level_key(r["level"]), r["federation"] or ""))
+    out.sort(key=lambda r: (r["depth"], level_key(r["level"]), r["federation"] or ""))
     return [head] + out
 
 
@@ -144,7 +124,7 @@ def agenda_inheritance(store: Any, name: str, year: Optional[int] = None) -> lis
     out = []
     for r in rows:
         ups = {u["doc_id"]: u for u in r["upstream"] if u.get("doc_id")}
-        first = min(ups.values(), key=lambda u: (_year_key(u["year"]), u["federation"] or "", u["doc_id"]),
+        first = min(ups.values(), key=lambda u: (year_key(u["year"]), u["federation"] or "", u["doc_id"]),
                     default=None)
         inherited = first is not None and (r["year"] is None or first["year"] is None
                                            or first["year"] <= r["year"])
@@ -156,7 +136,7 @@ def agenda_inheritance(store: Any, name: str, year: Optional[int] = None) -> lis
             "upstream_document": (first["title"] or first["doc_id"]) if first else None,
             "upstream_documents": len(ups),
         })
-    return sorted(out, key=lambda r: (r["status"] != "inherited", r["kind"], _year_key(r["upstream_year"]),
+    return sorted(out, key=lambda r: (r["status"] != "inherited", r["kind"], year_key(r["upstream_year"]),
                                       r["name"] or ""))
 
 
@@ -190,7 +170,7 @@ def provenance(store: Any, rel_id: Optional[str] = None, *, head: Optional[str] 
     else:
         raise QueryError("give a relationship id, or head and tail names (and optionally a type)")
     out = []
-    for r in sorted(rows, key=lambda r: (_year_key(r["year"]), r["doc_id"] or "", r["id"] or "")):
+    for r in sorted(rows, key=lambda r: (year_key(r["year"]), r["doc_id"] or "", r["id"] or "")):
         doc = r["documents"][0] if r["documents"] else {}
         base = {"id": r["id"], "type": r["type"], "head": r["head"], "tail": r["tail"], "doc_id": r["doc_id"] or None,
                 "document": doc.get("title"), "source": doc.get("source"), "date": doc.get("date"),

@@ -13,6 +13,8 @@ from typing import Any, Iterable, Optional
 
 import networkx as nx
 
+from graph.schema import ENTITY_LABELS, TARGET_LABELS
+
 MAX_DEPTH = 12  # the `*1..12` of the Cypher paths
 
 
@@ -46,7 +48,7 @@ _PLAIN_NAME = re.compile("[\u4e00-\u9fff\u3400-\u4dbf0-9A-Za-z]*")
 
 
 def entity_candidates(g: nx.MultiDiGraph, labels: list[str], normalized: str) -> list[dict[str, Any]]:
-    wanted = [x for x in labels if x in ("Federation", "Department", "Campaign", "Law", "Person")]
+    wanted = [x for x in labels if x in ENTITY_LABELS]
     rows = []
     for n, d in g.nodes(data=True):
         if d.get("label") not in wanted:
@@ -90,7 +92,7 @@ def adoptions(g: nx.MultiDiGraph, labels: list[str], ids: Optional[list[str]] = 
 
 def _targets(g: nx.MultiDiGraph, labels: list[str], ids: Optional[list[str]]) -> list[str]:
     """The campaigns and laws of `labels` with the ids `ids` (all of them when None), each once."""
-    kinds = [x for x in labels if x in ("Campaign", "Law")]
+    kinds = [x for x in labels if x in TARGET_LABELS]
     if ids is None:
         return [n for n, d in g.nodes(data=True) if d.get("label") in kinds]
     return [c for c in dict.fromkeys(ids) if c in g and _label(g, c) in kinds]

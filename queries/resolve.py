@@ -23,16 +23,24 @@ import re
 import unicodedata
 from typing import Any, Iterable, Optional, Sequence
 
+from graph.schema import ENTITY_LABELS, TARGET_LABELS
 from graph.traditional import fold_traditional
 from queries import backend
 from queries.errors import QueryError, short
 
-ENTITY_LABELS = ("Federation", "Department", "Campaign", "Law", "Person")
-TARGET_LABELS = ("Campaign", "Law")
-
 _STRIP = re.compile(r"[\s\"'“”‘’「」『』《》〈〉]+")
 _CJK = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+$")
 _LUCENE_SPECIAL = re.compile(r'([+\-!(){}\[\]^"~*?:\\/&|])')
+
+
+def target_labels(kind: Optional[str]) -> tuple[str, ...]:
+    """The labels a `kind` argument means: campaign -> (Campaign,), law -> (Law,), None -> both."""
+    if kind is None:
+        return TARGET_LABELS
+    label = kind[:1].upper() + kind[1:].lower()
+    if label not in TARGET_LABELS:
+        raise QueryError(f"kind must be campaign or law, got {kind!r}")
+    return (label,)
 
 
 @functools.lru_cache(maxsize=1 << 16)

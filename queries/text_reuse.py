@@ -51,7 +51,7 @@ from typing import Any, Iterable, Optional, Sequence
 from graph.model import KnowledgeGraph, Relationship, node_from_properties
 from queries import backend
 from queries.errors import QueryError
-from queries.lineage import _year_key
+from queries.order import year_key
 from queries.resolve import resolve_one
 
 RULE = "shingle-jaccard"
@@ -187,7 +187,7 @@ def _order(a: _Clause, b: _Clause, anc: dict[str, set[str]]) -> Optional[tuple[s
     """(kind, repeating, source) for a matching clause pair, or None when it says nothing."""
     if a.doc_id == b.doc_id or not a.issuers or not b.issuers:
         return None
-    later_first = sorted((a, b), key=lambda c: (_year_key(c.year), c.doc_id), reverse=True)
+    later_first = sorted((a, b), key=lambda c: (year_key(c.year), c.doc_id), reverse=True)
     if a.issuers & b.issuers:
         return ("self",) + tuple(later_first)
     a_above = any(fa in anc[fb] for fa in a.issuers for fb in b.issuers)
@@ -414,7 +414,7 @@ def _link_common(groups: list[list[_Clause]], common: list[bool], neighbours: di
                 for score, occ in _occurrences(at, feds, targets):
                     for b in occ:
                         if later(b, a) and is_above(b.issuers, a.issuers):
-                            rank = (-score, _year_key(b.year), b.doc_id, b.passage, b.doc_start)
+                            rank = (-score, year_key(b.year), b.doc_id, b.passage, b.doc_start)
                             if found is None or rank < found[0]:
                                 found = (rank, b, score)
                 if found is not None:

@@ -15,13 +15,15 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
+from graph.schema import REGION_LEVELS
 from queries import backend, gazetteer
 from queries.coverage import STATUS_ORDER
-from queries.lineage import _labels, _level_key, adoption_rows
-from queries.resolve import normalize, resolve, resolve_one
+from queries.lineage import adoption_rows
+from queries.order import known_year, level_key
+from queries.resolve import normalize, resolve, resolve_one, target_labels
 
 EVIDENCE_ROWS = 3   # adoptions kept per federation (the earliest)
-REGION_LEVELS = ("national", "province", "prefecture", "county")  # levels the gazetteer has divisions of
+DIVISION_LEVELS = REGION_LEVELS[:-1]  # levels divisions.csv holds (townships are in townships.csv)
 
 
 def _parents(edges: list[dict[str, Any]], level: dict[str, Optional[str]]) -> dict[str, str]:
@@ -29,7 +31,7 @@ def _parents(edges: list[dict[str, Any]], level: dict[str, Optional[str]]) -> di
     found: dict[str, list[str]] = {}
     for e in edges:
         found.setdefault(e["child"], []).append(e["parent"])
-    return {c: sorted(ps, key=lambda p: (-_level_key(level.get(p)), p))[0] for c, ps in found.items()}
+    return {c: sorted(ps, key=lambda p: (-level_key(level.get(p)), p))[0] for c, ps in found.items()}
 
 
 def _adoptions(store: Any, ids: list[str], labels: tuple[str, ...]) -> dict[str, list[dict[str, Any]]]:
@@ -37,7 +39,7 @@ def _adoptions(store: Any, ids: list[str], labels: tuple[str, ...]) -> dict[str,
     out: dict[str, list[dict[str, Any]]] = {}
     for r in adoption_rows(store, ids, labels):
         out.setdefault(r["federation_id"], []).append(
-            {"year": r["year"] if isinstance(r["year"], int) and r["year"] > 0 else None, "campaign": r["target"],
+            {"year": known_year(r["year"]), "campaign": r["target"],
              "doc_id": r["doc_id"], "document": r["document"], "evidence": r["evidence"]})
     return out
 
@@ -45,7 +47,7 @@ def _adoptions(store: Any, ids: list[str], labels: tuple[str, ...]) -> dict[str,
 def _divisions_missing(code: Optional[str], level: Optional[str], present: dict[tuple[str, str], str],
                        by_name: dict[str, str], include_zones: bool) -> list[dict[str, Any]]:
     """Divisions one level below `code` that no federation stands for (by region code and level, or by name)."""
-    if level not in REGION_LEVELS or (level != "national" and not code) or level == "county":
+    if level not in DIVISION_LEVELS or (level != "national" and not code) or level == "county":
         return []
     out = []
     for child in gazetteer.children(None if level == "national" else code, include_zones):
@@ -65,7 +67,7 @@ def diffusion_tree(store: Any, name: str, *, under: Optional[str] = None, kind: 
     none when nobody adopted it and no `under` is given), nodes (id, name, level, region_code, parent,
     depth, status, first_year, years, adoption_documents, own_documents, adoptions, in_graph).
     """
-    labels = _labels(kind)
+    labels = target_labels(kind)
     targets = resolve(store, name, labels, variants=variants)
     ids = [t["id"] for t in targets]
     adoptions = _adoptions(store, ids, labels)
@@ -96,7 +98,7 @@ def diffusion_tree(store: Any, name: str, *, under: Optional[str] = None, kind: 
         mine = adoptions.get(fid, [])
         years = sorted({a["year"] for a in mine if a["year"]})
         status = "adopted" if mine else ("document, no adoption" if own else "no document")
-        if status == "no document" and f["level"] not in REGION_LEVELS + ("township",):
+        if status == "no document" and f["level"] not in REGION_LEVELS:
             continue  # an office-level federation (机关) that took no part: not part of the picture
         nodes[fid] = {"id": fid, "name": f["name"], "level": f["level"], "region_code": f["region_code"],
                       "parent": par, "status": status, "first_year": years[0] if years else None,
@@ -142,7 +144,7 @@ def _ordered(nodes: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
         par = d["parent"] if d["parent"] in nodes else None
         d["parent"] = par
         kids.setdefault(par, []).append(nid)
-    key = lambda n: (_level_key(nodes[n]["level"]), nodes[n]["region_code"] or "~", nodes[n]["name"] or "", n)  # noqa: E731
+    key = lambda n: (level_key(nodes[n]["level"]), nodes[n]["region_code"] or "~", nodes[n]["name"] or "", n)  # noqa: E731
     out: list[dict[str, Any]] = []
     stack = [(n, 0) for n in sorted(kids.get(None, []), key=key, reverse=True)]
     while stack:

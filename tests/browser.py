@@ -28,6 +28,8 @@ from typing import Any, Optional
 
 import pytest
 
+from conftest import in_ci  # noqa: E402  (one definition for the suite)
+
 ROOT = Path(__file__).resolve().parents[1]
 INSTALL_SCRIPT = ROOT / "scripts" / "install-chromium.sh"
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -35,10 +37,6 @@ FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
          "--disable-default-apps", "--disable-extensions", "--mute-audio", "--hide-scrollbars")
 WIDTH, HEIGHT = 1280, 800
-
-
-def in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
 
 
 def find_chromium() -> Optional[str]:

@@ -12,7 +12,17 @@ BACKENDS = ["embedded", "neo4j"]
 
 
 def in_ci() -> bool:
-    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+    """Under CI a test whose server or browser is missing fails instead of skipping."""
+    return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
+
+
+def _empty_neo4j():
+    from neo4j_fixture import require_neo4j
+    from graph.neo4j_store import Neo4jStore
+
+    store = Neo4jStore(*require_neo4j())
+    store.clear()
+    return store
 
 
 @pytest.fixture(params=BACKENDS)
@@ -23,12 +33,16 @@ def empty_store(request, tmp_path):
 
         store = NetworkxStore(tmp_path / "g.json")
     else:
-        from neo4j_fixture import require_neo4j
-        from graph.neo4j_store import Neo4jStore
+        store = _empty_neo4j()
+    yield store
+    store.close()
 
-        uri, _, _ = require_neo4j()
-        store = Neo4jStore(uri=uri)
-        store.clear()
+
+@pytest.fixture
+def empty_neo4j():
+    """The test server's database, wiped: the other side of a parity test, whose reference is the
+    embedded store (skipped without a server, failed under CI)."""
+    store = _empty_neo4j()
     yield store
     store.close()
 
@@ -50,8 +64,8 @@ def _neo4j_session_store():
     from neo4j_fixture import require_neo4j
     from graph.neo4j_store import Neo4jStore
 
-    uri, _, _ = require_neo4j()
-    store = Neo4jStore(uri=uri)
+    uri, user, password = require_neo4j()
+    store = Neo4jStore(uri, user, password)
     yield store
     store.close()
 

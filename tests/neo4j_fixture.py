@@ -32,13 +32,12 @@ if str(_ROOT) not in sys.path:
 _checked: Optional[tuple[bool, object]] = None
 
 
-def in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
+from conftest import in_ci  # noqa: E402  (one definition for the suite)
 
 
 def neo4j_settings() -> tuple[str, str, str]:
     """(uri, user, password) from the environment or the local server's password file."""
-    from graph.neo4j_store import connection_settings
+    from fulian.stores import connection_settings
 
     if not os.environ.get("NEO4J_URI"):
         return connection_settings()

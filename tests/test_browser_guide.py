@@ -12,7 +12,8 @@ from urllib.parse import urlparse
 import pytest
 
 from fulian import browser_guide, neo4j_server
-from neo4j_fixture import in_ci, require_neo4j
+from conftest import in_ci
+from neo4j_fixture import require_neo4j
 
 
 def test_guide_holds_every_starter_query_and_the_style(tmp_path):

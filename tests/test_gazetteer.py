@@ -1,4 +1,4 @@
-from loaders.gazetteer import get_gazetteer
+from graph.gazetteer import get_gazetteer
 
 
 def test_lookup_and_canonical_names():

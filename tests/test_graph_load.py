@@ -133,8 +133,8 @@ def neo():
     from neo4j_fixture import require_neo4j
     from graph.neo4j_store import Neo4jStore
 
-    uri, _, _ = require_neo4j()
-    store = Neo4jStore(uri=uri)
+    uri, user, password = require_neo4j()
+    store = Neo4jStore(uri, user, password)
     store.clear()
     yield store
     store.close()

@@ -201,10 +201,10 @@ def test_a_neo4j_loaded_with_stem_ids_migrates_on_the_next_load(tmp_path):
     from graph.load import store_to_neo4j
     from graph.neo4j_store import Neo4jStore
 
-    uri, _, _ = require_neo4j()
+    uri, user, password = require_neo4j()
     root = tmp_path / "in"
     put(root, A, A)
-    with Neo4jStore(uri=uri) as neo:
+    with Neo4jStore(uri, user, password) as neo:
         neo.clear()
         store_to_neo4j(NetworkxStore(LEGACY_GRAPH, read_only=True), neo)
         assert set(docs(neo)) == {f"doc:{A[:-4]}"}

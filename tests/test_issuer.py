@@ -36,7 +36,7 @@ def test_region_hint_resolves_the_short_form():
     ("镇妇联", "430626101", None, "township"),
 ])
 def test_each_short_form_takes_the_hinted_place(short, region, issuer, level):
-    from loaders.gazetteer import get_gazetteer
+    from graph.gazetteer import get_gazetteer
 
     text = f"{short}召开执委会议\n{short}部署开展“美丽庭院”创建。\n"
     res = extract_text(text, "x.txt", DocHints(region_code=region))

@@ -57,12 +57,12 @@ def test_load_paths_with_a_manifest_into_neo4j(tmp_path):
     from graph.neo4j_store import Neo4jStore
     from neo4j_fixture import require_neo4j
 
-    uri, _, _ = require_neo4j()
+    uri, user, password = require_neo4j()
     folder = folder_with(tmp_path)
     manifest = tmp_path / "m.csv"
     manifest.write_text("file,region,issuer,year,date,url\ndocs/a.txt,430500,,2023,2023-03-01,http://x.org/a\n"
                         "docs/b.txt,431000,,,,\n", encoding="utf-8")
-    store = Neo4jStore(uri=uri)
+    store = Neo4jStore(uri, user, password)
     try:
         store.clear()
         plain = fulian("load", folder, env_extra={"NEO4J_URI": uri})
@@ -84,13 +84,13 @@ def test_load_of_a_graph_file_warns_and_refuses_a_manifest(tmp_path):
     from graph.neo4j_store import Neo4jStore
     from neo4j_fixture import require_neo4j
 
-    uri, _, _ = require_neo4j()
+    uri, user, password = require_neo4j()
     folder = folder_with(tmp_path)
     out = tmp_path / "g.json"
     assert fulian("build", folder, "--out", out).returncode == 0
     wrong = fulian("load", "--graph", out, "--manifest", tmp_path / "m.csv", env_extra={"NEO4J_URI": uri})
     assert wrong.returncode == 1 and "rebuild it with `fulian build --manifest FILE`" in wrong.stderr
-    store = Neo4jStore(uri=uri)
+    store = Neo4jStore(uri, user, password)
     try:
         store.clear()
         res = fulian("load", "--graph", out, env_extra={"NEO4J_URI": uri})

@@ -12,6 +12,7 @@ from conftest import ROOT
 from graph.neo4j_store import Neo4jStore
 from graph.nx_store import NetworkxStore
 from graph.store import StoreError
+from neo4j_fixture import require_neo4j
 from graph_samples import document_graph
 
 
@@ -46,7 +47,7 @@ def test_every_node_has_a_readable_caption(loaded_neo4j):
 
 
 def test_read_only_store_cannot_write(loaded_neo4j):
-    ro = Neo4jStore(uri=loaded_neo4j.uri, read_only=True)
+    ro = Neo4jStore(*require_neo4j(), read_only=True)
     try:
         with pytest.raises(Exception, match="(?i)write|read access|not allowed"):
             ro.read("CREATE (:Campaign {id: 'campaign:evil', name: 'evil'})")
@@ -60,17 +61,19 @@ def test_read_only_store_cannot_write(loaded_neo4j):
 def test_unreachable_server_fails_fast_with_the_remedy():
     t0 = time.monotonic()
     with pytest.raises(StoreError) as err:
-        Neo4jStore(uri="bolt://127.0.0.1:1")
+        Neo4jStore("bolt://127.0.0.1:1", "neo4j", "any")
     assert time.monotonic() - t0 < 5
     assert "not reachable at bolt://127.0.0.1:1" in str(err.value)
     assert "fulian neo4j up" in str(err.value) and "NEO4J_URI" in str(err.value)
 
 
 def test_wrong_password_fails_fast_with_the_remedy(loaded_neo4j, monkeypatch):
-    monkeypatch.setenv("NEO4J_PASSWORD", "definitely-wrong")
+    from fulian.stores import neo4j_store
+
+    monkeypatch.setenv("NEO4J_PASSWORD", "definitely-wrong")  # the CLI's default login takes it
     t0 = time.monotonic()
     with pytest.raises(StoreError) as err:
-        Neo4jStore(uri=loaded_neo4j.uri)
+        neo4j_store(loaded_neo4j.uri)
     assert time.monotonic() - t0 < 5
     assert "refused the credentials" in str(err.value) and "NEO4J_PASSWORD" in str(err.value)
 

@@ -8,85 +8,11 @@ import json
 import pandas as pd
 import pytest
 
-from graph.model import (Campaign, Department, Document, Federation, KnowledgeGraph, Law, Passage, Person, Region,
-                         Relationship)
 from graph.nx_store import NetworkxStore
-from graph_samples import document_graph, rel
+from graph_samples import lineage_graph
 import queries
 from queries import QueryError
 from queries.backend import canonical
-
-
-# -- a small lineage graph -----------------------------------------------------
-
-PROV_2019 = ("统筹和强化妇联家庭工作，以“家家幸福安康工程”为总抓手。"
-             "启动“美家美妇”系列创建行动，唱响新时代家庭文明建设的时代主旋律。")
-YY_2021 = ("深化“家家幸福安康工程”。开展“美家美妇”创建行动，唱响新时代家庭文明建设的时代主旋律。"
-           "大力宣传家庭教育促进法。")
-WC_2022 = ("实施“家家幸福安康工程”。启动“美家美妇美庭院”三年行动计划。"
-           "推动党的创新理论走进妇女群众身边、走进妇女群众心里。")
-CD_2022 = ("持续推动“美家美妇她行动”。联合公安机关开展宣传。"
-           "推动党的创新理论走近妇女群众身边、走进妇女群众心里。")
-PROV_2022 = "长沙市妇联深化“家家幸福安康工程”，打造家庭工作品牌。"
-
-
-def _doc(kg, stem, issuer, year, text, implements=(), others=(), extra=()):
-    """A document of `issuer` with one passage; `implements` = [(federation id, target id)]."""
-    doc = kg.add_node(Document(name=f"{stem} 工作要点", source=f"{stem}.txt", title=f"{stem} 工作要点",
-                               issuer=kg.nodes[issuer].name, year=year, content_hash="h-" + stem,
-                               n_chars=len(text)))
-    p = kg.add_node(Passage(name=f"{stem}#0", doc_id=doc, index=0, start=0, end=len(text), text=text))
-    rel(kg, "IN_DOCUMENT", p, doc, doc_id=doc)
-    rel(kg, "ISSUED_BY", doc, issuer, doc_id=doc)
-    mentioned = {issuer} | {x for pair in implements for x in pair} | {x for _, x, _ in others} | \
-        {x for x, _, _ in others}
-    for node in sorted(mentioned):
-        name = kg.nodes[node].name
-        at = text.find(name)
-        start, end = (at, at + len(name)) if at >= 0 else (0, len(text))
-        rel(kg, "MENTIONS", p, node, doc_id=doc, start=start, end=end, rule="mention")
-    for node in extra:
-        rel(kg, "MENTIONS", p, node, doc_id=doc, start=0, end=1, rule="mention")
-    for fed, target in implements:
-        name = kg.nodes[target].name
-        at = text.find(name)
-        start, end = (at, at + len(name)) if at >= 0 else (0, len(text))
-        rel(kg, "IMPLEMENTS", fed, target, doc_id=doc, year=year, evidence=text[start:end], start=start, end=end,
-            rule="test", targets=["创评100户"] if fed == issuer else [])
-    for a, typ, b in [(a, t, b) for a, b, t in others]:
-        rel(kg, typ, a, b, doc_id=doc, year=year, evidence=text[:10], start=0, end=10, rule="test")
-    return doc
-
-
-def lineage_graph() -> KnowledgeGraph:
-    """Province → 长沙/岳阳/常德 → 望城; 美家美妇 from the 2019 provincial plan down to 2021–2022."""
-    kg = document_graph("doc_a", year=2022, campaign="美丽庭院", text="深化“美丽庭院”创建。")
-    hunan = "region:430000"
-    yy_r = kg.add_node(Region(name="岳阳市", code="430600", level="prefecture"))
-    cd_r = kg.add_node(Region(name="常德市", code="430700", level="prefecture"))
-    rel(kg, "PART_OF", yy_r, hunan, rule="gazetteer")
-    rel(kg, "PART_OF", cd_r, hunan, rule="gazetteer")
-    nat, prov, cs, wc = "fed:全国妇联", "fed:湖南省妇联", "fed:长沙市妇联", "fed:长沙市望城区妇联"
-    yy = kg.add_node(Federation(name="岳阳市妇联", level="prefecture", region_code="430600"))
-    cd = kg.add_node(Federation(name="常德市妇联", level="prefecture", region_code="430700"))
-    for f, r in ((yy, yy_r), (cd, cd_r)):
-        rel(kg, "LEADS", prov, f, rule="hierarchy")
-        rel(kg, "IN_REGION", f, r, rule="gazetteer")
-    mjmf = kg.add_node(Campaign(name="美家美妇"))
-    mjmf_wc = kg.add_node(Campaign(name="美家美妇美庭院"))
-    mjmf_cd = kg.add_node(Campaign(name="美家美妇她行动"))
-    jjxf = kg.add_node(Campaign(name="家家幸福安康工程", aliases=["家家幸福安康"]))
-    law = "law:家庭教育促进法"
-    police = kg.add_node(Department(name="公安机关", scope="常德市", region_code="430700"))
-    chair = kg.add_node(Person(name="李四", role="主席"))
-    _doc(kg, "prov2019", prov, 2019, PROV_2019, [(prov, jjxf), (prov, mjmf)])
-    _doc(kg, "yy2021", yy, 2021, YY_2021, [(yy, jjxf), (yy, mjmf), (yy, law)])
-    _doc(kg, "wc2022", wc, 2022, WC_2022, [(wc, jjxf), (wc, mjmf_wc)])
-    _doc(kg, "cd2022", cd, 2022, CD_2022, [(cd, mjmf_cd)], others=[(cd, police, "COORDINATES"),
-                                                                  (chair, cd, "LEADS")])
-    _doc(kg, "prov2022", prov, 2022, PROV_2022, [(cs, jjxf)])
-    assert nat in kg.nodes
-    return kg
 
 
 @pytest.fixture
@@ -310,7 +236,14 @@ def test_bad_options(store):
         queries.link_repeats(store, threshold=0)
 
 
-# -- parity: every question, both stores, same answer -------------------------------
+# -- parity: every question, Neo4j against the embedded store, same answer ----------
+
+@pytest.fixture
+def neo4j_lineage(empty_neo4j):
+    """The lineage graph in Neo4j, compared with `reference` (the same graph embedded)."""
+    empty_neo4j.write(lineage_graph())
+    return empty_neo4j
+
 
 QUESTIONS = [
     ("diffusion", lambda s: queries.campaign_diffusion(s, "美家美妇", variants=True)),
@@ -337,17 +270,18 @@ QUESTIONS = [
 
 
 @pytest.mark.parametrize("name,question", QUESTIONS, ids=[q[0] for q in QUESTIONS])
-def test_parity(store, reference, name, question):
-    assert json.dumps(question(store), ensure_ascii=False, default=str) == \
-        json.dumps(question(reference), ensure_ascii=False, default=str)
+def test_parity(neo4j_lineage, reference, name, question):
+    got = json.dumps(question(neo4j_lineage), ensure_ascii=False, default=str)
+    assert got == json.dumps(question(reference), ensure_ascii=False, default=str)
+    assert json.loads(got), f"{name}: an empty answer proves no parity"
 
 
-def test_parity_text_inheritance(store, reference):
-    assert queries.link_repeats(store, 0.5) == queries.link_repeats(reference, 0.5)
-    assert queries.text_inheritance(store) == queries.text_inheritance(reference)
+def test_parity_text_inheritance(neo4j_lineage, reference):
+    assert queries.link_repeats(neo4j_lineage, 0.5) == queries.link_repeats(reference, 0.5) > 0
+    assert queries.text_inheritance(neo4j_lineage) == queries.text_inheritance(reference) != []
 
 
-def test_parity_of_every_raw_statement(store, reference):
+def test_parity_of_every_raw_statement(neo4j_lineage, reference):
     """Each Cypher statement and its networkx twin return the same rows."""
     from queries import backend, cypher
 
@@ -367,23 +301,22 @@ def test_parity_of_every_raw_statement(store, reference):
         "federations": {}, "profile": dict(id="fed:长沙市望城区妇联"), "passages": {}, "leads_edges": {},
         "repeats": {},
     }
-    queries.link_repeats(store, 0.5)
+    queries.link_repeats(neo4j_lineage, 0.5)
     queries.link_repeats(reference, 0.5)
     assert set(params) | {"entity_fulltext"} == set(cypher.STATEMENTS)
     for name, p in params.items():
-        got = backend.run(store, name, **p)
+        got = backend.run(neo4j_lineage, name, **p)
         assert got, name
         assert got == backend.run(reference, name, **p), name
 
 
-def test_neo4j_uses_the_fulltext_index(store, monkeypatch):
+def test_neo4j_uses_the_fulltext_index(neo4j_lineage, monkeypatch):
     import sys
 
     from queries import backend
 
     resolve_mod = sys.modules["queries.resolve"]
-    if store.backend != "neo4j":
-        pytest.skip("the full-text index is Neo4j's")
+    store = neo4j_lineage
     store.ensure_schema()
     store.driver.execute_query("CALL db.awaitIndexes(60)", database_=store.database)
     rows = backend.run(store, "entity_fulltext", index="fulian_text", query=resolve_mod.fulltext_query("美家美妇"),

@@ -96,8 +96,8 @@ def test_fulian_load_of_a_rebuilt_file_binds_in_neo4j(tmp_path):
     from neo4j_fixture import require_neo4j
 
     folder = corpus(tmp_path)
-    uri, _, _ = require_neo4j()
-    neo = Neo4jStore(uri=uri)
+    uri, user, password = require_neo4j()
+    neo = Neo4jStore(uri, user, password)
     try:
         neo.clear()
         file_store = NetworkxStore(tmp_path / "g.json")

@@ -142,3 +142,43 @@ def test_delete_relationships_of_one_type(empty_store):
 def test_read_only_store_of_a_missing_file_names_the_remedy(tmp_path):
     with pytest.raises(StoreError, match=r"kg.json: no graph file; build one with `fulian build --out"):
         open_store("embedded", str(tmp_path / "kg.json"), read_only=True)
+
+
+def test_each_backend_offers_its_own_protocol(empty_store):
+    from graph.store import BulkTarget, CypherStore, EmbeddedStore
+
+    if empty_store.backend == "embedded":
+        assert isinstance(empty_store, EmbeddedStore) and not isinstance(empty_store, CypherStore)
+    else:
+        assert isinstance(empty_store, BulkTarget) and not isinstance(empty_store, EmbeddedStore)
+
+
+def _protocol_members(cls) -> set[str]:
+    return {n for c in cls.__mro__ if c.__module__ == "graph.store" for n in (*vars(c), *c.__annotations__)}
+
+
+def test_code_given_a_protocol_uses_only_what_it_declares():
+    """Every attribute a library function reads off a parameter annotated with a store protocol is one
+    the protocol declares (the protocols say what callers use, nothing is reached behind them)."""
+    import ast
+
+    from conftest import ROOT
+    import graph.store as protocols
+
+    declared = {name: _protocol_members(getattr(protocols, name))
+                for name in ("GraphStore", "EmbeddedStore", "CypherStore", "BulkTarget")}
+    bad, seen = [], 0
+    for path in sorted(p for top in ("graph", "loaders", "queries") for p in (ROOT / top).rglob("*.py")):
+        for fn in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            typed = {a.arg: a.annotation.id for a in fn.args.args + fn.args.kwonlyargs
+                     if isinstance(a.annotation, ast.Name) and a.annotation.id in declared}
+            for node in ast.walk(fn):
+                if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in typed:
+                    seen += 1
+                    if node.attr not in declared[typed[node.value.id]]:
+                        bad.append(f"{path.relative_to(ROOT)}:{node.lineno} {fn.name}: "
+                                   f"{node.value.id}.{node.attr} ({typed[node.value.id]})")
+    assert seen > 20  # the walk found the callers
+    assert not bad, "members used but not declared by their protocol:\n" + "\n".join(bad)

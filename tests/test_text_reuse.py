@@ -168,10 +168,10 @@ def test_max_links_and_max_df_are_checked():
     assert max(Counter(r.start_id for r in capped).values()) == 2
 
 
-def test_common_phrasing_parity(empty_store):
+def test_common_phrasing_parity(empty_neo4j):
     kg = synthetic_province(3)
-    empty_store.write(kg)
+    empty_neo4j.write(kg)
     reference = _store(kg)
-    got = [r.properties() for r in find_repeats(empty_store)[0]]
+    got = [r.properties() for r in find_repeats(empty_neo4j)[0]]
     assert got == [r.properties() for r in find_repeats(reference)[0]] and got
-    assert link_repeats(empty_store) == link_repeats(reference) == len(got)
+    assert link_repeats(empty_neo4j) == link_repeats(reference) == len(got)

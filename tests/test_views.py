@@ -82,8 +82,8 @@ def neo4j_store():
         pytest.skip(f"tests/neo4j_fixture.py not available: {e}")
     from graph.neo4j_store import Neo4jStore
 
-    uri, _, _ = require_neo4j()
-    s = Neo4jStore(uri=uri)
+    uri, user, password = require_neo4j()
+    s = Neo4jStore(uri, user, password)
     s.clear()
     s.write(sample_kg())
     yield s

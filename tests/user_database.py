@@ -42,22 +42,22 @@ def _any_port() -> int:
 
 def fingerprint(uri: str) -> str:
     """A hash of every node and relationship with its properties."""
-    from graph.neo4j_store import Neo4jStore
+    from fulian.stores import neo4j_store
 
-    with Neo4jStore(uri=uri, read_only=True) as store:
+    with neo4j_store(uri, read_only=True) as store:
         rows = {"nodes": store.nodes(), "relationships": store.relationships()}
     return hashlib.sha256(json.dumps(rows, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
 def _load_sample(uri: str, work: Path) -> None:
     from graph.load import store_to_neo4j
-    from graph.neo4j_store import Neo4jStore
+    from fulian.stores import neo4j_store
     from graph.nx_store import NetworkxStore
     from loaders.pipeline import SAMPLE_CORPUS, build
 
     source = NetworkxStore(work / "user-graph.json")
     build([SAMPLE_CORPUS], source)
-    with Neo4jStore(uri=uri) as target:
+    with neo4j_store(uri) as target:
         store_to_neo4j(source, target)
 
 

@@ -1,9 +1,10 @@
-"""China's administrative divisions (loaders/data/gazetteer/*.csv) for federation resolution.
+"""China's administrative divisions (graph/data/gazetteer/*.csv): the one gazetteer the build
+(federation resolution) and the questions (coverage against the divisions) both read.
 
 Codes: 6 digits for province/prefecture/county, 9 digits for townships.
 Municipalities have pseudo-prefectures (市辖区, 县) and provinces have
 省直辖县级行政区划 rows; these are *transparent*: skipped in parent chains.
-Former names (e.g. 邵东县 → 邵东市) come from data/gazetteer_former_names.tsv.
+Former names (e.g. 邵东县 → 邵东市) come from data/gazetteer/former_names.tsv.
 """
 
 from __future__ import annotations
@@ -15,10 +16,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Optional
 
-DATA_DIR = Path(__file__).parent / "data"
-GAZ_DIR = DATA_DIR / "gazetteer"
-
-LEVELS = ("national", "province", "prefecture", "county", "township")
+GAZ_DIR = Path(__file__).parent / "data" / "gazetteer"
+FORMER_NAMES = GAZ_DIR / "former_names.tsv"
 _TRANSPARENT_RE = re.compile(r"^(市辖区|县|.*直辖县级行政区划)$")
 # China's 55 minority nationalities, as they appear in autonomous division names (黔东南苗族侗族自治州)
 _NATIONALITIES = ("蒙古 回 藏 维吾尔 苗 彝 壮 布依 朝鲜 满 侗 瑶 白 土家 哈尼 哈萨克 傣 黎 傈僳 佤 畲 高山 拉祜 水 "
@@ -37,7 +36,7 @@ class Region:
     parent_code: str
 
 
-def _short_forms(name: str, level: str) -> list[str]:
+def short_forms(name: str, level: str) -> list[str]:
     """Short surface forms of a division name (湖南省→湖南, 广西壮族自治区→广西, 岳阳楼区→岳阳楼)."""
     out: list[str] = []
     m = _AUTONOMOUS_RE.match(name)
@@ -79,7 +78,7 @@ class Gazetteer:
         for r in list(self.regions.values()):
             if r.level != "county" or r.code[4] != "7":
                 continue
-            forms = [f for anc in self.ancestors(r.code) for f in [anc.name] + _short_forms(anc.name, anc.level)]
+            forms = [f for anc in self.ancestors(r.code) for f in [anc.name] + short_forms(anc.name, anc.level)]
             rest, changed = r.name, True
             while changed:
                 changed = False
@@ -89,9 +88,9 @@ class Gazetteer:
             if rest != r.name:
                 self._zone_rest[r.code] = rest
                 self._index(self.full_index, rest, r.code)
-                for s in _short_forms(rest, r.level):
+                for s in short_forms(rest, r.level):
                     self._index(self.short_index, s, r.code)
-        former = DATA_DIR / "gazetteer_former_names.tsv"
+        former = FORMER_NAMES
         if former.exists():
             for line in former.read_text(encoding="utf-8").splitlines():
                 parts = line.split("\t")
@@ -113,7 +112,7 @@ class Gazetteer:
         if self.is_transparent(r.code):
             return
         self._index(self.full_index, r.name, r.code)
-        for s in _short_forms(r.name, r.level):
+        for s in short_forms(r.name, r.level):
             self._index(self.short_index, s, r.code)
 
     def _load_townships(self) -> None:

@@ -1,17 +1,17 @@
-"""`fulian query …`: parse, call one library function of `queries`, print."""
+"""`fulian query …`: parse, call one library function of `queries`, print (fulian.output)."""
 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from typing import Any, Callable, Optional
 
+from graph import schema
 from graph.schema import LEVELS
 
 TOP_DEFAULT = 20  # campaigns and laws `query top` lists unless --limit says otherwise
 
-EPILOG = """\
+EPILOG = f"""\
 questions (each takes --format table|json|jsonl|csv [--excel], --out FILE, --columns A,B, --limit N,
 --backend embedded|neo4j, --graph FILE; tables fit the terminal and show 100 rows unless --limit says):
   lineage NAME        how a campaign or law spread: every adoption in time order, first per level
@@ -39,7 +39,7 @@ questions (each takes --format table|json|jsonl|csv [--excel], --out FILE, --col
                         fulian query cascades --format csv > cascades.csv
 
 Names match a canonical name or alias exactly, else by substring; unknown names get the
-closest matches. The graph file defaults to $FULIAN_GRAPH or fulian-graph.json.
+closest matches. The graph file defaults to $FULIAN_GRAPH or {schema.DEFAULT_GRAPH_FILE}.
 """
 
 
@@ -48,15 +48,15 @@ def _common() -> argparse.ArgumentParser:
 
     p = argparse.ArgumentParser(add_help=False)
     add_output_options(p)
-    p.add_argument("--backend", choices=["embedded", "neo4j"], default="embedded",
+    p.add_argument("--backend", choices=schema.BACKENDS, default="embedded",
                    help="embedded graph file or a Neo4j server (default: embedded)")
-    p.add_argument("--graph", default=os.environ.get("FULIAN_GRAPH", "fulian-graph.json"),
+    p.add_argument("--graph", default=schema.default_graph(),
                    help="graph file for the embedded backend (default: %(default)s)")
     return p
 
 
 def _open(args: argparse.Namespace):
-    from graph.store import open_store
+    from fulian.stores import open_store
 
     return open_store(args.backend, args.graph, read_only=True)
 
