@@ -12,6 +12,7 @@ from graph.model import (Campaign, Department, Document, Federation, KnowledgeGr
                          Relationship)
 from graph.nx_store import NetworkxStore
 from graph_samples import document_graph, rel
+from loaders.variants import find_variants
 import queries
 from queries import QueryError
 from queries.backend import canonical
@@ -86,6 +87,8 @@ def lineage_graph() -> KnowledgeGraph:
                                                                   (chair, cd, "LEADS")])
     _doc(kg, "prov2022", prov, 2022, PROV_2022, [(cs, jjxf)])
     assert nat in kg.nodes
+    for variant in find_variants(kg.node_rows("Campaign")):  # what the build derives (VARIANT_OF)
+        kg.add_relationship(variant)
     return kg
 
 
@@ -333,6 +336,8 @@ QUESTIONS = [
     ("cascades", lambda s: queries.adoption_cascades(s, None)),
     ("find-repeats", lambda s: [r.properties() for r in queries.find_repeats(s, 0.5)[0]]),
     ("resolve", lambda s: queries.resolve(s, "妇联", ("Federation",))),
+    ("resolve-variants", lambda s: queries.resolve(s, "美家", ("Campaign",), variants=True)),
+    ("coverage-variants", lambda s: queries.coverage(s, "美家美妇", variants=True)),
 ]
 
 
@@ -365,7 +370,7 @@ def test_parity_of_every_raw_statement(store, reference):
         "provenance_by_id": dict(rel_id="IMPLEMENTS:fed:岳阳市妇联->campaign:美家美妇@doc:yy2021"),
         "provenance_by_ends": dict(head_id="fed:长沙市望城区妇联", type=None, tail_id="campaign:美丽庭院"),
         "federations": {}, "profile": dict(id="fed:长沙市望城区妇联"), "passages": {}, "leads_edges": {},
-        "repeats": {},
+        "repeats": {}, "variants": dict(ids=["campaign:美家美妇", "campaign:家家幸福安康工程"]),
     }
     queries.link_repeats(store, 0.5)
     queries.link_repeats(reference, 0.5)
