@@ -96,6 +96,18 @@ def test_lineage_variants_follow_the_links_not_substrings(corpus_store):
     assert [r["name"] for r in fam] == ["巾帼心向党", "巾帼心向党 喜迎二十大", "巾帼心向党 奋进新征程", "巾帼心向党·喜迎二十大"]
 
 
+def test_the_campaign_view_draws_the_family(corpus_store, tmp_path):
+    from queries.tree import diffusion_tree
+
+    tree = diffusion_tree(corpus_store, "美家美妇", variants=True)
+    assert sorted(t["name"] for t in tree["targets"]) == sorted(
+        ["美家美妇", "美家美妇她行动", "美家美妇美庭院", "爱国爱党爱家乡 美家美妇写家书"])
+    adopters = {n["name"] for n in tree["nodes"] if n["status"] == "adopted"}
+    assert "常德市妇联" in adopters  # through 美家美妇她行动 only (002)
+    assert "常德市妇联" not in {n["name"] for n in diffusion_tree(corpus_store, "美家美妇")["nodes"]
+                              if n["status"] == "adopted"}
+
+
 def test_an_unchanged_build_leaves_the_links_and_the_file_alone(tmp_path):
     path = tmp_path / "kg.json"
     with NetworkxStore(path) as store:
