@@ -155,6 +155,9 @@ class NullStore:
     def nodes(self, label: Any = None) -> list[dict]:
         return []
 
+    def relationships(self, rel_type: Any = None) -> list[dict]:
+        return []  # nothing kept: the build's derived steps (VARIANT_OF) find nothing to link
+
     def writing(self) -> Any:
         return contextlib.nullcontext()
 

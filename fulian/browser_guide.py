@@ -30,7 +30,8 @@ _STYLE_RULE = re.compile(r"^(node|relationship)\.(\w+) \{(.*?)\}", re.S | re.M)
 # what each slide says before its queries (slides follow the order of docs/starter-queries.md)
 INTRO = {
     "Lineage": "How a campaign spread: every IMPLEMENTS into it, with the work year and the evidence "
-               "sentence, in time order; then the adopters and their parents as a picture.",
+               "sentence, in time order; then the adopters and their parents as a picture; then its "
+               "variants (VARIANT_OF: 美家美妇她行动 → 美家美妇, written by the build) and their adopters.",
     "Chain": "LEADS links a parent federation to a child one (全国妇联 → 湖南省妇联 → 长沙市妇联 → …).",
     "Coverage": "Who under a federation implements a campaign or a law, and which ones travel furthest.",
     "Absence or no document": "A federation with documents in the corpus that never name the campaign did not "

@@ -16,7 +16,7 @@ questions (each takes --format table|json|jsonl|csv [--excel], --out FILE, --col
 --backend embedded|neo4j, --graph FILE; tables fit the terminal and show 100 rows unless --limit says):
   lineage NAME        how a campaign or law spread: every adoption in time order, first per level
                         fulian query lineage 家家幸福安康工程
-                        fulian query lineage 美家美妇 --variants      (also 美家美妇她行动, …)
+                        fulian query lineage 美家美妇 --variants      (and its VARIANT_OF family)
   chain FEDERATION    its parents up to the top, or with --down every federation under it
                         fulian query chain 长沙市望城区妇联
                         fulian query chain 湖南省妇联 --down
@@ -211,7 +211,7 @@ def register(subparsers: Any) -> None:
             "fulian query lineage 家家幸福安康工程", _run(_lineage))
     p.add_argument("name", metavar="NAME", help="campaign or law (name or alias; substring if no exact match)")
     p.add_argument("--kind", choices=kinds, help="only campaigns or only laws")
-    p.add_argument("--variants", action="store_true", help="also campaigns whose name contains NAME")
+    p.add_argument("--variants", action="store_true", help="also its variant family (VARIANT_OF: 美家美妇 → 美家美妇她行动, …)")
     p.add_argument("--first", action="store_true", help="only the first adopters of each level")
 
     p = add("chain", "a federation's parents up to the top (or --down: all federations under it)",
@@ -247,7 +247,7 @@ def register(subparsers: Any) -> None:
                    help="measure against the divisions below this federation (default: the top adopter)")
     p.add_argument("--year", type=int, help="adoptions up to this year")
     p.add_argument("--kind", choices=kinds)
-    p.add_argument("--variants", action="store_true", help="also campaigns whose name contains NAME")
+    p.add_argument("--variants", action="store_true", help="also its variant family (VARIANT_OF: 美家美妇 → 美家美妇她行动, …)")
     p.add_argument("--zones", action="store_true", help="expect development zones too")
     p.add_argument("--by-level", action="store_true", help="count adopters per level and year instead")
 

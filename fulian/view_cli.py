@@ -49,7 +49,7 @@ def register(subparsers: Any) -> None:
     c.add_argument("name", metavar="NAME", help="campaign name or alias (a law's name works too)")
     c.add_argument("--under", metavar="FEDERATION", help="draw the tree below this federation "
                                                          "(default: the highest adopter standing for a region)")
-    c.add_argument("--variants", action="store_true", help="also campaigns whose name contains NAME")
+    c.add_argument("--variants", action="store_true", help="also its variant family (VARIANT_OF: 美家美妇 → 美家美妇她行动, …)")
     c.add_argument("--kind", choices=["campaign", "law"], help="only campaigns or only laws of that name")
     _common(c, "campaign")
 

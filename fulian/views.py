@@ -52,11 +52,11 @@ OTHER_STYLE = ("#343a40", "ellipse", "⬭", "其他 other")
 EDGE_COLORS = {
     "IMPLEMENTS": "#f08c00", "LEADS": "#d6336c", "COORDINATES": "#2f9e44", "PART_OF": "#1c7ed6",
     "IN_REGION": "#868e96", "ISSUED_BY": "#495057", "IN_DOCUMENT": "#adb5bd", "MENTIONS": "#ced4da",
-    "REPEATS": "#7048e8",
+    "REPEATS": "#7048e8", "VARIANT_OF": "#fcc419",
 }
 EDGE_ZH = {"IMPLEMENTS": "实施", "LEADS": "领导", "COORDINATES": "协同", "PART_OF": "隶属",
            "IN_REGION": "所在地区", "ISSUED_BY": "发文", "IN_DOCUMENT": "出处", "MENTIONS": "提及",
-           "REPEATS": "沿用"}
+           "REPEATS": "沿用", "VARIANT_OF": "变体"}
 LEVEL_ZH = {"national": "全国", "province": "省", "prefecture": "市", "county": "县",
             "township": "乡镇", "organ": "机关"}
 # hierarchical row of each federation level (hierarchy view: the top levels first)

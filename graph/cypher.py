@@ -183,9 +183,13 @@ def create_relationships(rel_type: str, start_label: str, end_label: str) -> str
 
 
 def relationship_ids(rel_type: str) -> str:
-    """Id, document and element id of every relationship of one type."""
+    """Id, document and element id of every relationship of one type, and the ids of its ends when it
+    has no document (a VARIANT_OF: what it belongs to is its ends)."""
     return (f"MATCH ()-[r:{_rel_type(rel_type)}]->() "
-            "RETURN r.id AS id, r.doc_id AS doc_id, elementId(r) AS element_id")
+            "WITH r, coalesce(r.doc_id, '') = '' AS docless "
+            "RETURN r.id AS id, r.doc_id AS doc_id, elementId(r) AS element_id, "
+            "CASE WHEN docless THEN startNode(r).id END AS start_id, "
+            "CASE WHEN docless THEN endNode(r).id END AS end_id")
 
 
 def delete_relationships_by_element_id() -> str:
@@ -219,7 +223,7 @@ def hierarchy_edges() -> str:
 
 
 def delete_relationships(rel_type: str) -> str:
-    """Remove every relationship of one type (derived links such as REPEATS are recomputed)."""
+    """Remove every relationship of one type (derived links such as REPEATS and VARIANT_OF are recomputed)."""
     return f"MATCH ()-[r:{_rel_type(rel_type)}]->() DELETE r"
 
 

@@ -10,7 +10,7 @@ from graph import schema
 from graph.model import KnowledgeGraph, Relationship, legacy_document_id, node_from_properties
 from graph.store import BulkTarget, GraphStore, StoreError, pack_groups, slices
 
-DERIVED = "REPEATS"  # recomputed over all passages after a build: synced by id, not per document
+DERIVED = schema.DERIVED_REL_TYPES  # recomputed over the whole graph after a build: synced by id, not per document
 
 
 def store_to_graph(store: GraphStore) -> KnowledgeGraph:
@@ -39,8 +39,9 @@ class LoadPlan:
     shared_nodes: list[dict] = field(default_factory=list)  # entities and regions
     shared_rels: list[dict] = field(default_factory=list)   # gazetteer links (no document)
     documents: dict[str, tuple[list[dict], list[dict]]] = field(default_factory=dict)  # pending doc -> rows
-    derived: list[dict] = field(default_factory=list)       # REPEATS rows
+    derived: list[dict] = field(default_factory=list)       # REPEATS and VARIANT_OF rows
     source_docs: set[str] = field(default_factory=set)
+    source_entities: set[str] = field(default_factory=set)  # entity and region ids of the source
     skipped: int = 0                                         # unchanged documents
     total_rows: int = 0                                      # nodes + relationships of the source
     written: int = 0                                         # rows sent to the target (after the load)
@@ -126,7 +127,7 @@ def plan_load(source: GraphStore, have: dict[str, str], replace: bool = False,
         n_rels += 1
         _check_rel(row, ids, where)
         doc = row.get("doc_id") or ""
-        if row["type"] == DERIVED:
+        if row["type"] in DERIVED:
             plan.derived.append(row)
         elif not doc:
             plan.shared_rels.append(row)
@@ -142,6 +143,7 @@ def plan_load(source: GraphStore, have: dict[str, str], replace: bool = False,
     if "" in own_nodes:  # passages without a document: nothing owns them, merge them like entities
         entity_nodes.update((r["id"], r) for r in own_nodes.pop(""))
     plan.source_docs = docs
+    plan.source_entities = set(entity_nodes)
     plan.total_rows = n_nodes + n_rels
     legacy = set(legacy)
     plan.stale = sorted(d for d, digest in have.items()
@@ -162,7 +164,8 @@ def store_to_neo4j(source: GraphStore, target: BulkTarget, progress: Optional[Ca
     Unchanged documents (same content hash) are skipped, changed ones replaced, new ones
     created; with `replace`, documents that `target` has and `source` lacks are removed.
     Each document is written whole in one transaction, so an interrupted load leaves whole
-    documents and the same command finishes it. REPEATS links are synced by id at the end.
+    documents and the same command finishes it. Derived links (REPEATS, VARIANT_OF) are synced by id
+    at the end.
     """
     with target.writing():
         return _load(source, target, progress, replace)
@@ -187,12 +190,21 @@ def _load(source: GraphStore, target: BulkTarget, progress: Optional[Callable[[i
 
 
 def sync_derived(plan: LoadPlan, target: BulkTarget, progress: Optional[Callable[[int], Any]] = None) -> int:
-    """Make the target's REPEATS links those of the source (for the source's documents); returns how many
-    were created."""
-    existing = target.relationship_ids(DERIVED)
+    """Make the target's derived links those of the source; returns how many were created.
+
+    The source speaks for the links of its documents (REPEATS, by `doc_id`) and for the links
+    without a document whose both ends it holds (VARIANT_OF between its campaigns); links of
+    documents only the target has are kept.
+    """
+    def ours(r: dict) -> bool:
+        if r.get("doc_id"):
+            return r["doc_id"] in plan.source_docs
+        return r.get("start_id") in plan.source_entities and r.get("end_id") in plan.source_entities
+
+    existing = [r for rel_type in DERIVED for r in target.relationship_ids(rel_type)]
     have = {r["id"] for r in existing}
     wanted = {r["id"] for r in plan.derived}
-    doomed = sorted(r["element_id"] for r in existing if r["id"] not in wanted and r["doc_id"] in plan.source_docs)
+    doomed = sorted(r["element_id"] for r in existing if r["id"] not in wanted and ours(r))
     target.delete_relationship_elements(doomed)
     new = [r for r in plan.derived if r["id"] not in have]
     batches = [([], chunk) for chunk in slices(new, target.batch_rows)]

@@ -242,7 +242,7 @@ class Neo4jStore:
                 raise
 
     def relationship_ids(self, rel_type: str) -> list[dict[str, Any]]:
-        """{id, doc_id, element_id} of every relationship of one type."""
+        """{id, doc_id, element_id, start_id, end_id (without a document only)} of every relationship of one type."""
         return self.read(cypher.relationship_ids(rel_type))
 
     def delete_relationship_elements(self, element_ids: list[str]) -> None:

@@ -67,11 +67,16 @@ REL_TYPES: dict[str, RelType] = {
         RelType("MENTIONS", _ANY_ENTITY, "provenance: a passage names an entity"),
         RelType("REPEATS", (("Passage", "Passage"),),
                 "text inheritance: a passage repeats an earlier passage's wording (score kept)"),
+        RelType("VARIANT_OF", (("Campaign", "Campaign"),),
+                "a campaign's name is another's with a qualifier (美家美妇她行动 → 美家美妇; rule, evidence)"),
     )
 }
 
 # Relationships extracted from text; each carries full provenance.
 EXTRACTED_REL_TYPES = ("IMPLEMENTS", "LEADS", "COORDINATES", "PART_OF")
+# Relationships derived over the whole graph after a build (REPEATS over all passages, VARIANT_OF over
+# all campaign names): recomputed, and synced into Neo4j by id rather than per document.
+DERIVED_REL_TYPES = ("REPEATS", "VARIANT_OF")
 # Properties every extracted relationship carries.
 PROVENANCE_PROPERTIES = ("doc_id", "year", "evidence", "start", "end", "rule")
 
@@ -101,5 +106,7 @@ def describe() -> str:
         lines.append(f"| {rt.name} | {ends} | {rt.description} |")
     lines += ["", "Extracted relationships (" + ", ".join(EXTRACTED_REL_TYPES) + ") carry "
               + ", ".join(PROVENANCE_PROPERTIES) + " and `targets`.",
-              "A relationship's id is `TYPE:start->end@doc`, so one document states a fact once."]
+              "A relationship's id is `TYPE:start->end@doc`, so one document states a fact once.",
+              "Derived relationships (" + ", ".join(DERIVED_REL_TYPES) + ") are recomputed over the whole "
+              "graph after each build; VARIANT_OF carries `rule` and `evidence` and no document."]
     return "\n".join(lines) + "\n"

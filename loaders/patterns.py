@@ -108,6 +108,9 @@ class Patterns(BaseModel):
     quant_units: str
     # documents
     document_kinds: dict[str, Words]
+    # variant families (loaders.variants: VARIANT_OF between campaigns)
+    variant_min_root_chars: int = Field(ge=2)  # shorter roots (巾帼, 两癌) are substrings by accident
+    variant_separators: Words  # split a name into segments (巾帼心向党·喜迎二十大)
 
     @field_validator("organ_body_re", "quote_reject_after_re", "quote_location_re", "list_collective_re",
                      "list_activity_re", "partner_body_re", "partner_body_prefix_re", "government_office_prefix_re", "person_count_re")

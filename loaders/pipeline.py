@@ -146,7 +146,8 @@ def build(paths: Iterable[str | Path], store: GraphStore, *, jobs: int = 1,
     content hash of text and hints as loaded) are skipped unless `force`; a changed document
     replaces only what it stated before. With `prune`, documents whose files are all gone are
     removed. With `link_text`, passages that repeat another federation's wording are then linked
-    (REPEATS, see queries.text_reuse).
+    (REPEATS, see queries.text_reuse). Campaign variant families (VARIANT_OF, loaders.variants) are
+    then recomputed over every campaign.
     """
     from loaders.read import MAX_FILE_MB_ENV, iter_input_files, max_file_bytes
 
@@ -232,6 +233,9 @@ def _build(paths: list[Path], files: list[Path], store: GraphStore, report: Buil
         from queries.text_reuse import link_repeats
 
         link_repeats(store)
+    from loaders.variants import link_variants
+
+    link_variants(store)  # over every campaign: cheap, and writes only what changed
     report.counts = store.counts()
     return report
 
@@ -280,6 +284,10 @@ def remove(paths: Iterable[str | Path], store: GraphStore, link_text: bool = Tru
             from queries.text_reuse import link_repeats
 
             link_repeats(store)
+        if removed:
+            from loaders.variants import link_variants
+
+            link_variants(store)
     return removed
 
 

@@ -255,6 +255,22 @@ def repeats() -> str:
     )
 
 
+def variants() -> str:
+    """The variant families of the campaigns `$ids`: every campaign whose VARIANT_OF chain reaches one of
+    them (each variant links to its nearest root, so the family of 巾帼建功 holds 巾帼建功先进集体 and,
+    through it, 巾帼建功先进集体和个人), with the root it reaches, how many links away, the campaign it
+    names directly, and that link's rule and evidence. Every link goes to a shorter name, so the paths end."""
+    return (
+        "UNWIND $ids AS rid\n"
+        "MATCH (root:Campaign {id: rid})\n"
+        "MATCH p = (v:Campaign)-[:VARIANT_OF*1..]->(root)\n"
+        "WITH root, v, p, relationships(p)[0] AS r\n"
+        "RETURN root.id AS root_id, v.id AS id, labels(v)[0] AS label, v.name AS name,\n"
+        "       coalesce(v.aliases, []) AS aliases, length(p) AS depth, endNode(r).id AS parent_id,\n"
+        "       r.rule AS rule, r.evidence AS evidence"
+    )
+
+
 # name -> (function, parameters it takes)
 _READ = {
     "entity_names": (entity_names, ("labels",)),
@@ -274,6 +290,7 @@ _READ = {
     "passages": (passages, ()),
     "leads_edges": (leads_edges, ()),
     "repeats": (repeats, ()),
+    "variants": (variants, ("ids",)),
 }
 
 STATEMENTS: dict[str, str] = {name: fn() for name, (fn, _) in _READ.items()}

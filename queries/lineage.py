@@ -60,7 +60,8 @@ def campaign_diffusion(store: Any, name: str, *, kind: Optional[str] = None,
 
     Rows: campaign, kind, year, federation, level, region_code, document, doc_id, issuer,
     evidence, targets, first_at_level (True for the earliest adopters of each level, per campaign).
-    `variants` also follows campaigns whose name contains `name` (美家美妇 → 美家美妇她行动).
+    `variants` also follows the campaigns' variant families (VARIANT_OF, written by the build:
+    美家美妇 → 美家美妇她行动, 美家美妇美庭院).
     """
     targets = resolve(store, name, target_labels(kind), variants=variants)
     rows = _diffusion_rows(store, [t["id"] for t in targets], target_labels(kind))

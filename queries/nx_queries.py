@@ -318,6 +318,27 @@ def repeats(g: nx.MultiDiGraph) -> list[dict[str, Any]]:
     return rows
 
 
+def variants(g: nx.MultiDiGraph, ids: list[str]) -> list[dict[str, Any]]:
+    rows = []
+    for rid in ids:
+        if not _is(g, rid, "Campaign"):
+            continue
+        # every path into the root, its relationships distinct (as a Cypher path's are)
+        stack: list[tuple[str, tuple[str, ...]]] = [(rid, ())]
+        while stack:
+            node, path = stack.pop()
+            for v, d in _in(g, node, "VARIANT_OF", "Campaign"):
+                if d.get("id") in path:
+                    continue
+                walk = (d.get("id"),) + path  # v's own link (rule, evidence, parent) first
+                vd = g.nodes[v]
+                rows.append({"root_id": rid, "id": v, "label": vd.get("label"), "name": vd.get("name"),
+                             "aliases": list(vd.get("aliases") or []), "depth": len(walk), "parent_id": node,
+                             "rule": d.get("rule"), "evidence": d.get("evidence")})
+                stack.append((v, walk))
+    return rows
+
+
 QUERIES = {
     "entity_names": entity_names,
     "entity_candidates": entity_candidates,
@@ -335,4 +356,5 @@ QUERIES = {
     "passages": passages,
     "leads_edges": leads_edges,
     "repeats": repeats,
+    "variants": variants,
 }

@@ -3,8 +3,9 @@
 Rule: compare normalized forms (NFKC, Traditional characters as Simplified ones, no white space,
 no quote marks: 美麗庭院 finds 美丽庭院). Nodes whose name or an
 alias equals the query win; when none does, nodes whose name or an alias contains the query.
-With `variants`, containing nodes are returned even when an exact match exists
-(美家美妇 → 美家美妇, 美家美妇她行动, 美家美妇美庭院).
+With `variants`, the campaigns found also bring their variant families: the campaigns whose
+VARIANT_OF links (written by the build, loaders.variants) lead to them (美家美妇 → 美家美妇,
+美家美妇她行动, 美家美妇美庭院, 爱国爱党爱家乡 美家美妇写家书).
 
 On Neo4j the candidates come from the CJK full-text index (bigrams of the query, OR-ed, on
 `name` and `aliases_text`), or for federations alone from a scan of that label (every federation
@@ -52,19 +53,31 @@ def _forms(row: dict[str, Any]) -> list[str]:
     return [f for f in (normalize(x) for x in [row.get("name"), *(row.get("aliases") or [])]) if f]
 
 
-def pick(query: str, candidates: Iterable[dict[str, Any]], variants: bool = False) -> tuple[list[dict], str]:
+def _order(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows once each (by id), sorted by label, name, id."""
+    return sorted({r["id"]: r for r in rows}.values(), key=lambda r: (r["label"], r["name"] or "", r["id"]))
+
+
+def pick(query: str, candidates: Iterable[dict[str, Any]]) -> tuple[list[dict], str]:
     """(matching rows, "exact" | "substring" | "none") by the rule above; rows sorted by label, name, id."""
     q = normalize(query)
     cands = list(candidates)
     exact = [c for c in cands if q and q in _forms(c)]
-    sub = [c for c in cands if q and any(q in f for f in _forms(c))]
-    order = lambda rows: sorted({r["id"]: r for r in rows}.values(),  # noqa: E731
-                                key=lambda r: (r["label"], r["name"] or "", r["id"]))
     if exact:
-        return order(sub if variants else exact), "exact"
+        return _order(exact), "exact"
+    sub = [c for c in cands if q and any(q in f for f in _forms(c))]
     if sub:
-        return order(sub), "substring"
+        return _order(sub), "substring"
     return [], "none"
+
+
+def with_variants(store: Any, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`rows` (resolved nodes) and the variant families of their campaigns (VARIANT_OF), in resolve's order."""
+    ids = [r["id"] for r in rows if r["label"] == "Campaign"]
+    if not ids:
+        return rows
+    family = [{k: v[k] for k in ("id", "label", "name", "aliases")} for v in backend.run(store, "variants", ids=ids)]
+    return _order(rows + family)
 
 
 def fulltext_query(query: str) -> Optional[str]:
@@ -132,15 +145,15 @@ def resolve(store: Any, query: str, labels: Sequence[str] = ENTITY_LABELS, *,
         else:
             cands = _fulltext_candidates(store, query, labels)
         if cands is not None:
-            found, _ = pick(query, cands, variants)
+            found, _ = pick(query, cands)
     if not found:
         rows = all_names(store, labels, ordered=False)
-        found, _ = pick(query, rows, variants)
+        found, _ = pick(query, rows)
         found = [backend.canonical(r) for r in found]
         if not found:  # suggestions take the first name of each form in canonical order
             raise QueryError(f"no {_describe(labels)} named {short(query)!r} in the graph",
                              suggestions(query, backend.canonical_rows(rows)))
-    return found
+    return with_variants(store, found) if variants else found
 
 
 def resolve_one(store: Any, query: str, labels: Sequence[str] = ("Federation",)) -> dict[str, Any]:

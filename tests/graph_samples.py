@@ -117,4 +117,7 @@ def lineage_graph() -> KnowledgeGraph:
                                                                   (chair, cd, "LEADS")])
     _doc(kg, "prov2022", prov, 2022, PROV_2022, [(cs, jjxf)])
     assert nat in kg.nodes
+    from loaders.variants import find_variants  # what the build derives (VARIANT_OF)
+    for variant in find_variants(kg.node_rows("Campaign")):
+        kg.add_relationship(variant)
     return kg

@@ -42,6 +42,7 @@ def test_import_files_have_typed_headers_and_quote_every_string(corpus_store, tm
     assert ("aliases_text", "string") in node_columns("Campaign")
     rels = {f.path.name: f for f in files["relationships"]}
     assert rels["relationships-REPEATS.csv"].rows == corpus_store.counts()["relationships"]["REPEATS"]
+    assert rels["relationships-VARIANT_OF.csv"].rows == corpus_store.counts()["relationships"]["VARIANT_OF"]
     # a gazetteer link has doc_id "": written as a quoted empty string, not left out (that would be null)
     part_of = rels["relationships-PART_OF.csv"].path.read_text(encoding="utf-8")
     assert ',"",' in part_of
@@ -67,6 +68,8 @@ def test_bulk_then_incremental_equals_incremental_alone(loaded_neo4j, tmp_path):
         assert "offline importer" in first.stderr and "documents: 3 written" in first.stdout
         loaded_neo4j.reconnect()  # the server was restarted under it
         assert loaded_neo4j.nodes() == part.nodes() and loaded_neo4j.relationships() == part.relationships()
+        assert part.relationships("VARIANT_OF") and \
+            loaded_neo4j.relationships("VARIANT_OF") == part.relationships("VARIANT_OF")  # derived links imported
         again = _load(tmp_path / "whole.json", uri)
         assert again.returncode == 0, again.stderr
         assert "offline importer" not in again.stderr

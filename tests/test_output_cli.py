@@ -147,7 +147,8 @@ def test_export_csv_and_labels(sample, capsys, tmp_path):
     edges = list(csv.DictReader(io.StringIO((tmp_path / "kg-edges.csv").read_text(encoding="utf-8-sig"))))
     counts = sample.counts()["nodes"]
     assert len(nodes) == counts["Federation"] + counts["Campaign"] + counts["Law"]
-    assert {e["type"] for e in edges} <= {"IMPLEMENTS", "LEADS", "COORDINATES"}
+    assert {e["type"] for e in edges} <= {"IMPLEMENTS", "LEADS", "COORDINATES", "VARIANT_OF"}
+    assert sum(e["type"] == "VARIANT_OF" for e in edges) == sample.counts()["relationships"]["VARIANT_OF"]
     assert sum(e["type"] == "IMPLEMENTS" for e in edges) == sample.counts()["relationships"]["IMPLEMENTS"]
     code, _, err = run(capsys, "export", "--format", "csv", "--out", tmp_path / "x", "--labels", "Nope")
     assert code == 2 and "--labels: no label Nope" in err

@@ -266,6 +266,8 @@ QUESTIONS = [
     ("cascades", lambda s: queries.adoption_cascades(s, None)),
     ("find-repeats", lambda s: [r.properties() for r in queries.find_repeats(s, 0.5)[0]]),
     ("resolve", lambda s: queries.resolve(s, "妇联", ("Federation",))),
+    ("resolve-variants", lambda s: queries.resolve(s, "美家", ("Campaign",), variants=True)),
+    ("coverage-variants", lambda s: queries.coverage(s, "美家美妇", variants=True)),
 ]
 
 
@@ -299,7 +301,7 @@ def test_parity_of_every_raw_statement(neo4j_lineage, reference):
         "provenance_by_id": dict(rel_id="IMPLEMENTS:fed:岳阳市妇联->campaign:美家美妇@doc:yy2021"),
         "provenance_by_ends": dict(head_id="fed:长沙市望城区妇联", type=None, tail_id="campaign:美丽庭院"),
         "federations": {}, "profile": dict(id="fed:长沙市望城区妇联"), "passages": {}, "leads_edges": {},
-        "repeats": {},
+        "repeats": {}, "variants": dict(ids=["campaign:美家美妇", "campaign:家家幸福安康工程"]),
     }
     queries.link_repeats(neo4j_lineage, 0.5)
     queries.link_repeats(reference, 0.5)

@@ -56,6 +56,7 @@ def _renamed(d):
     (lambda d: {**d, "lead_words": [["牵头"]]}, "lead_words"),
     (lambda d: {**d, "person_count_re": "等(["}, "person_count_re: Value error, not a regular expression"),
     (lambda d: {k: v for k, v in d.items() if k != "lead_words"}, "lead_words: Field required"),
+    (lambda d: {**d, "variant_min_root_chars": 1}, "variant_min_root_chars: Input should be greater than or equal to 2"),
 ])
 def test_malformed_patterns_name_the_file_line_and_key(tmp_path, mutate, expect):
     bad = tmp_path / "patterns.json"

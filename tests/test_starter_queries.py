@@ -9,7 +9,7 @@ from fulian import browser_guide
 
 DOC = ROOT / "docs" / "starter-queries.md"
 BLOCK = re.compile(r"```cypher\n(.*?)```", re.S)
-N_QUERIES = 9
+N_QUERIES = 10
 CONSTANTS = ("'prefecture'", "'fulian_text'", "''", "'adopted'", "'document, no adoption'", "'no document'")
 
 
