@@ -65,6 +65,10 @@ PROVENANCE_PROPERTIES = ("doc_id", "year", "evidence", "start", "end", "rule")
 
 LEVELS = ("national", "province", "prefecture", "county", "township", "organ")
 
+# REPEATS links (loaders.text_reuse): rule = f"{REPEATS_RULE}:{kind}"
+REPEATS_RULE = "shingle-jaccard"
+REPEATS_KINDS = ("vertical", "upward", "self", "sibling")
+
 
 def allowed(rel_type: str, start_label: str, end_label: str) -> bool:
     rt = REL_TYPES.get(rel_type)

@@ -19,6 +19,7 @@ import json
 import pytest
 
 import queries
+from loaders.text_reuse import link_repeats
 from graph.nx_store import NetworkxStore
 
 
@@ -27,7 +28,7 @@ def corpus(corpus_store, tmp_path_factory):
     """A private copy of the built sample corpus, with REPEATS links."""
     store = NetworkxStore(tmp_path_factory.mktemp("qcorpus") / "kg.json")
     store.graph = corpus_store.graph.copy()
-    queries.link_repeats(store)
+    link_repeats(store)
     return store
 
 

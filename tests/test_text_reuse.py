@@ -1,4 +1,4 @@
-"""Shingling, clause cutting and prefix-filtered Jaccard (queries.text_reuse), without a store."""
+"""Shingling, clause cutting and prefix-filtered Jaccard (graph.clauses, loaders.text_reuse), without a store."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import itertools
 
 from hypothesis import given, settings, strategies as st
 
-from queries.text_reuse import clauses, jaccard, norm_clause, shingles, similar_pairs
+from graph.clauses import clauses, jaccard, norm_clause, shingles
+from loaders.text_reuse import similar_pairs
 
 
 def test_clauses_keep_offsets_and_skip_short_ones():
@@ -53,7 +54,7 @@ import pytest  # noqa: E402
 
 from graph.model import Document, Federation, KnowledgeGraph, Passage  # noqa: E402
 from graph.nx_store import NetworkxStore  # noqa: E402
-from queries.text_reuse import find_repeats, link_repeats  # noqa: E402
+from loaders.text_reuse import find_repeats, link_repeats  # noqa: E402
 from tests.graph_samples import rel  # noqa: E402
 
 BOILERPLATE = ("坚持以习近平新时代中国特色社会主义思想为指导，以优异成绩迎接党的二十大胜利召开。"
@@ -157,12 +158,12 @@ def test_common_phrasing_links_only_to_the_nearest_ancestor():
 
 
 def test_max_links_and_max_df_are_checked():
-    from queries.errors import QueryError
+    from loaders.text_reuse import ReuseError
 
     store = _store(synthetic_province(2))
-    with pytest.raises(QueryError):
+    with pytest.raises(ReuseError):
         find_repeats(store, max_df=0)
-    with pytest.raises(QueryError):
+    with pytest.raises(ReuseError):
         find_repeats(store, max_links=0)
     capped, _ = find_repeats(store, max_df=None, max_links=2)
     assert max(Counter(r.start_id for r in capped).values()) == 2
