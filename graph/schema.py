@@ -54,7 +54,8 @@ REL_TYPES: dict[str, RelType] = {
         RelType("IN_DOCUMENT", (("Passage", "Document"),), "provenance: a passage of a document"),
         RelType("MENTIONS", _ANY_ENTITY, "provenance: a passage names an entity"),
         RelType("REPEATS", (("Passage", "Passage"),),
-                "text inheritance: a passage repeats an earlier passage's wording (score kept)"),
+                "text inheritance: a passage repeats an earlier passage's wording (score = similarity × rarity; "
+                "both clauses and their offsets kept)"),
     )
 }
 

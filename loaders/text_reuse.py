@@ -1,4 +1,5 @@
-"""Text inheritance: passages that repeat another federation's (or an earlier document's) wording.
+"""Text inheritance, a build step: REPEATS links between passages that repeat another federation's
+(or an earlier document's) wording. The question over them is queries.text_reuse.
 
 Method (no dependency): each passage is cut into clauses (at 。！？；，; and line breaks); a
 clause is normalized (NFKC, no spaces, quotes or punctuation) and kept when it has at least
@@ -8,10 +9,12 @@ with Jaccard ≥ t must share one of their first |s| − ⌈t·|s|⌉ + 1 shingl
 the threshold is missed and the rest are never compared.
 
 Each matching clause pair, between documents of different federations or years, becomes one
-REPEATS relationship from the repeating passage to the source passage (best clause kept per
-passage pair): `score` = Jaccard, `evidence` = the repeating clause as written, `start`/`end` =
-its offsets in the repeating document, `doc_id`/`year` = the repeating document's, `rule` =
-"shingle-jaccard:KIND" where KIND is
+REPEATS relationship from the repeating passage to the source passage (best clause pair kept per
+passage pair): `similarity` = Jaccard, `rarity` (below), `score` = similarity × rarity,
+`evidence` = the repeating clause as written, `start`/`end` = its offsets in the repeating
+document, `doc_id`/`year` = the repeating document's, `source_evidence`/`source_start`/
+`source_end`/`source_doc_id` = the same for the source clause, `rule` = "shingle-jaccard:KIND"
+where KIND is
 
 - vertical — a lower federation repeats an ancestor's earlier (or same-year) document;
 - upward — an ancestor's later document repeats a lower federation's wording;
@@ -19,6 +22,15 @@ its offsets in the repeating document, `doc_id`/`year` = the repeating document'
 - sibling — federations neither above the other carry near-identical wording (the later repeats
   the earlier); `text_inheritance` names their nearest common upstream federation and any
   source passage both repeat.
+
+Rarity (borrowing, not boilerplate), across federations and years: a clause's users are the
+(federation, year) cells whose documents hold it or one of its near-copies; its writers, every
+cell with a document in any of those years. rarity = log((writers + 1) / users) /
+log((writers + 1) / 2), within [0, 1], and 1 for wording of at most two cells: a clause a child
+copied from its parent scores its similarity, while 2022年是党的二十大召开之年, in every 2022
+plan, scores low (0.42 when three federations write that year, 0.01 when thirty do), and so does
+a phrase two federations repeat every year. A link
+takes the lower rarity of its two clauses. Links are kept (the evidence stays), ranked by score.
 
 Scaling (standard phrasing such as 坚持以习近平新时代中国特色社会主义思想为指导 is in nearly every plan):
 
@@ -35,7 +47,8 @@ Scaling (standard phrasing such as 坚持以习近平新时代中国特色社会
   handful of federations say "standard wording", not "copied from each other";
 - rarer wording keeps every kind, between all its occurrences;
 - one link per (repeating, source) passage pair, and at most `max_links` (default 5) per
-  repeating passage: highest score, then vertical, upward, self, sibling, then source passage id.
+  repeating passage: highest score (rarer wording first), then vertical, upward, self, sibling,
+  then source passage id; rarity costs one union of federation sets per clause that can link.
   So a build writes at most max_links × passages REPEATS links.
 """
 
@@ -187,6 +200,39 @@ def _order(a: _Clause, b: _Clause, anc: dict[str, set[str]]) -> Optional[tuple[s
     return ("sibling",) + tuple(later_first)
 
 
+def rarity(users: int, active: int) -> float:
+    """How rare shared wording is: 1 when at most two (federation, year) cells use it, falling
+    (logarithmically) to 0 as it approaches every cell with a document in those years (`active`)."""
+    if users <= 2 or active < 3:
+        return 1.0
+    w = math.log((active + 1) / users) / math.log((active + 1) / 2)
+    return round(min(1.0, max(0.0, w)), 6)
+
+
+def _rarities(groups: list[list[_Clause]], neighbours: dict[int, list[tuple[int, float]]],
+              active: dict[Optional[int], set[str]]) -> list[float]:
+    """The rarity of each clause: the (federation, year) cells holding it or a near-copy, against
+    the cells with a document in those years. Only clauses that can link are weighed (the others: 1)."""
+    out = [1.0] * len(groups)
+    cells: dict[int, frozenset] = {}
+    per_year = {y: len(feds) for y, feds in active.items()}
+
+    def of(u: int) -> frozenset:
+        if u not in cells:
+            cells[u] = frozenset((f, c.year) for c in groups[u] for f in c.issuers)
+        return cells[u]
+
+    for u, g in enumerate(groups):
+        near = neighbours.get(u, ())
+        if len(g) < 2 and not near:
+            continue
+        users = set(of(u))
+        for v, _ in near:
+            users |= of(v)
+        out[u] = rarity(len(users), sum(per_year.get(y, 0) for y in {y for _, y in users}))
+    return out
+
+
 def _link_key(rep: _Clause, score: float) -> tuple:
     """Which clause pair speaks for a (repeating, source) passage pair: best score, then longest, then first."""
     return (score, rep.n_norm, -rep.doc_start)
@@ -194,15 +240,17 @@ def _link_key(rep: _Clause, score: float) -> tuple:
 
 def find_repeats(store: GraphStore, threshold: float = DEFAULT_THRESHOLD, *, min_chars: int = DEFAULT_MIN_CHARS,
                  n: int = DEFAULT_N, kinds: Iterable[str] = KINDS, max_df: Optional[int] = DEFAULT_MAX_DF,
-                 max_links: Optional[int] = DEFAULT_MAX_LINKS) -> tuple[list[Relationship], dict[str, dict]]:
+                 max_links: Optional[int] = DEFAULT_MAX_LINKS,
+                 weigh: bool = True) -> tuple[list[Relationship], dict[str, dict]]:
     """The REPEATS relationships the store's passages support (not written), and the passages' properties.
 
     `max_df`: wording found in more than this many documents (counting near-copies) is common
     phrasing and only gets nearest-ancestor vertical/upward links (None: no limit).
     `max_links`: at most this many links from one repeating passage, strongest first (None: no cap).
+    `weigh`: score = similarity × rarity (default); False: similarity alone (the method before rarity).
     """
     links, props = _repeat_links(store, threshold, min_chars=min_chars, n=n, kinds=kinds, max_df=max_df,
-                                 max_links=max_links)
+                                 max_links=max_links, weigh=weigh)
     return [_relationship(*link, props) for link in links], props
 
 
@@ -215,16 +263,20 @@ def _evidence(rep: "_Clause", props: dict[str, dict]) -> str:
     return (p.get("text") or "")[rep.doc_start - base:rep.doc_end - base]
 
 
-def _relationship(rp: str, sp: str, kind: str, score: float, rep: "_Clause", props: dict[str, dict]) -> Relationship:
+def _relationship(rp: str, sp: str, kind: str, score: float, rep: "_Clause", src: "_Clause", similarity: float,
+                  rare: float, props: dict[str, dict]) -> Relationship:
     return Relationship(type="REPEATS", start_id=rp, start_label="Passage", end_id=sp,
                         end_label="Passage", doc_id=rep.doc_id, year=rep.year, evidence=_evidence(rep, props),
-                        start=rep.doc_start, end=rep.doc_end, rule=_RULES[kind], score=score)
+                        start=rep.doc_start, end=rep.doc_end, rule=_RULES[kind], score=score,
+                        similarity=similarity, rarity=rare, source_doc_id=src.doc_id,
+                        source_evidence=_evidence(src, props), source_start=src.doc_start, source_end=src.doc_end)
 
 
 def _repeat_links(store: GraphStore, threshold: float, *, min_chars: int, n: int, kinds: Iterable[str],
-                  max_df: Optional[int], max_links: Optional[int]) -> tuple[list[tuple], dict[str, dict]]:
-    """(repeating passage, source passage, kind, score, repeating clause) of each link, in
-    relationship order, and the properties of every passage."""
+                  max_df: Optional[int], max_links: Optional[int],
+                  weigh: bool = True) -> tuple[list[tuple], dict[str, dict]]:
+    """(repeating passage, source passage, kind, score, repeating clause, source clause, similarity,
+    rarity) of each link, in relationship order, and the properties of every passage."""
     kinds = set(kinds)
     unknown = kinds - set(KINDS)
     if unknown:
@@ -237,6 +289,7 @@ def _repeat_links(store: GraphStore, threshold: float, *, min_chars: int, n: int
     props: dict[str, dict] = {}
     by_norm: dict[str, list[_Clause]] = defaultdict(list)
     issuer_sets: dict[frozenset, frozenset] = {}
+    active: dict[Optional[int], set[str]] = defaultdict(set)  # year -> the federations writing then
     for r in rows:
         p = r["props"]
         props[p["id"]] = p
@@ -245,6 +298,7 @@ def _repeat_links(store: GraphStore, threshold: float, *, min_chars: int, n: int
         if not issuers:  # no issuer, no direction: such a clause never links
             continue
         issuers = issuer_sets.setdefault(issuers, issuers)
+        active[r["year"]] |= issuers
         for s, e, _raw, norm in clauses(p.get("text") or "", min_chars):
             by_norm[norm].append(_Clause(p["id"], r["doc_id"], r["year"], issuers, base + s, base + e, len(norm)))
     del rows, issuer_sets
@@ -270,51 +324,55 @@ def _repeat_links(store: GraphStore, threshold: float, *, min_chars: int, n: int
                         break
             common[u] = len(seen) > max_df
     del docs
+    weight = _rarities(groups, neighbours, active) if weigh else [1.0] * len(groups)
+    del active
     dist = _hierarchy(store)
     anc: dict[str, set[str]] = defaultdict(set, {f: set(d) for f, d in dist.items()})
-    best: dict[tuple[str, str], tuple[tuple, float, str, _Clause]] = {}
+    best: dict[tuple[str, str], tuple] = {}
 
-    def offer(kind: str, rep: _Clause, src: _Clause, score: float) -> None:
+    def offer(kind: str, rep: _Clause, src: _Clause, similarity: float, rare: float) -> None:
         key = (rep.passage, src.passage)
-        score = round(score, 6)
+        similarity = round(similarity, 6)
+        score = round(similarity * rare, 6)
         rank = _link_key(rep, score)
         cur = best.get(key)
         if cur is None or rank > cur[0]:
-            best[key] = (rank, score, kind, rep)
+            best[key] = (rank, score, kind, rep, src, similarity, rare)
 
-    def offer_pair(a: _Clause, b: _Clause, score: float) -> None:
+    def offer_pair(a: _Clause, b: _Clause, similarity: float, rare: float) -> None:
         ordered = _order(a, b, anc)
         if ordered is not None and ordered[0] in kinds:
-            offer(ordered[0], ordered[1], ordered[2], score)
+            offer(ordered[0], ordered[1], ordered[2], similarity, rare)
 
     # 3. rare wording (both sides in at most max_df documents): every pair of its occurrences, all kinds
     for u, g in enumerate(groups):
         if not common[u]:
             for x in range(len(g)):
                 for y in range(x + 1, len(g)):
-                    offer_pair(g[x], g[y], 1.0)
+                    offer_pair(g[x], g[y], 1.0, weight[u])
     for i, j, score in pairs:
         if not common[i] and not common[j]:
+            rare = min(weight[i], weight[j])
             for a in groups[i]:
                 for b in groups[j]:
-                    offer_pair(a, b, score)
+                    offer_pair(a, b, score, rare)
     del pairs
     # 4. common wording: each occurrence links once, to its nearest ancestor federation using it
     if any(common) and kinds & {"vertical", "upward"}:
-        _link_common(groups, common, neighbours, anc, dist, kinds, offer)
+        _link_common(groups, common, neighbours, weight, anc, dist, kinds, offer)
     del groups, neighbours
     # 5. one link per (repeating, source) passage pair, at most max_links per repeating passage
     per_rep: dict[str, list[tuple]] = defaultdict(list)
-    for (rp, sp), (_, score, kind, rep) in best.items():
-        per_rep[rp].append((-score, KINDS.index(kind), sp, kind, rep))
+    for (rp, sp), (_, score, kind, *clauses_and_parts) in best.items():
+        per_rep[rp].append((-score, KINDS.index(kind), sp, kind, clauses_and_parts))
     del best
     links = []
     for rp in sorted(per_rep):
         mine = sorted(per_rep[rp], key=lambda t: t[:3])
         if max_links is not None:
             mine = mine[:max_links]
-        for neg, _, sp, kind, rep in sorted(mine, key=lambda t: t[2]):
-            links.append((rp, sp, kind, -neg, rep))
+        for neg, _, sp, kind, rest in sorted(mine, key=lambda t: t[2]):
+            links.append((rp, sp, kind, -neg, *rest))
     return links, props
 
 
@@ -326,7 +384,8 @@ def _shingle_ids(sets: list[frozenset]) -> list[frozenset]:
 
 
 def _link_common(groups: list[list[_Clause]], common: list[bool], neighbours: dict[int, list[tuple[int, float]]],
-                 anc: dict[str, set[str]], dist: dict[str, dict[str, int]], kinds: set[str], offer) -> None:
+                 weight: list[float], anc: dict[str, set[str]], dist: dict[str, dict[str, int]], kinds: set[str],
+                 offer) -> None:
     """Links for common phrasing, through an index (federation → clause → occurrences), never all pairs.
 
     An occurrence `a` of clause u looks at the clauses it may match here (u itself when common, and
@@ -374,41 +433,43 @@ def _link_common(groups: list[list[_Clause]], common: list[bool], neighbours: di
     def later(b: _Clause, a: _Clause) -> bool:
         return b.year is not None and a.year is not None and b.year > a.year
 
-    def source(a: _Clause, targets: dict[int, float]) -> Optional[tuple[str, _Clause, float]]:
-        """(kind, the other occurrence, score) of the one link of occurrence `a` of clause `u`."""
+    def source(a: _Clause, targets: dict[int, float]) -> Optional[tuple[str, _Clause, int]]:
+        """(kind, the other occurrence, its clause) of the one link of occurrence `a` of clause `u`."""
         steps = ladder(a.issuers)
         if "vertical" in kinds:
             for feds in steps:  # the nearest ancestor using it at or before a's year; best score, latest year
                 found = None
-                for score, occ in _occurrences(at, feds, targets):
+                for score, v, occ in _occurrences(at, feds, targets):
                     for b in occ:  # latest first: the first fit is this clause's best
                         if not later(b, a) and is_above(b.issuers, a.issuers):
                             rank = (-score, _neg_year(b.year), b.doc_id, b.passage, b.doc_start)
                             if found is None or rank < found[0]:
-                                found = (rank, b, score)
+                                found = (rank, b, v)
                             break
                 if found is not None:
                     return "vertical", found[1], found[2]
         if "upward" in kinds:
             for feds in steps:  # else the nearest ancestor's earliest later use repeats a
                 found = None
-                for score, occ in _occurrences(at, feds, targets):
+                for score, v, occ in _occurrences(at, feds, targets):
                     for b in occ:
                         if later(b, a) and is_above(b.issuers, a.issuers):
                             rank = (-score, _year_key(b.year), b.doc_id, b.passage, b.doc_start)
                             if found is None or rank < found[0]:
-                                found = (rank, b, score)
+                                found = (rank, b, v)
                 if found is not None:
                     return "upward", found[1], found[2]
         return None
 
     for u, g in enumerate(groups):
-        targets = {v: s for v, s in neighbours.get(u, ()) if common[u] or common[v]}
+        similarity = {v: s for v, s in neighbours.get(u, ()) if common[u] or common[v]}
         if common[u]:
-            targets[u] = 1.0
-        if not targets:
+            similarity[u] = 1.0
+        if not similarity:
             continue
-        memo: dict[tuple, Optional[tuple[str, _Clause, float]]] = {}
+        rare = {v: min(weight[u], weight[v]) for v in similarity}
+        targets = {v: s * rare[v] for v, s in similarity.items()}  # ranked by the weighted score
+        memo: dict[tuple, Optional[tuple[str, _Clause, int]]] = {}
         for a in g:
             # the answer depends only on who issued a and when (an ancestor's occurrence is never in a's document)
             key = (a.issuers, a.year)
@@ -417,15 +478,15 @@ def _link_common(groups: list[list[_Clause]], common: list[bool], neighbours: di
             hit = memo[key]
             if hit is None:
                 continue
-            kind, b, score = hit
+            kind, b, v = hit
             if kind == "vertical":
-                offer(kind, a, b, score)
+                offer(kind, a, b, similarity[v], rare[v])
             else:
-                offer(kind, b, a, score)
+                offer(kind, b, a, similarity[v], rare[v])
 
 
 def _occurrences(at: dict[str, dict[int, list[_Clause]]], feds: list[str], targets: dict[int, float]):
-    """(score, occurrences) of each target clause used by one of `feds`."""
+    """(score, clause, occurrences) of each target clause used by one of `feds`."""
     for f in feds:
         here = at.get(f)
         if not here:
@@ -434,11 +495,11 @@ def _occurrences(at: dict[str, dict[int, list[_Clause]]], feds: list[str], targe
             for v, score in targets.items():
                 occ = here.get(v)
                 if occ:
-                    yield score, occ
+                    yield score, v, occ
         else:
             for v, occ in here.items():
                 if v in targets:
-                    yield targets[v], occ
+                    yield targets[v], v, occ
 
 
 def _neg_year(year: Optional[int]) -> tuple:
@@ -448,15 +509,16 @@ def _neg_year(year: Optional[int]) -> tuple:
 
 def link_repeats(store: GraphStore, threshold: float = DEFAULT_THRESHOLD, *, min_chars: int = DEFAULT_MIN_CHARS,
                  n: int = DEFAULT_N, kinds: Iterable[str] = KINDS, replace: bool = True,
-                 max_df: Optional[int] = DEFAULT_MAX_DF, max_links: Optional[int] = DEFAULT_MAX_LINKS) -> int:
+                 max_df: Optional[int] = DEFAULT_MAX_DF, max_links: Optional[int] = DEFAULT_MAX_LINKS,
+                 weigh: bool = True) -> int:
     """Compute REPEATS links over every passage of `store` and write them; returns how many.
 
     With `replace` (default) earlier REPEATS links are removed first, so a run reflects the
     current passages and threshold. Call it after each build; the store must be writable.
-    `max_df` and `max_links`: see `find_repeats`.
+    `max_df`, `max_links` and `weigh`: see `find_repeats`.
     """
     links, props = _repeat_links(store, threshold, min_chars=min_chars, n=n, kinds=kinds, max_df=max_df,
-                                 max_links=max_links)
+                                 max_links=max_links, weigh=weigh)
     if replace:
         store.delete_relationships("REPEATS")
     # written in slices: the records of one slice at a time, not of every link at once

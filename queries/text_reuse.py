@@ -68,10 +68,12 @@ def text_inheritance(store: Any, federation: Optional[str] = None, *, kind: Opti
                      min_score: Optional[float] = None) -> list[dict[str, Any]]:
     """The REPEATS links (see `loaders.text_reuse`), strongest first.
 
-    Rows: kind, score, lower_federation, lower_year, lower_document, lower_passage, lower_sentence,
-    upper_federation, upper_year, upper_document, upper_passage, upper_sentence, common_upstream
-    (siblings: nearest federation above both), shared_source (siblings: a passage both repeat).
-    "lower" is the repeating side, "upper" the source. `federation` keeps links touching it.
+    Rows: kind, score (similarity × rarity), similarity, rarity, lower_federation, lower_year,
+    lower_document, lower_doc_id, lower_passage, lower_sentence, lower_start, lower_end (offsets in
+    its document), the same for upper_…, common_upstream (siblings: nearest federation above both),
+    shared_source (siblings: a passage both repeat). "lower" is the repeating side, "upper" the
+    source. `federation` keeps links touching it. Links written before the source side was stored
+    show the upper passage's clause most like the lower one, without offsets.
     """
     if kind is not None and kind not in KINDS:
         raise QueryError(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
@@ -95,14 +97,18 @@ def text_inheritance(store: Any, federation: Optional[str] = None, *, kind: Opti
         if k == "sibling":
             common = [names.get(c, c) for c in _nearest_common(r["lower_issuers"], r["upper_issuers"], depths)]
             shared = sorted(sources[r["lower_passage"]] & sources[r["upper_passage"]])
+        upper = r["source_evidence"]
         out.append({
-            "kind": k, "score": r["score"],
+            "kind": k, "score": r["score"], "similarity": r["similarity"], "rarity": r["rarity"],
             "lower_federation": "; ".join(sorted(names.get(i, i) for i in r["lower_issuers"])),
             "lower_year": r["lower_year"], "lower_document": r["lower_title"] or r["lower_doc"],
-            "lower_passage": r["lower_passage"], "lower_sentence": r["evidence"],
+            "lower_doc_id": r["lower_doc"], "lower_passage": r["lower_passage"], "lower_sentence": r["evidence"],
+            "lower_start": r["start"], "lower_end": r["end"],
             "upper_federation": "; ".join(sorted(names.get(i, i) for i in r["upper_issuers"])),
             "upper_year": r["upper_year"], "upper_document": r["upper_title"] or r["upper_doc"],
-            "upper_passage": r["upper_passage"], "upper_sentence": _best_clause(r["evidence"], r["upper_text"]),
+            "upper_doc_id": r["upper_doc"], "upper_passage": r["upper_passage"],
+            "upper_sentence": upper if upper is not None else _best_clause(r["evidence"], r["upper_text"]),
+            "upper_start": r["source_start"], "upper_end": r["source_end"],
             "common_upstream": common, "shared_source": shared,
         })
     return sorted(out, key=lambda r: (-(r["score"] or 0), KINDS.index(r["kind"]) if r["kind"] in KINDS else 9,

@@ -176,3 +176,35 @@ def test_common_phrasing_parity(empty_store):
     got = [r.properties() for r in find_repeats(empty_store)[0]]
     assert got == [r.properties() for r in find_repeats(reference)[0]] and got
     assert link_repeats(empty_store) == link_repeats(reference) == len(got)
+
+
+def test_rarity_falls_with_the_share_of_writing_federations():
+    from loaders.text_reuse import rarity
+
+    assert rarity(1, 50) == rarity(2, 50) == 1.0  # one federation, or a pair: a borrowing, full weight
+    assert rarity(3, 3) < 0.5 and rarity(30, 30) < 0.02  # everyone writing that year: common phrasing
+    ladder = [rarity(k, 40) for k in (2, 3, 5, 10, 20, 40)]
+    assert ladder == sorted(ladder, reverse=True) and len(set(ladder)) == len(ladder)
+    assert rarity(5, 40) > rarity(5, 10)  # the same users are rarer among more writers
+    assert all(0.0 <= rarity(k, a) <= 1.0 for a in (1, 2, 3, 10, 100) for k in range(1, a + 1))
+
+
+def test_common_phrasing_scores_below_rare_wording():
+    """In the synthetic province the boilerplate passage is in every plan: its links keep similarity 1
+    but a low rarity; a federation's own clause, repeated in its four plans, weighs less than a pair
+    of sibling near-copies (two federation-years: full weight)."""
+    store = _store(synthetic_province(6))
+    rels, _ = find_repeats(store)
+    texts = {p: d["text"] for p, d in store.graph.nodes(data=True) if d.get("label") == "Passage"}
+    boiler = [r for r in rels if texts[r.start_id] == BOILERPLATE]
+    rare = [r for r in rels if texts[r.start_id] != BOILERPLATE]
+    assert boiler and rare
+    assert all(r.similarity == 1.0 and r.rarity < 0.2 and r.score == round(r.similarity * r.rarity, 6) for r in boiler)
+    sibling = [r for r in rare if r.rule.endswith(":sibling")]
+    own = [r for r in rare if r.rule.endswith(":self")]
+    assert sibling and own and len(sibling) + len(own) == len(rare)
+    assert all(r.rarity == 1.0 and r.score == r.similarity for r in sibling)
+    assert all(0.5 < r.rarity < 1.0 and r.similarity == 1.0 for r in own)
+    assert max(r.score for r in boiler) < min(r.score for r in rare)
+    unweighted, _ = find_repeats(store, weigh=False)
+    assert all(r.score == r.similarity and r.rarity == 1.0 for r in unweighted)
