@@ -183,9 +183,11 @@ def create_relationships(rel_type: str, start_label: str, end_label: str) -> str
 
 
 def relationship_ids(rel_type: str) -> str:
-    """Id, document and element id of every relationship of one type."""
+    """Id, document, element id and version (score, rule, offsets of both sides) of every relationship
+    of one type."""
     return (f"MATCH ()-[r:{_rel_type(rel_type)}]->() "
-            "RETURN r.id AS id, r.doc_id AS doc_id, elementId(r) AS element_id")
+            "RETURN r.id AS id, r.doc_id AS doc_id, elementId(r) AS element_id, r.score AS score, "
+            "r.rule AS rule, r.start AS start, r.source_start AS source_start")
 
 
 def delete_relationships_by_element_id() -> str:

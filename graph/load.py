@@ -186,13 +186,20 @@ def _load(source: GraphStore, target: Any, progress: Optional[Callable[[int], An
     return plan
 
 
+def _version(row: dict) -> tuple:
+    """What tells two REPEATS links of one id apart: score, kind, and the clause on each side."""
+    return (row.get("score"), row.get("rule"), row.get("start"), row.get("source_start"))
+
+
 def sync_derived(plan: LoadPlan, target: Any, progress: Optional[Callable[[int], Any]] = None) -> int:
     """Make the target's REPEATS links those of the source (for the source's documents); returns how many
     were created."""
     existing = target.relationship_ids(DERIVED)
-    have = {r["id"] for r in existing}
-    wanted = {r["id"] for r in plan.derived}
-    doomed = sorted(r["element_id"] for r in existing if r["id"] not in wanted and r["doc_id"] in plan.source_docs)
+    wanted = {r["id"]: _version(r) for r in plan.derived}
+    # a link whose score or clauses changed (rarity depends on the whole corpus) is replaced
+    have = {r["id"] for r in existing if wanted.get(r["id"]) == _version(r)}
+    doomed = sorted(r["element_id"] for r in existing if r["id"] not in have
+                    and (r["id"] in wanted or r["doc_id"] in plan.source_docs))
     target.delete_relationship_elements(doomed)
     new = [r for r in plan.derived if r["id"] not in have]
     batches = [([], chunk) for chunk in slices(new, target.batch_rows)]
