@@ -4,7 +4,9 @@
 
 Writes DIR/corpus/*.txt (UTF-8 plans and meeting reports shaped like data/corpus),
 DIR/gold/*.json (one gold file per document, in the docs/ANNOTATION.md format) and
-DIR/manifest.json (the parameters, the federations, and each document's issuer and year).
+DIR/manifest.json (the parameters, the federations, each document's issuer and year, and the
+text-reuse truth: `borrowings`, each document that copies a distinctive clause of its parent's or a
+sibling's earlier document, with that source and the clause).
 
 The world behind the documents:
 - federations follow the gazetteer: province → prefectures → counties → some townships
@@ -892,6 +894,82 @@ def _city_of(f: Fed) -> str:
 
 
 # ---------------------------------------------------------------------------
+# text reuse ground truth: distinctive sentences, some borrowed by a child or a sibling
+# ---------------------------------------------------------------------------
+
+# A distinctive sentence is OWN_PREFIX + domain + mechanism + form (one clause of 12+ characters,
+# a (domain, mechanism) pair used once per corpus) and a short tail (under 12 characters, so never
+# compared). No quotes, no campaign or law suffix: it adds no entity to the gold.
+OWN_PREFIX = ["探索建立", "率先推行", "创新实行", "首创", "全面推开", "逐步健全", "着力完善", "试行"]
+OWN_DOMAIN = ["留守妇女", "困境儿童", "单亲母亲", "失独家庭", "空巢老人", "婚姻家庭", "女性创客", "返乡妇女",
+              "随迁妇女", "大龄未婚青年", "新婚夫妇", "孕产妇", "隔代抚养", "离异家庭", "流动儿童", "独居老人",
+              "残疾妇女", "家政从业者", "快递女工", "网约女工", "女性农民工", "乡村女教师", "女性社工", "妇女手工",
+              "巾帼农技", "乡村妇医", "村嫂调解", "妈妈互助", "家长学堂", "邻里守望"]
+OWN_MECH = ["积分兑换", "错时上门", "清单销号", "季度评议", "片区轮值", "结对认领", "网格吹哨", "红黑榜单",
+            "云端接单", "积分银行", "时间储蓄", "一码通行", "首问负责", "周末夜话", "入户摸排", "分级预警",
+            "月度回访", "点单配送", "双向评价", "代办跑腿", "订单培训", "师徒带教", "夜校授课", "流动服务",
+            "预约陪诊", "线上问诊", "亲情视频", "隔空托管", "议事协商", "红色帮代"]
+OWN_FORM = ["机制", "工作法", "服务链", "闭环", "联动链", "运行体系"]
+OWN_SHARE = 0.3      # documents with a distinctive sentence of their own (while pairs last)
+BORROW_SHARE = 0.35  # documents that copy one, when an earlier one of their parent or a sibling exists
+BORROW_PARENT = 0.75  # a parent's sentence rather than a sibling's, when both can be had
+
+
+def _own_sentences(slots: list[tuple[Fed, int, str]], seed: int, province: str) -> dict[int, str]:
+    """doc index -> its distinctive clause (the part a borrower copies verbatim)."""
+    rng = random.Random(f"own:{seed}:{province}")
+    pairs = [(d, m) for d in OWN_DOMAIN for m in OWN_MECH]
+    rng.shuffle(pairs)
+    out = {}
+    for i in range(len(slots)):
+        if pairs and rng.random() < OWN_SHARE:
+            d, m = pairs.pop()
+            out[i] = rng.choice(OWN_PREFIX) + d + m + rng.choice(OWN_FORM)
+    return out
+
+
+def plan_borrowings(slots: list[tuple[Fed, int, str]], seed: int, province: str
+                    ) -> tuple[dict[int, str], list[tuple[int, int, str]]]:
+    """Distinctive clauses, and (borrower, source, clause) triples: a borrower copies the clause of
+    an earlier-or-same-year document of its parent, or an earlier document of a sibling; each
+    clause is borrowed once at most, so every copy has one known source."""
+    own = _own_sentences(slots, seed, province)
+    rng = random.Random(f"borrow:{seed}:{province}")
+    by_issuer: dict[int, list[int]] = {}
+    for i in sorted(own):
+        by_issuer.setdefault(id(slots[i][0]), []).append(i)
+    taken: set[int] = set()
+    out = []
+    for j, (f, year, _) in enumerate(slots):
+        if f.parent is None or rng.random() >= BORROW_SHARE:
+            continue
+        parent = [i for i in by_issuer.get(id(f.parent), []) if slots[i][1] <= year and i not in taken]
+        sibling = [i for c in f.parent.children if c is not f for i in by_issuer.get(id(c), [])
+                   if slots[i][1] < year and i not in taken]
+        pool = parent if parent and (not sibling or rng.random() < BORROW_PARENT) else sibling
+        if pool:
+            i = rng.choice(pool)
+            taken.add(i)
+            out.append((j, i, own[i]))
+    return own, out
+
+
+def _tail(rng: random.Random) -> str:
+    return rng.choice((f"已覆盖{rng.randint(3, 300)}个村", f"惠及{rng.randint(50, 9000)}名群众",
+                       f"试点{rng.randint(2, 40)}个社区"))
+
+
+def insert_sentences(text: str, clauses: list[str], rng: random.Random) -> str:
+    """`text` with each clause (and a short tail) appended to a body paragraph ending in 。."""
+    paras = text.split("\n\n")
+    body = [k for k, p in enumerate(paras) if k >= 2 and p.endswith("。") and "\t" not in p]
+    for c in clauses:
+        k = rng.choice(body) if body else len(paras) - 1
+        paras[k] = paras[k].rstrip("\n") + f"{c}，{_tail(rng)}。"
+    return "\n\n".join(paras)
+
+
+# ---------------------------------------------------------------------------
 # validation (used by the tests too)
 # ---------------------------------------------------------------------------
 
@@ -935,12 +1013,22 @@ def generate(n_docs: int, out: str | Path, seed: int = 7, province: str = "湖�
     slots = slots[:n_docs]
     docs = []
     n_chars = 0
+    own, borrowed = plan_borrowings(slots, seed, province)
+    copies: dict[int, list[str]] = {}
+    for j, _, clause in borrowed:
+        copies.setdefault(j, []).append(clause)
+
+    def file_name(i: int) -> str:
+        return f"{i:05d}_{hashlib.sha1(f'{seed}:{province}:{i}'.encode()).hexdigest()[:16]}"
+
     for i, (f, year, kind) in enumerate(slots):
         drng = random.Random(f"doc:{seed}:{province}:{i}")
         doc = Doc(f, year, kind, drng, by_name, used_people)
         text = write_plan(doc) if kind == "plan" else write_report(doc)
-        digest = hashlib.sha1(f"{seed}:{province}:{i}".encode()).hexdigest()[:16]
-        name = f"{i:05d}_{digest}"
+        extra = ([own[i]] if i in own else []) + copies.get(i, [])
+        if extra:  # its own rng: the rest of the text stays what it was without them
+            text = insert_sentences(text, extra, random.Random(f"reuse:{seed}:{province}:{i}"))
+        name = file_name(i)
         (out / "corpus" / f"{name}.txt").write_text(text, encoding="utf-8")
         gold = doc.gold(f"{name}.txt")
         (out / "gold" / f"{name}.json").write_text(json.dumps(gold, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -955,7 +1043,10 @@ def generate(n_docs: int, out: str | Path, seed: int = 7, province: str = "湖�
                           key=lambda x: (x[1], x[0])) for c in popular}
     manifest = {"generator": "benchmarks.generate", "seed": seed, "province": province, "docs": n_docs,
                 "chars": n_chars, "years": [YEARS[0], YEARS[-1]], "federations": feds,
-                "popular_campaigns": popular, "adoption": adoption, "documents": docs}
+                "popular_campaigns": popular, "adoption": adoption, "documents": docs,
+                "borrowings": [{"document": file_name(j) + ".txt", "source": file_name(i) + ".txt",
+                                "kind": "parent" if slots[i][0] is slots[j][0].parent else "sibling",
+                                "clause": clause} for j, i, clause in borrowed]}
     (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
     return manifest
 

@@ -13,6 +13,8 @@ Rows (metric, measured, baseline, ratio, goal, met?):
   neo4j_load_vs_per_row  Neo4j load rows/s vs one auto-commit query per row (small sample)            ≥ 50×
   query_p95_ms[...]      lineage / coverage query latency on the largest graph, both backends         p95 < 50 ms (Neo4j)
   quality_micro_f1[N]    strict micro F1 vs the generated gold, ratio to F1 on the real sample corpus
+  reuse_p_at_k[N]        planted borrowings among the k strongest REPEATS links (k = planted), rarity-weighted
+                         vs similarity alone (benchmarks.reuse_quality); reuse_recall[N]: found at any rank
 
 Neo4j (only with --neo4j; NEO4J_URI / NEO4J_USER / NEO4J_PASSWORD, or the local server of
 `python -m fulian.neo4j_server up`): the micro-benchmarks write only nodes labelled
@@ -64,7 +66,8 @@ def ensure_corpus(data_dir: Path, n: int, seed: int, province: str) -> Path:
     mf = out / "manifest.json"
     if mf.exists():
         m = json.loads(mf.read_text(encoding="utf-8"))
-        if m.get("docs") == n and m.get("seed") == seed and m.get("province") == province:
+        if (m.get("docs") == n and m.get("seed") == seed and m.get("province") == province
+                and "borrowings" in m):  # older corpora lack the text-reuse truth
             return out
     log(f"generating {n} documents in {out} …")
     generate(n, out, seed=seed, province=province)
@@ -642,6 +645,22 @@ def run(args: argparse.Namespace) -> dict:
         q = det["quality"][str(n)] = measure_quality(dirs[n] / "corpus", dirs[n] / "gold", args.quality_docs)
         rows.append(row(f"quality_micro_f1[{n}]", q["f1"], base["f1"], "report (baseline: real sample corpus)",
                         None, note=f"{q['docs']} docs, P {q['precision']:.2f} R {q['recall']:.2f}"))
+
+    log("text reuse against the planted borrowings …")
+    from benchmarks.reuse_quality import measure as reuse_measure
+
+    det["text_reuse"] = {}
+    for n in sizes:
+        mf = json.loads((dirs[n] / "manifest.json").read_text(encoding="utf-8"))
+        if not mf["borrowings"]:
+            continue
+        r = det["text_reuse"][str(n)] = reuse_measure(NetworkxStore(graph_paths[n], read_only=True), mf)
+        new, old = r["rarity"], r["similarity"]
+        rows.append(row(f"reuse_p_at_k[{n}]", new["p_at_k"], old["p_at_k"], "report (baseline: similarity alone)",
+                        None, note=f"k = {new['planted']} planted borrowings; top1 {new['top1']:.2f} "
+                                   f"(baseline {old['top1']:.2f})"))
+        rows.append(row(f"reuse_recall[{n}]", new["recall"], old["recall"], "report (baseline: similarity alone)",
+                        None, note=f"{new['links']} links between federations"))
 
     results["rows"] = rows
     results["finished"] = time.strftime("%Y-%m-%d %H:%M:%S")

@@ -183,11 +183,13 @@ def create_relationships(rel_type: str, start_label: str, end_label: str) -> str
 
 
 def relationship_ids(rel_type: str) -> str:
-    """Id, document and element id of every relationship of one type, and the ids of its ends when it
-    has no document (a VARIANT_OF: what it belongs to is its ends)."""
+    """Id, document, element id and version (score, rule, offsets of both sides) of every relationship
+    of one type, and the ids of its ends when it has no document (a VARIANT_OF: what it belongs to is
+    its ends)."""
     return (f"MATCH ()-[r:{_rel_type(rel_type)}]->() "
             "WITH r, coalesce(r.doc_id, '') = '' AS docless "
-            "RETURN r.id AS id, r.doc_id AS doc_id, elementId(r) AS element_id, "
+            "RETURN r.id AS id, r.doc_id AS doc_id, elementId(r) AS element_id, r.score AS score, "
+            "r.rule AS rule, r.start AS start, r.source_start AS source_start, "
             "CASE WHEN docless THEN startNode(r).id END AS start_id, "
             "CASE WHEN docless THEN endNode(r).id END AS end_id")
 

@@ -189,12 +189,18 @@ def _load(source: GraphStore, target: BulkTarget, progress: Optional[Callable[[i
     return plan
 
 
+def _version(row: dict) -> tuple:
+    """What tells two derived links of one id apart: score, rule, and the clause on each side (REPEATS)."""
+    return (row.get("score"), row.get("rule"), row.get("start"), row.get("source_start"))
+
+
 def sync_derived(plan: LoadPlan, target: BulkTarget, progress: Optional[Callable[[int], Any]] = None) -> int:
     """Make the target's derived links those of the source; returns how many were created.
 
     The source speaks for the links of its documents (REPEATS, by `doc_id`) and for the links
     without a document whose both ends it holds (VARIANT_OF between its campaigns); links of
-    documents only the target has are kept.
+    documents only the target has are kept. A link whose score or clauses changed (rarity depends
+    on the whole corpus) is replaced.
     """
     def ours(r: dict) -> bool:
         if r.get("doc_id"):
@@ -202,9 +208,9 @@ def sync_derived(plan: LoadPlan, target: BulkTarget, progress: Optional[Callable
         return r.get("start_id") in plan.source_entities and r.get("end_id") in plan.source_entities
 
     existing = [r for rel_type in DERIVED for r in target.relationship_ids(rel_type)]
-    have = {r["id"] for r in existing}
-    wanted = {r["id"] for r in plan.derived}
-    doomed = sorted(r["element_id"] for r in existing if r["id"] not in wanted and ours(r))
+    wanted = {r["id"]: _version(r) for r in plan.derived}
+    have = {r["id"] for r in existing if wanted.get(r["id"]) == _version(r)}
+    doomed = sorted(r["element_id"] for r in existing if r["id"] not in have and (r["id"] in wanted or ours(r)))
     target.delete_relationship_elements(doomed)
     new = [r for r in plan.derived if r["id"] not in have]
     batches = [([], chunk) for chunk in slices(new, target.batch_rows)]

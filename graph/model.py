@@ -209,6 +209,13 @@ class Relationship(BaseModel):
     rule: Optional[str] = None
     targets: list[str] = Field(default_factory=list)
     score: Optional[float] = None
+    # REPEATS: score = similarity × rarity, and the source side's clause (see loaders.text_reuse)
+    similarity: Optional[float] = None
+    rarity: Optional[float] = None
+    source_doc_id: Optional[str] = None
+    source_evidence: Optional[str] = None
+    source_start: Optional[int] = None
+    source_end: Optional[int] = None
     aliases: Optional[list[str]] = None  # MENTIONS: the aliases this document gives the entity (see graph.store)
 
     @model_validator(mode="after")

@@ -66,7 +66,8 @@ REL_TYPES: dict[str, RelType] = {
         RelType("IN_DOCUMENT", (("Passage", "Document"),), "provenance: a passage of a document"),
         RelType("MENTIONS", _ANY_ENTITY, "provenance: a passage names an entity"),
         RelType("REPEATS", (("Passage", "Passage"),),
-                "text inheritance: a passage repeats an earlier passage's wording (score kept)"),
+                "text inheritance: a passage repeats an earlier passage's wording (score = similarity × rarity; "
+                "both clauses and their offsets kept)"),
         RelType("VARIANT_OF", (("Campaign", "Campaign"),),
                 "a campaign's name is another's with a qualifier (美家美妇她行动 → 美家美妇; rule, evidence)"),
     )
@@ -85,6 +86,10 @@ LEVELS = ("national", "province", "prefecture", "county", "township", "organ")
 REGION_LEVELS = ("national", "province", "prefecture", "county", "township")
 # Rules of links derived from the gazetteer, not stated in a text (hierarchy LEADS, IN_REGION).
 GAZETTEER_RULES = ("hierarchy", "gazetteer")
+
+# REPEATS links (loaders.text_reuse): rule = f"{REPEATS_RULE}:{kind}"
+REPEATS_RULE = "shingle-jaccard"
+REPEATS_KINDS = ("vertical", "upward", "self", "sibling")
 
 
 def allowed(rel_type: str, start_label: str, end_label: str) -> bool:

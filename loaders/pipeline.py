@@ -146,7 +146,7 @@ def build(paths: Iterable[str | Path], store: GraphStore, *, jobs: int = 1,
     content hash of text and hints as loaded) are skipped unless `force`; a changed document
     replaces only what it stated before. With `prune`, documents whose files are all gone are
     removed. With `link_text`, passages that repeat another federation's wording are then linked
-    (REPEATS, see queries.text_reuse). Campaign variant families (VARIANT_OF, loaders.variants) are
+    (REPEATS, see loaders.text_reuse). Campaign variant families (VARIANT_OF, loaders.variants) are
     then recomputed over every campaign.
     """
     from loaders.read import MAX_FILE_MB_ENV, iter_input_files, max_file_bytes
@@ -230,7 +230,7 @@ def _build(paths: list[Path], files: list[Path], store: GraphStore, report: Buil
 
         report.second_pass = second_pass(store, extracted, graph_names(store), again).to_dict()
     if link_text and (report.read or report.removed):
-        from queries.text_reuse import link_repeats
+        from loaders.text_reuse import link_repeats
 
         link_repeats(store)
     from loaders.variants import link_variants
@@ -281,7 +281,7 @@ def remove(paths: Iterable[str | Path], store: GraphStore, link_text: bool = Tru
     with store.writing():
         removed = remove_gone(store, [os.path.realpath(p) for p in paths])
         if link_text and removed:
-            from queries.text_reuse import link_repeats
+            from loaders.text_reuse import link_repeats
 
             link_repeats(store)
         if removed:

@@ -10,12 +10,12 @@ from queries.coverage import (adoption_cascades, adoption_counts, cascades_csv, 
 from queries.errors import QueryError
 from queries.lineage import agenda_inheritance, campaign_diffusion, first_adopters, leadership_chain, provenance
 from queries.resolve import resolve, resolve_one
-from queries.text_reuse import find_repeats, link_repeats, text_inheritance
+from queries.text_reuse import text_inheritance
 
 __all__ = [
     "QueryError", "resolve", "resolve_one",
     "campaign_diffusion", "first_adopters", "leadership_chain", "agenda_inheritance", "provenance",
-    "find_repeats", "link_repeats", "text_inheritance",
+    "text_inheritance",
     "coverage", "adoption_counts", "federation_profile", "coverage_matrix", "matrix_csv", "top_targets",
     "adoption_cascades", "cascades_csv", "write_csv",
 ]

@@ -248,6 +248,8 @@ def repeats() -> str:
         "MATCH (lp)-[:IN_DOCUMENT]->(ld:Document)\n"
         "MATCH (up)-[:IN_DOCUMENT]->(ud:Document)\n"
         "RETURN r.id AS id, r.score AS score, r.rule AS rule, r.evidence AS evidence,\n"
+        "       r.similarity AS similarity, r.rarity AS rarity, r.start AS start, r.end AS end,\n"
+        "       r.source_evidence AS source_evidence, r.source_start AS source_start, r.source_end AS source_end,\n"
         "       lp.id AS lower_passage, lp.text AS lower_text, ld.id AS lower_doc, ld.title AS lower_title,\n"
         "       ld.year AS lower_year, [(ld)-[:ISSUED_BY]->(f:Federation) | f.id] AS lower_issuers,\n"
         "       up.id AS upper_passage, up.text AS upper_text, ud.id AS upper_doc, ud.title AS upper_title,\n"

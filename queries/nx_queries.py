@@ -308,6 +308,9 @@ def repeats(g: nx.MultiDiGraph) -> list[dict[str, Any]]:
                 L, U = g.nodes[ld], g.nodes[ud]
                 rows.append({
                     "id": r.get("id"), "score": r.get("score"), "rule": r.get("rule"), "evidence": r.get("evidence"),
+                    "similarity": r.get("similarity"), "rarity": r.get("rarity"), "start": r.get("start"),
+                    "end": r.get("end"), "source_evidence": r.get("source_evidence"),
+                    "source_start": r.get("source_start"), "source_end": r.get("source_end"),
                     "lower_passage": lp, "lower_text": g.nodes[lp].get("text"), "lower_doc": ld,
                     "lower_title": L.get("title"), "lower_year": L.get("year"),
                     "lower_issuers": _issuer_names(g, ld, key="id"),

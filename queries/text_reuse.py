@@ -1,499 +1,22 @@
-"""Text inheritance: passages that repeat another federation's (or an earlier document's) wording.
+"""The text-inheritance question: which passages repeat another federation's wording.
 
-Method (no dependency): each passage is cut into clauses (at 。！？；，; and line breaks); a
-clause is normalized (NFKC, no spaces, quotes or punctuation) and kept when it has at least
-`min_chars` characters; its character `n`-gram shingles are compared by exact Jaccard
-similarity. Candidate pairs come from prefix filtering (shingles ordered rarest first; two sets
-with Jaccard ≥ t must share one of their first |s| − ⌈t·|s|⌉ + 1 shingles), so no pair above
-the threshold is missed and the rest are never compared.
-
-Each matching clause pair, between documents of different federations or years, becomes one
-REPEATS relationship from the repeating passage to the source passage (best clause kept per
-passage pair): `score` = Jaccard, `evidence` = the repeating clause as written, `start`/`end` =
-its offsets in the repeating document, `doc_id`/`year` = the repeating document's, `rule` =
-"shingle-jaccard:KIND" where KIND is
-
-- vertical — a lower federation repeats an ancestor's earlier (or same-year) document;
-- upward — an ancestor's later document repeats a lower federation's wording;
-- self — the same federation repeats its own earlier document;
-- sibling — federations neither above the other carry near-identical wording (the later repeats
-  the earlier); `text_inheritance` names their nearest common upstream federation and any
-  source passage both repeat.
-
-Scaling (standard phrasing such as 坚持以习近平新时代中国特色社会主义思想为指导 is in nearly every plan):
-
-- identical normalized clauses are grouped first; similarity is computed between distinct clauses
-  only, then expanded to their occurrences;
-- a clause found in more than `max_df` documents (default 8), counting the documents of its
-  near-copies, is common phrasing: each occurrence gets one link only, vertical to the nearest
-  ancestor federation that used it at or before that year (best score, then latest year), or,
-  when no ancestor used it earlier, upward from the nearest ancestor's earliest later use; no
-  self or sibling links. This is done through an index (federation → clause → occurrences), so
-  the work per occurrence depends on the hierarchy's depth, not on how often the wording occurs.
-  The limit is an absolute count, not a share of the corpus, so the all-pairs part stays bounded
-  (at most max_df² per clause) however large the corpus; sibling/self links among more than a
-  handful of federations say "standard wording", not "copied from each other";
-- rarer wording keeps every kind, between all its occurrences;
-- one link per (repeating, source) passage pair, and at most `max_links` (default 5) per
-  repeating passage: highest score, then vertical, upward, self, sibling, then source passage id.
-  So a build writes at most max_links × passages REPEATS links.
+The REPEATS links are derived at build time (loaders.text_reuse, which describes the method);
+this module only reads them, with the documents and federations on both sides.
 """
 
 from __future__ import annotations
 
-import math
-import re
-import unicodedata
 from collections import defaultdict
-from dataclasses import dataclass
-from typing import Any, Iterable, Optional, Sequence
+from typing import Any, Iterable, Optional
 
-from graph.model import KnowledgeGraph, Relationship, node_from_properties
+from graph.clauses import SHINGLE_N, clauses, jaccard, norm_clause, shingles
+from graph.schema import REPEATS_KINDS as KINDS
 from queries import backend
 from queries.errors import QueryError
-from queries.order import year_key
 from queries.resolve import resolve_one
 
-RULE = "shingle-jaccard"
-KINDS = ("vertical", "upward", "self", "sibling")
-DEFAULT_THRESHOLD = 0.6
-DEFAULT_MIN_CHARS = 12
-DEFAULT_N = 3
-DEFAULT_MAX_DF = 8
-DEFAULT_MAX_LINKS = 5
 
-_CLAUSE_END = re.compile(r"[。！？；，!?;,\n\r]+")
-_DROP = re.compile(r"[\s\W_]+", re.UNICODE)  # punctuation, spaces, quotes (CJK characters are \w)
-
-
-def norm_clause(text: str) -> str:
-    return _DROP.sub("", unicodedata.normalize("NFKC", text))
-
-
-def clauses(text: str, min_chars: int = DEFAULT_MIN_CHARS) -> list[tuple[int, int, str, str]]:
-    """(start, end, raw, normalized) of each clause of `text` long enough to compare."""
-    out = []
-    pos = 0
-    for m in list(_CLAUSE_END.finditer(text)) + [None]:
-        end = m.start() if m else len(text)
-        raw = text[pos:end]
-        lead = len(raw) - len(raw.lstrip())
-        raw_s = raw.strip()
-        norm = norm_clause(raw_s)
-        if len(norm) >= min_chars:
-            out.append((pos + lead, pos + lead + len(raw_s), raw_s, norm))
-        pos = m.end() if m else len(text)
-    return out
-
-
-def shingles(norm: str, n: int = DEFAULT_N) -> frozenset[str]:
-    if len(norm) <= n:
-        return frozenset([norm]) if norm else frozenset()
-    return frozenset(norm[i:i + n] for i in range(len(norm) - n + 1))
-
-
-def jaccard(a: frozenset, b: frozenset) -> float:
-    if not a and not b:
-        return 0.0
-    inter = len(a & b)
-    return inter / (len(a) + len(b) - inter)
-
-
-def similar_pairs(sets: Sequence[frozenset], threshold: float,
-                  allowed=None) -> list[tuple[int, int, float]]:
-    """Every (i, j, jaccard) with i < j and jaccard ≥ threshold, by prefix filtering.
-
-    Sets are taken smallest first; each is probed with its first |s| − ⌈t·|s|⌉ + 1 shingles
-    (rarest first) against the sets before it, which were indexed by their first
-    |r| − ⌈2t/(1+t)·|r|⌉ + 1 (a smaller r needs that much overlap with any s at least as large),
-    and sets smaller than t·|s| are dropped from the front of each index list for good.
-    `allowed(i, j)` may veto a pair before it is scored (e.g. same document)."""
-    if not 0 < threshold <= 1:
-        raise QueryError(f"threshold must be in (0, 1], got {threshold}")
-    freq: dict = defaultdict(int)
-    for s in sets:
-        for g in s:
-            freq[g] += 1
-    index: dict = defaultdict(list)
-    head: dict = defaultdict(int)  # per shingle: entries before this one are too small from now on
-    size = [len(s) for s in sets]
-    found = []
-    index_share = 2 * threshold / (1 + threshold)
-    for i in sorted((k for k in range(len(sets)) if size[k]), key=lambda k: (size[k], k)):
-        s = sets[i]
-        n = size[i]
-        ordered = sorted(s, key=lambda g: (freq[g], g))
-        probe = n - math.ceil(threshold * n - 1e-9) + 1
-        min_size = threshold * n - 1e-9
-        cands: set[int] = set()
-        for g in ordered[:probe]:
-            lst = index.get(g)
-            if not lst:
-                continue
-            h = head[g]
-            while h < len(lst) and size[lst[h]] < min_size:
-                h += 1
-            head[g] = h
-            cands.update(lst[h:] if h else lst)
-        for j in cands:
-            if allowed is not None and not (allowed(j, i) if j < i else allowed(i, j)):
-                continue
-            t = sets[j]
-            inter = len(s & t)
-            score = inter / (n + size[j] - inter)
-            if score >= threshold - 1e-12:
-                found.append((j, i, score) if j < i else (i, j, score))
-        for g in ordered[:n - math.ceil(index_share * n - 1e-9) + 1]:
-            index[g].append(i)
-    return sorted(found)
-
-
-@dataclass(frozen=True, slots=True)
-class _Clause:
-    """One clause occurrence; its text is the passage's [doc_start, doc_end) (see `_evidence`)."""
-
-    passage: str
-    doc_id: str
-    year: Optional[int]
-    issuers: frozenset
-    doc_start: int
-    doc_end: int
-    n_norm: int  # length of the normalized clause
-
-
-def _ancestor_map(store: Any) -> dict[str, set[str]]:
-    parents: dict[str, set[str]] = defaultdict(set)
-    for r in backend.fetch(store, "leads_edges"):  # order-free: sets
-        parents[r["child"]].add(r["parent"])
-    memo: dict[str, set[str]] = {}
-
-    def up(f: str, seen: frozenset = frozenset()) -> set[str]:
-        if f in memo:
-            return memo[f]
-        out: set[str] = set()
-        for p in parents.get(f, ()):
-            if p not in seen:
-                out.add(p)
-                out |= up(p, seen | {f})
-        memo[f] = out
-        return out
-
-    for f in list(parents):
-        up(f)
-    return defaultdict(set, memo)
-
-
-def _order(a: _Clause, b: _Clause, anc: dict[str, set[str]]) -> Optional[tuple[str, _Clause, _Clause]]:
-    """(kind, repeating, source) for a matching clause pair, or None when it says nothing."""
-    if a.doc_id == b.doc_id or not a.issuers or not b.issuers:
-        return None
-    later_first = sorted((a, b), key=lambda c: (year_key(c.year), c.doc_id), reverse=True)
-    if a.issuers & b.issuers:
-        return ("self",) + tuple(later_first)
-    a_above = any(fa in anc[fb] for fa in a.issuers for fb in b.issuers)
-    b_above = any(fb in anc[fa] for fa in a.issuers for fb in b.issuers)
-    if a_above and b_above:  # a cycle in the hierarchy: neither is above the other
-        a_above = b_above = False
-    if a_above or b_above:
-        upper, lower = (a, b) if a_above else (b, a)
-        if upper.year is not None and lower.year is not None and upper.year > lower.year:
-            return ("upward", upper, lower)
-        return ("vertical", lower, upper)
-    return ("sibling",) + tuple(later_first)
-
-
-def _federation_distances(store: Any) -> dict[str, dict[str, int]]:
-    """federation id → {each ancestor: distance} (nearest first once sorted)."""
-    return {f: {a: d for a, d in dist.items() if a != f} for f, dist in _depths(store).items()}
-
-
-def _link_key(rep: _Clause, score: float) -> tuple:
-    """Which clause pair speaks for a (repeating, source) passage pair: best score, then longest, then first."""
-    return (score, rep.n_norm, -rep.doc_start)
-
-
-def find_repeats(store: Any, threshold: float = DEFAULT_THRESHOLD, *, min_chars: int = DEFAULT_MIN_CHARS,
-                 n: int = DEFAULT_N, kinds: Iterable[str] = KINDS, max_df: Optional[int] = DEFAULT_MAX_DF,
-                 max_links: Optional[int] = DEFAULT_MAX_LINKS) -> tuple[list[Relationship], dict[str, dict]]:
-    """The REPEATS relationships the store's passages support (not written), and the passages' properties.
-
-    `max_df`: wording found in more than this many documents (counting near-copies) is common
-    phrasing and only gets nearest-ancestor vertical/upward links (None: no limit).
-    `max_links`: at most this many links from one repeating passage, strongest first (None: no cap).
-    """
-    links, props = _repeat_links(store, threshold, min_chars=min_chars, n=n, kinds=kinds, max_df=max_df,
-                                 max_links=max_links)
-    return [_relationship(*link, props) for link in links], props
-
-
-_RULES = {k: f"{RULE}:{k}" for k in KINDS}
-
-
-def _evidence(rep: "_Clause", props: dict[str, dict]) -> str:
-    p = props[rep.passage]
-    base = p.get("start") or 0
-    return (p.get("text") or "")[rep.doc_start - base:rep.doc_end - base]
-
-
-def _relationship(rp: str, sp: str, kind: str, score: float, rep: "_Clause", props: dict[str, dict]) -> Relationship:
-    return Relationship(type="REPEATS", start_id=rp, start_label="Passage", end_id=sp,
-                        end_label="Passage", doc_id=rep.doc_id, year=rep.year, evidence=_evidence(rep, props),
-                        start=rep.doc_start, end=rep.doc_end, rule=_RULES[kind], score=score)
-
-
-def _repeat_links(store: Any, threshold: float, *, min_chars: int, n: int, kinds: Iterable[str],
-                  max_df: Optional[int], max_links: Optional[int]) -> tuple[list[tuple], dict[str, dict]]:
-    """(repeating passage, source passage, kind, score, repeating clause) of each link, in
-    relationship order, and the properties of every passage."""
-    kinds = set(kinds)
-    unknown = kinds - set(KINDS)
-    if unknown:
-        raise QueryError(f"unknown kinds {sorted(unknown)}; known: {', '.join(KINDS)}")
-    if max_df is not None and max_df < 1:
-        raise QueryError(f"max_df must be at least 1, got {max_df}")
-    if max_links is not None and max_links < 1:
-        raise QueryError(f"max_links must be at least 1, got {max_links}")
-    rows = backend.fetch(store, "passages")  # as stored: the order is fixed below, lists are not read
-    props: dict[str, dict] = {}
-    by_norm: dict[str, list[_Clause]] = defaultdict(list)
-    issuer_sets: dict[frozenset, frozenset] = {}
-    for r in rows:
-        p = backend.canonical(r["props"])
-        props[p["id"]] = p
-        base = p.get("start") or 0
-        issuers = frozenset(r["issuers"])
-        if not issuers:  # no issuer, no direction: such a clause never links
-            continue
-        issuers = issuer_sets.setdefault(issuers, issuers)
-        for s, e, _raw, norm in clauses(p.get("text") or "", min_chars):
-            by_norm[norm].append(_Clause(p["id"], r["doc_id"], r["year"], issuers, base + s, base + e, len(norm)))
-    del rows, issuer_sets
-    # 1. one entry per distinct normalized clause, in a fixed order (the store's row order never matters)
-    norms = sorted(by_norm)
-    groups = [sorted(by_norm[u], key=lambda c: (c.doc_id, c.passage, c.doc_start)) for u in norms]
-    del by_norm
-    pairs = similar_pairs(_shingle_ids([shingles(u, n) for u in norms]), threshold)
-    neighbours: dict[int, list[tuple[int, float]]] = defaultdict(list)
-    for i, j, score in pairs:
-        neighbours[i].append((j, score))
-        neighbours[j].append((i, score))
-    # 2. common phrasing: in more than max_df documents, itself or with its near-copies
-    docs = [{c.doc_id for c in g} for g in groups]
-    common = [False] * len(norms)
-    if max_df is not None:
-        for u in range(len(norms)):
-            seen = set(docs[u])
-            if len(seen) <= max_df:
-                for v, _ in neighbours.get(u, ()):
-                    seen |= docs[v]
-                    if len(seen) > max_df:
-                        break
-            common[u] = len(seen) > max_df
-    del docs
-    anc = _ancestor_map(store)
-    best: dict[tuple[str, str], tuple[tuple, float, str, _Clause]] = {}
-
-    def offer(kind: str, rep: _Clause, src: _Clause, score: float) -> None:
-        key = (rep.passage, src.passage)
-        score = round(score, 6)
-        rank = _link_key(rep, score)
-        cur = best.get(key)
-        if cur is None or rank > cur[0]:
-            best[key] = (rank, score, kind, rep)
-
-    def offer_pair(a: _Clause, b: _Clause, score: float) -> None:
-        ordered = _order(a, b, anc)
-        if ordered is not None and ordered[0] in kinds:
-            offer(ordered[0], ordered[1], ordered[2], score)
-
-    # 3. rare wording (both sides in at most max_df documents): every pair of its occurrences, all kinds
-    for u, g in enumerate(groups):
-        if not common[u]:
-            for x in range(len(g)):
-                for y in range(x + 1, len(g)):
-                    offer_pair(g[x], g[y], 1.0)
-    for i, j, score in pairs:
-        if not common[i] and not common[j]:
-            for a in groups[i]:
-                for b in groups[j]:
-                    offer_pair(a, b, score)
-    del pairs
-    # 4. common wording: each occurrence links once, to its nearest ancestor federation using it
-    if any(common) and kinds & {"vertical", "upward"}:
-        _link_common(groups, common, neighbours, anc, _federation_distances(store), kinds, offer)
-    del groups, neighbours
-    # 5. one link per (repeating, source) passage pair, at most max_links per repeating passage
-    per_rep: dict[str, list[tuple]] = defaultdict(list)
-    for (rp, sp), (_, score, kind, rep) in best.items():
-        per_rep[rp].append((-score, KINDS.index(kind), sp, kind, rep))
-    del best
-    links = []
-    for rp in sorted(per_rep):
-        mine = sorted(per_rep[rp], key=lambda t: t[:3])
-        if max_links is not None:
-            mine = mine[:max_links]
-        for neg, _, sp, kind, rep in sorted(mine, key=lambda t: t[2]):
-            links.append((rp, sp, kind, -neg, rep))
-    return links, props
-
-
-def _shingle_ids(sets: list[frozenset]) -> list[frozenset]:
-    """The same sets over shared small ids, numbered in shingle order (so every ordering by
-    shingle stays the same): one object per distinct shingle instead of one per occurrence."""
-    ids = {g: i for i, g in enumerate(sorted({g for s in sets for g in s}))}
-    return [frozenset(ids[g] for g in s) for s in sets]
-
-
-def _link_common(groups: list[list[_Clause]], common: list[bool], neighbours: dict[int, list[tuple[int, float]]],
-                 anc: dict[str, set[str]], dist: dict[str, dict[str, int]], kinds: set[str], offer) -> None:
-    """Links for common phrasing, through an index (federation → clause → occurrences), never all pairs.
-
-    An occurrence `a` of clause u looks at the clauses it may match here (u itself when common, and
-    each near-copy v when u or v is common), federation by federation up its ancestry, nearest
-    first: the nearest ancestor with an occurrence at or before a's year gives the one vertical
-    link (best score, then the latest year); when no ancestor used it earlier, the nearest
-    ancestor's earliest later occurrence gives an upward link. Work per occurrence is bounded by
-    the depth of the hierarchy and the number of near-copies, not by how often the wording occurs.
-    """
-    at: dict[str, dict[int, list[_Clause]]] = defaultdict(lambda: defaultdict(list))
-    for u, g in enumerate(groups):
-        if common[u] or any(common[v] for v, _ in neighbours.get(u, ())):
-            for c in g:
-                for f in c.issuers:
-                    at[f][u].append(c)
-    for here in at.values():  # latest year first, then a fixed order
-        for occ in here.values():
-            occ.sort(key=lambda c: (_neg_year(c.year), c.doc_id, c.passage, c.doc_start))
-    ladders: dict[frozenset, list[list[str]]] = {}
-    above: dict[tuple[frozenset, frozenset], bool] = {}
-
-    def ladder(issuers: frozenset) -> list[list[str]]:
-        """The ancestors of a set of issuers, grouped by distance, nearest first."""
-        if issuers not in ladders:
-            d: dict[str, int] = {}
-            for f in issuers:
-                for a, k in dist.get(f, {}).items():
-                    d[a] = min(d.get(a, k), k)
-            steps: dict[int, list[str]] = defaultdict(list)
-            for a, k in d.items():
-                if a not in issuers:
-                    steps[k].append(a)
-            ladders[issuers] = [sorted(steps[k]) for k in sorted(steps)]
-        return ladders[issuers]
-
-    def is_above(b: frozenset, a: frozenset) -> bool:
-        """Whether issuers `b` are above issuers `a`, exactly as `_order` decides it."""
-        key = (b, a)
-        if key not in above:
-            b_above = any(fb in anc[fa] for fa in a for fb in b)
-            a_above = any(fa in anc[fb] for fa in a for fb in b)
-            above[key] = not (a & b) and b_above and not a_above
-        return above[key]
-
-    def later(b: _Clause, a: _Clause) -> bool:
-        return b.year is not None and a.year is not None and b.year > a.year
-
-    def source(a: _Clause, targets: dict[int, float]) -> Optional[tuple[str, _Clause, float]]:
-        """(kind, the other occurrence, score) of the one link of occurrence `a` of clause `u`."""
-        steps = ladder(a.issuers)
-        if "vertical" in kinds:
-            for feds in steps:  # the nearest ancestor using it at or before a's year; best score, latest year
-                found = None
-                for score, occ in _occurrences(at, feds, targets):
-                    for b in occ:  # latest first: the first fit is this clause's best
-                        if not later(b, a) and is_above(b.issuers, a.issuers):
-                            rank = (-score, _neg_year(b.year), b.doc_id, b.passage, b.doc_start)
-                            if found is None or rank < found[0]:
-                                found = (rank, b, score)
-                            break
-                if found is not None:
-                    return "vertical", found[1], found[2]
-        if "upward" in kinds:
-            for feds in steps:  # else the nearest ancestor's earliest later use repeats a
-                found = None
-                for score, occ in _occurrences(at, feds, targets):
-                    for b in occ:
-                        if later(b, a) and is_above(b.issuers, a.issuers):
-                            rank = (-score, year_key(b.year), b.doc_id, b.passage, b.doc_start)
-                            if found is None or rank < found[0]:
-                                found = (rank, b, score)
-                if found is not None:
-                    return "upward", found[1], found[2]
-        return None
-
-    for u, g in enumerate(groups):
-        targets = {v: s for v, s in neighbours.get(u, ()) if common[u] or common[v]}
-        if common[u]:
-            targets[u] = 1.0
-        if not targets:
-            continue
-        memo: dict[tuple, Optional[tuple[str, _Clause, float]]] = {}
-        for a in g:
-            # the answer depends only on who issued a and when (an ancestor's occurrence is never in a's document)
-            key = (a.issuers, a.year)
-            if key not in memo:
-                memo[key] = source(a, targets)
-            hit = memo[key]
-            if hit is None:
-                continue
-            kind, b, score = hit
-            if kind == "vertical":
-                offer(kind, a, b, score)
-            else:
-                offer(kind, b, a, score)
-
-
-def _occurrences(at: dict[str, dict[int, list[_Clause]]], feds: list[str], targets: dict[int, float]):
-    """(score, occurrences) of each target clause used by one of `feds`."""
-    for f in feds:
-        here = at.get(f)
-        if not here:
-            continue
-        if len(targets) <= len(here):
-            for v, score in targets.items():
-                occ = here.get(v)
-                if occ:
-                    yield score, occ
-        else:
-            for v, occ in here.items():
-                if v in targets:
-                    yield targets[v], occ
-
-
-def _neg_year(year: Optional[int]) -> tuple:
-    """Sort key putting the latest year first (unknown years last)."""
-    return (0, -year) if year is not None else (1, 0)
-
-
-def link_repeats(store: Any, threshold: float = DEFAULT_THRESHOLD, *, min_chars: int = DEFAULT_MIN_CHARS,
-                 n: int = DEFAULT_N, kinds: Iterable[str] = KINDS, replace: bool = True,
-                 max_df: Optional[int] = DEFAULT_MAX_DF, max_links: Optional[int] = DEFAULT_MAX_LINKS) -> int:
-    """Compute REPEATS links over every passage of `store` and write them; returns how many.
-
-    With `replace` (default) earlier REPEATS links are removed first, so a run reflects the
-    current passages and threshold. Call it after each build; the store must be writable.
-    `max_df` and `max_links`: see `find_repeats`.
-    """
-    links, props = _repeat_links(store, threshold, min_chars=min_chars, n=n, kinds=kinds, max_df=max_df,
-                                 max_links=max_links)
-    if replace:
-        backend.delete_repeats(store)
-    # written in slices: the records of one slice at a time, not of every link at once
-    for a in range(0, len(links), _WRITE_SLICE):
-        part = links[a:a + _WRITE_SLICE]
-        kg = KnowledgeGraph()
-        for pid in sorted({x for link in part for x in link[:2]}):
-            kg.add_node(node_from_properties({**props[pid], "label": "Passage"}))
-        for link in part:
-            kg.add_relationship(_relationship(*link, props))
-        store.write(kg)
-    return len(links)
-
-
-_WRITE_SLICE = 20_000
-
-
-def _best_clause(evidence: str, text: str, n: int = DEFAULT_N) -> Optional[str]:
+def _best_clause(evidence: str, text: str, n: int = SHINGLE_N) -> Optional[str]:
     """The clause of `text` most like `evidence` (the source side of a REPEATS link)."""
     target = shingles(norm_clause(evidence or ""), n)
     best, best_score = None, -1.0
@@ -543,12 +66,14 @@ def _depths(store: Any) -> dict[str, dict[str, int]]:
 
 def text_inheritance(store: Any, federation: Optional[str] = None, *, kind: Optional[str] = None,
                      min_score: Optional[float] = None) -> list[dict[str, Any]]:
-    """The REPEATS links (see `link_repeats`), strongest first.
+    """The REPEATS links (see `loaders.text_reuse`), strongest first.
 
-    Rows: kind, score, lower_federation, lower_year, lower_document, lower_passage, lower_sentence,
-    upper_federation, upper_year, upper_document, upper_passage, upper_sentence, common_upstream
-    (siblings: nearest federation above both), shared_source (siblings: a passage both repeat).
-    "lower" is the repeating side, "upper" the source. `federation` keeps links touching it.
+    Rows: kind, score (similarity × rarity), similarity, rarity, lower_federation, lower_year,
+    lower_document, lower_doc_id, lower_passage, lower_sentence, lower_start, lower_end (offsets in
+    its document), the same for upper_…, common_upstream (siblings: nearest federation above both),
+    shared_source (siblings: a passage both repeat). "lower" is the repeating side, "upper" the
+    source. `federation` keeps links touching it. Links written before the source side was stored
+    show the upper passage's clause most like the lower one, without offsets.
     """
     if kind is not None and kind not in KINDS:
         raise QueryError(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
@@ -572,14 +97,18 @@ def text_inheritance(store: Any, federation: Optional[str] = None, *, kind: Opti
         if k == "sibling":
             common = [names.get(c, c) for c in _nearest_common(r["lower_issuers"], r["upper_issuers"], depths)]
             shared = sorted(sources[r["lower_passage"]] & sources[r["upper_passage"]])
+        upper = r["source_evidence"]
         out.append({
-            "kind": k, "score": r["score"],
+            "kind": k, "score": r["score"], "similarity": r["similarity"], "rarity": r["rarity"],
             "lower_federation": "; ".join(sorted(names.get(i, i) for i in r["lower_issuers"])),
             "lower_year": r["lower_year"], "lower_document": r["lower_title"] or r["lower_doc"],
-            "lower_passage": r["lower_passage"], "lower_sentence": r["evidence"],
+            "lower_doc_id": r["lower_doc"], "lower_passage": r["lower_passage"], "lower_sentence": r["evidence"],
+            "lower_start": r["start"], "lower_end": r["end"],
             "upper_federation": "; ".join(sorted(names.get(i, i) for i in r["upper_issuers"])),
             "upper_year": r["upper_year"], "upper_document": r["upper_title"] or r["upper_doc"],
-            "upper_passage": r["upper_passage"], "upper_sentence": _best_clause(r["evidence"], r["upper_text"]),
+            "upper_doc_id": r["upper_doc"], "upper_passage": r["upper_passage"],
+            "upper_sentence": upper if upper is not None else _best_clause(r["evidence"], r["upper_text"]),
+            "upper_start": r["source_start"], "upper_end": r["source_end"],
             "common_upstream": common, "shared_source": shared,
         })
     return sorted(out, key=lambda r: (-(r["score"] or 0), KINDS.index(r["kind"]) if r["kind"] in KINDS else 9,

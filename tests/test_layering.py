@@ -24,7 +24,6 @@ MAY_IMPORT = {
 # as it is fixed.
 EXCEPTIONS = {
     ("graph.bulk", "fulian.neo4j_server"),  # the bulk import drives the local server
-    ("loaders.pipeline", "queries.text_reuse"),  # the REPEATS link step of the build
 }
 
 

@@ -11,6 +11,7 @@ import pytest
 from graph.nx_store import NetworkxStore
 from graph_samples import lineage_graph
 import queries
+from loaders.text_reuse import ReuseError, find_repeats, link_repeats
 from queries import QueryError
 from queries.backend import canonical
 
@@ -130,7 +131,7 @@ def test_provenance_by_names_and_by_id(store):
 # -- text inheritance --------------------------------------------------------------
 
 def test_link_repeats_vertical_and_sibling(store):
-    n = queries.link_repeats(store, threshold=0.6)
+    n = link_repeats(store, threshold=0.6)
     rels = store.relationships("REPEATS")
     assert n == len(rels) >= 2
     assert all(r["start_label"] == r["end_label"] == "Passage" and r["score"] >= 0.6 for r in rels)
@@ -147,17 +148,17 @@ def test_link_repeats_vertical_and_sibling(store):
     assert s["common_upstream"] == ["湖南省妇联"] and 0.6 <= s["score"] < 1
     assert "走近妇女群众身边" in s["lower_sentence"] + s["upper_sentence"]
     # running again replaces, never stacks
-    assert queries.link_repeats(store, threshold=0.6) == n
+    assert link_repeats(store, threshold=0.6) == n
     assert len(store.relationships("REPEATS")) == n
     # a higher threshold keeps only the exact copies
-    queries.link_repeats(store, threshold=0.99)
+    link_repeats(store, threshold=0.99)
     assert {r["rule"] for r in store.relationships("REPEATS")} <= {"shingle-jaccard:vertical",
                                                                     "shingle-jaccard:self"}
     assert [r["kind"] for r in queries.text_inheritance(store, "常德市妇联")] == []
 
 
 def test_repeats_have_provenance(store):
-    queries.link_repeats(store)
+    link_repeats(store)
     rel_id = queries.text_inheritance(store, kind="vertical")[0]
     rows = [r for r in store.relationships("REPEATS") if r["start_id"] == rel_id["lower_passage"]]
     prov = queries.provenance(store, rows[0]["id"])
@@ -232,8 +233,8 @@ def test_bad_options(store):
         queries.coverage_matrix(store, value="mean")
     with pytest.raises(QueryError):
         queries.leadership_chain(store, "湖南省妇联", direction="sideways")
-    with pytest.raises(QueryError):
-        queries.link_repeats(store, threshold=0)
+    with pytest.raises(ReuseError):
+        link_repeats(store, threshold=0)
 
 
 # -- parity: every question, Neo4j against the embedded store, same answer ----------
@@ -264,7 +265,7 @@ QUESTIONS = [
     ("matrix-law", lambda s: queries.coverage_matrix(s, "law", "count").to_dict()),
     ("top", lambda s: queries.top_targets(s, limit=0)),
     ("cascades", lambda s: queries.adoption_cascades(s, None)),
-    ("find-repeats", lambda s: [r.properties() for r in queries.find_repeats(s, 0.5)[0]]),
+    ("find-repeats", lambda s: [r.properties() for r in find_repeats(s, 0.5)[0]]),
     ("resolve", lambda s: queries.resolve(s, "妇联", ("Federation",))),
     ("resolve-variants", lambda s: queries.resolve(s, "美家", ("Campaign",), variants=True)),
     ("coverage-variants", lambda s: queries.coverage(s, "美家美妇", variants=True)),
@@ -279,7 +280,7 @@ def test_parity(neo4j_lineage, reference, name, question):
 
 
 def test_parity_text_inheritance(neo4j_lineage, reference):
-    assert queries.link_repeats(neo4j_lineage, 0.5) == queries.link_repeats(reference, 0.5) > 0
+    assert link_repeats(neo4j_lineage, 0.5) == link_repeats(reference, 0.5) > 0
     assert queries.text_inheritance(neo4j_lineage) == queries.text_inheritance(reference) != []
 
 
@@ -303,8 +304,8 @@ def test_parity_of_every_raw_statement(neo4j_lineage, reference):
         "federations": {}, "profile": dict(id="fed:长沙市望城区妇联"), "passages": {}, "leads_edges": {},
         "repeats": {}, "variants": dict(ids=["campaign:美家美妇", "campaign:家家幸福安康工程"]),
     }
-    queries.link_repeats(neo4j_lineage, 0.5)
-    queries.link_repeats(reference, 0.5)
+    link_repeats(neo4j_lineage, 0.5)
+    link_repeats(reference, 0.5)
     assert set(params) | {"entity_fulltext"} == set(cypher.STATEMENTS)
     for name, p in params.items():
         got = backend.run(neo4j_lineage, name, **p)

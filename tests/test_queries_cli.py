@@ -9,6 +9,7 @@ import json
 import pytest
 
 import queries
+from loaders.text_reuse import link_repeats
 from fulian.cli import main
 from graph.nx_store import NetworkxStore
 from graph_samples import lineage_graph
@@ -19,7 +20,7 @@ def graph_file(tmp_path, monkeypatch):
     path = tmp_path / "kg.json"
     store = NetworkxStore(path)
     store.write(lineage_graph())
-    queries.link_repeats(store)
+    link_repeats(store)
     store.save()
     monkeypatch.setenv("FULIAN_GRAPH", str(path))
     return path

@@ -19,6 +19,7 @@ import json
 import pytest
 
 import queries
+from loaders.text_reuse import link_repeats
 from graph.nx_store import NetworkxStore
 
 
@@ -27,7 +28,7 @@ def corpus(corpus_store, tmp_path_factory):
     """A private copy of the built sample corpus, with REPEATS links."""
     store = NetworkxStore(tmp_path_factory.mktemp("qcorpus") / "kg.json")
     store.graph = corpus_store.graph.copy()
-    queries.link_repeats(store)
+    link_repeats(store)
     return store
 
 
@@ -76,6 +77,23 @@ def test_changde_repeats_the_provincial_meeting(corpus):
     hit = [r for r in rows if "生动展现在党的领导下妇女儿童事业和妇联工作新进步新气象" in r["lower_sentence"]]
     assert hit and hit[0]["upper_federation"] == "湖南省妇联" and hit[0]["lower_year"] == 2022
     assert hit[0]["score"] == 1.0
+
+
+def test_changde_top_vertical_reuse_is_a_borrowing_not_the_year_boilerplate(corpus):
+    rows = queries.text_inheritance(corpus, "常德市妇联", kind="vertical")
+    top = rows[0]
+    assert top["lower_federation"] == "常德市妇联" and top["rarity"] == 1.0 and top["score"] == 1.0
+    assert "二十大召开之年" not in top["lower_sentence"], top
+    # the year clause every 2022 plan carries is linked, but weighted down below every borrowing
+    year = [r for r in queries.text_inheritance(corpus) if r["lower_sentence"] == "2022年是党的二十大召开之年"]
+    assert year and all(r["similarity"] == 1.0 and r["rarity"] < 0.5 and r["score"] < 0.5 for r in year)
+    # both sides' clause, document and offsets are on the link
+    node = corpus.node
+    for r in rows:
+        for side in ("lower", "upper"):
+            p = node(r[f"{side}_passage"])
+            assert p["doc_id"] == r[f"{side}_doc_id"]
+            assert p["text"][r[f"{side}_start"] - p["start"]:r[f"{side}_end"] - p["start"]] == r[f"{side}_sentence"]
 
 
 def test_changde_and_wangcheng_are_sibling_copies(corpus):

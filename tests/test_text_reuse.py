@@ -1,4 +1,4 @@
-"""Shingling, clause cutting and prefix-filtered Jaccard (queries.text_reuse), without a store."""
+"""Shingling, clause cutting and prefix-filtered Jaccard (graph.clauses, loaders.text_reuse), without a store."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import itertools
 
 from hypothesis import given, settings, strategies as st
 
-from queries.text_reuse import clauses, jaccard, norm_clause, shingles, similar_pairs
+from graph.clauses import clauses, jaccard, norm_clause, shingles
+from loaders.text_reuse import similar_pairs
 
 
 def test_clauses_keep_offsets_and_skip_short_ones():
@@ -53,7 +54,7 @@ import pytest  # noqa: E402
 
 from graph.model import Document, Federation, KnowledgeGraph, Passage  # noqa: E402
 from graph.nx_store import NetworkxStore  # noqa: E402
-from queries.text_reuse import find_repeats, link_repeats  # noqa: E402
+from loaders.text_reuse import find_repeats, link_repeats  # noqa: E402
 from tests.graph_samples import rel  # noqa: E402
 
 BOILERPLATE = ("坚持以习近平新时代中国特色社会主义思想为指导，以优异成绩迎接党的二十大胜利召开。"
@@ -157,12 +158,12 @@ def test_common_phrasing_links_only_to_the_nearest_ancestor():
 
 
 def test_max_links_and_max_df_are_checked():
-    from queries.errors import QueryError
+    from loaders.text_reuse import ReuseError
 
     store = _store(synthetic_province(2))
-    with pytest.raises(QueryError):
+    with pytest.raises(ReuseError):
         find_repeats(store, max_df=0)
-    with pytest.raises(QueryError):
+    with pytest.raises(ReuseError):
         find_repeats(store, max_links=0)
     capped, _ = find_repeats(store, max_df=None, max_links=2)
     assert max(Counter(r.start_id for r in capped).values()) == 2
@@ -175,3 +176,35 @@ def test_common_phrasing_parity(empty_neo4j):
     got = [r.properties() for r in find_repeats(empty_neo4j)[0]]
     assert got == [r.properties() for r in find_repeats(reference)[0]] and got
     assert link_repeats(empty_neo4j) == link_repeats(reference) == len(got)
+
+
+def test_rarity_falls_with_the_share_of_writing_federations():
+    from loaders.text_reuse import rarity
+
+    assert rarity(1, 50) == rarity(2, 50) == 1.0  # one federation, or a pair: a borrowing, full weight
+    assert rarity(3, 3) < 0.5 and rarity(30, 30) < 0.02  # everyone writing that year: common phrasing
+    ladder = [rarity(k, 40) for k in (2, 3, 5, 10, 20, 40)]
+    assert ladder == sorted(ladder, reverse=True) and len(set(ladder)) == len(ladder)
+    assert rarity(5, 40) > rarity(5, 10)  # the same users are rarer among more writers
+    assert all(0.0 <= rarity(k, a) <= 1.0 for a in (1, 2, 3, 10, 100) for k in range(1, a + 1))
+
+
+def test_common_phrasing_scores_below_rare_wording():
+    """In the synthetic province the boilerplate passage is in every plan: its links keep similarity 1
+    but a low rarity; a federation's own clause, repeated in its four plans, weighs less than a pair
+    of sibling near-copies (two federation-years: full weight)."""
+    store = _store(synthetic_province(6))
+    rels, _ = find_repeats(store)
+    texts = {p: d["text"] for p, d in store.graph.nodes(data=True) if d.get("label") == "Passage"}
+    boiler = [r for r in rels if texts[r.start_id] == BOILERPLATE]
+    rare = [r for r in rels if texts[r.start_id] != BOILERPLATE]
+    assert boiler and rare
+    assert all(r.similarity == 1.0 and r.rarity < 0.2 and r.score == round(r.similarity * r.rarity, 6) for r in boiler)
+    sibling = [r for r in rare if r.rule.endswith(":sibling")]
+    own = [r for r in rare if r.rule.endswith(":self")]
+    assert sibling and own and len(sibling) + len(own) == len(rare)
+    assert all(r.rarity == 1.0 and r.score == r.similarity for r in sibling)
+    assert all(0.5 < r.rarity < 1.0 and r.similarity == 1.0 for r in own)
+    assert max(r.score for r in boiler) < min(r.score for r in rare)
+    unweighted, _ = find_repeats(store, weigh=False)
+    assert all(r.score == r.similarity and r.rarity == 1.0 for r in unweighted)
