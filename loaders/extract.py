@@ -123,6 +123,19 @@ def extract_text(text: str, source: str = "", hints: Optional[DocHints] = None, 
     return _extract_normalized(norm, to_orig, source, known, hints if hints and not hints.is_empty() else None)
 
 
+def corpus_matches(text: str, known: Optional[KnownNames]) -> list[tuple[str, str]]:
+    """(type, name) of the `known` names `extract_text(text, known=known)` finds, sorted: the same
+    normalized text, sentences and scan, without the rest of the extraction."""
+    if known is None or not isinstance(text, str):
+        return []
+    norm, _ = normalize(text[:MAX_CHARS])
+    found = set()
+    for sent in split_sentences(norm, split_passages(norm)):
+        for m in known.regex.finditer(norm, sent.start, sent.end):
+            found.add(known.names[m.group()])
+    return sorted(found)
+
+
 def _extract_normalized(norm: str, to_orig: list[int], source: str, known: Optional[KnownNames] = None,
                         hints: Optional[DocHints] = None) -> ExtractionResult:
     res = get_resources()
