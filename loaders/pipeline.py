@@ -220,8 +220,8 @@ def _build(paths: list[Path], files: list[Path], store: GraphStore, report: Buil
     updates = identity.document_updates()
     if updates.nodes:
         store.write(updates)
-    if prune:
-        report.removed = remove_gone(store)
+    if prune:  # files gone, and files now rejected: a fresh build of the folder has neither
+        report.removed = remove_gone(store, rejected=frozenset(os.path.realpath(p) for p, _ in report.rejected))
     marks = KnowledgeGraph()
     if corpus_pass:
         passed, marks = _corpus_pass(store, files, extracted, written, hints_for)
@@ -309,12 +309,13 @@ def _write(store: GraphStore, identity: Identity, target: Target, dg: DocumentGr
     return False
 
 
-def remove_gone(store: GraphStore, below: Optional[list[str]] = None) -> list[str]:
-    """Remove the documents whose files are all gone (or, with `below`, all lie below those absolute
-    paths, or, built before paths were recorded, have the id of one of their names); documents that
-    keep some of their files only forget the others. Returns the removed ids."""
+def remove_gone(store: GraphStore, below: Optional[list[str]] = None,
+                rejected: frozenset = frozenset()) -> list[str]:
+    """Remove the documents whose files are all gone or `rejected` (or, with `below`, all lie below
+    those absolute paths, or, built before paths were recorded, have the id of one of their names);
+    documents that keep some of their files only forget the others. Returns the removed ids."""
     docs = store.nodes("Document")
-    doomed, kg = gone(docs, below)
+    doomed, kg = gone(docs, below, rejected)
     if below is not None:
         legacy = {legacy_document_id(os.path.basename(b)) for b in below}
         doomed += [d["id"] for d in docs if not d.get("id_path") and d["id"] in legacy]
