@@ -407,11 +407,18 @@ def _on_sigterm(signum: int, frame: Any) -> None:
     raise _Terminated()
 
 
+def _quiet_interrupts(unraisable: Any) -> None:
+    if not issubclass(unraisable.exc_type, (KeyboardInterrupt, _Terminated)):
+        sys.__unraisablehook__(unraisable)
+
+
 def main(argv: Optional[list[str]] = None) -> int:
     import signal
     import threading
 
     in_main = threading.current_thread() is threading.main_thread()
+    if in_main:  # Ctrl-C inside an import's clean-up is reported as "Exception ignored": it is the interrupt
+        sys.unraisablehook = _quiet_interrupts
     previous = signal.signal(signal.SIGTERM, _on_sigterm) if in_main else None
     # Ctrl-C is KeyboardInterrupt from here on, also while the modules load
     previous_int = signal.signal(signal.SIGINT, signal.default_int_handler) if in_main else None

@@ -8,6 +8,7 @@ import io
 import json
 import os
 import random
+import re
 import shutil
 import zipfile
 from collections import Counter, defaultdict
@@ -285,12 +286,18 @@ def canonical(store) -> list[str]:
     file keeps the document it had, where a fresh build names it after its path now)."""
     nodes, rels = store.nodes(), store.relationships()
     keys = {n["id"][len("doc:"):]: "#" + n["content_hash"] for n in nodes if n["label"] == "Document"}
+    # an issuer whose place is unknown is named after the file its document was first read from
+    # (市妇联（未定位：x）), which a renamed document keeps
+    def unplaced(m):
+        return m.group(1) + "…"
 
     def fix(value):
         if isinstance(value, list):
             return [fix(v) for v in value]
         if not isinstance(value, str):
             return value
+        if "未定位" in value:
+            value = re.sub(r"(未定位[:：])([^)）]*)", unplaced, value)
         for prefix in ("doc:", "passage:"):
             if value.startswith(prefix):
                 rest = value[len(prefix):]
@@ -313,11 +320,12 @@ def canonical(store) -> list[str]:
         if r["type"] == "REPEATS":
             # between passages of equal score and year, which one is linked, and in which direction,
             # follows the documents' ids: each passage's links, by rule, score and year, must agree
+            # (and whether the other passage is its own federation's follows the issuers' names)
             for end in (row["start_id"], row["end_id"]):
-                repeats[end].append((row["rule"], row["score"], row.get("year")))
+                repeats[end].append((row["rule"].split(":")[0], row["score"], row.get("year")))
             continue
         out.append(json.dumps(row, ensure_ascii=False, sort_keys=True))
-    out += [json.dumps(["REPEATS", p, sorted(links)], ensure_ascii=False) for p, links in repeats.items()]
+    out += [json.dumps(["REPEATS", p, sorted(links, key=repr)], ensure_ascii=False) for p, links in repeats.items()]
     return sorted(out)
 
 
@@ -338,8 +346,10 @@ class Folder:
     """A folder of small documents changed at random: additions, copies (same or other encoding),
     renames and moves, edits, removals, and documents quoting or naming a campaign plainly."""
 
-    def __init__(self, root: Path, rng: random.Random, prefix: str = "f"):
-        self.root, self.rng, self.n, self.prefix = root, rng, 0, prefix
+    ALL = ("add", "add", "copy", "rename", "edit", "edit", "remove", "quote", "plain")
+
+    def __init__(self, root: Path, rng: random.Random, prefix: str = "f", ops: tuple = ALL):
+        self.root, self.rng, self.n, self.prefix, self.ops = root, rng, 0, prefix, list(ops)
         self.names: list[str] = []  # campaign names in play
         root.mkdir(parents=True, exist_ok=True)
 
@@ -360,8 +370,7 @@ class Folder:
         done: Counter = Counter()
         for _ in range(ops):
             files = self.files()
-            op = self.rng.choice(["add", "add", "copy", "rename", "edit", "edit", "remove", "quote", "plain"]
-                                 if files else ["add", "quote", "plain"])
+            op = self.rng.choice(self.ops if files else ["add", "quote", "plain"])
             rng = self.rng
             if op == "add":
                 self._new_path(rng.choice([".txt", ".md"])).write_text(small_doc(rng, 30_000 + self.n), encoding="utf-8")

@@ -24,7 +24,7 @@ from graph.nx_store import NetworkxStore
 from loaders.pipeline import build, remove
 
 SEED = int(os.environ.get("FULIAN_GENERATED_SEED", 13))
-EMBEDDED_MIN, NEO4J_MIN = 1700, 300
+EMBEDDED_MIN, NEO4J_MIN = 1450, 550
 assert EMBEDDED_MIN + NEO4J_MIN >= 2000
 
 
@@ -67,7 +67,7 @@ def test_bad_inputs_on_the_embedded_store(tmp_path):
     listed as rejected with a one-line reason, identical texts one document, exit 3, no traceback."""
     rng = random.Random(f"bad-{SEED}")
     root = tmp_path / "in"
-    expect = write_bad_folder(root, rng, 1000)
+    expect = write_bad_folder(root, rng, 1100)
     out = tmp_path / "kg.json"
     env = dict(os.environ, FULIAN_MAX_FILE_MB="1")
     res = subprocess.run(cli("build", root, "--out", out, "--json", "--jobs", "2"), cwd=ROOT, env=env,
@@ -93,14 +93,22 @@ def test_bad_inputs_on_the_embedded_store(tmp_path):
     if gen.canonical(store) != before:
         failures.append("rebuilding the same files changed the graph")
     report_failures(failures)
-    assert TALLY["embedded", "bad files"] >= 1000
+    assert TALLY["embedded", "bad files"] >= 1100
+
+
+NO_RENAMES = ("add", "add", "edit", "edit", "remove", "quote", "plain")
 
 
 def run_sequence(store, root, rng, steps: int, ops: int, category: str, backend: str,
-                 failures: list[str], reopen=None) -> None:
+                 failures: list[str], reopen=None, kinds: tuple = Folder.ALL) -> None:
     """Random changes to a folder, each step built incrementally (with --prune, or `fulian remove` of
-    removed files) and compared with a fresh build; some builds are interrupted first."""
-    folder = Folder(root, rng)
+    removed files) and checked: nothing lost or merged, and, without renames and copies, row for row
+    the graph a fresh build gives; some builds are interrupted first. (A renamed or copied file keeps
+    the document it had, named after its first path, where a fresh build names it after its path now:
+    so do the issuer whose place is unknown, 市妇联（未定位：FILE）, and the text-reuse links that
+    follow those names.)"""
+    folder = Folder(root, rng, ops=kinds)
+    exact = "rename" not in kinds and "copy" not in kinds
     folder.step(ops * 2)
     for step in range(steps):
         before = {str(p) for p in folder.files()}
@@ -122,7 +130,11 @@ def run_sequence(store, root, rng, steps: int, ops: int, category: str, backend:
             store = reopen(saved=True)
         TALLY[backend, category] += sum(done.values())
         check_inputs(store, folder.expect(), report.rejected, failures)
-        compare(store, fresh_of(root), f"{backend} step {step + 1} ({dict(done)})", failures)
+        for old, new in report.renamed:
+            if not any(os.path.basename(new) in (d.get("paths") or [""])[0] for d in store.nodes("Document")):
+                failures.append(f"{backend} step {step + 1}: renamed {old!r} -> {new!r} is no document's first path")
+        if exact:
+            compare(store, fresh_of(root), f"{backend} step {step + 1} ({dict(done)})", failures, exact=True)
     return store
 
 
@@ -140,10 +152,15 @@ def test_edits_copies_renames_and_removals_on_the_embedded_store(tmp_path):
         return holder["store"]
 
     failures: list[str] = []
-    run_sequence(holder["store"], tmp_path / "docs", rng, steps=12, ops=14, category="copies, renames, edits, removals",
+    run_sequence(holder["store"], tmp_path / "docs", rng, steps=7, ops=20, category="edits, removals, quotes",
+                 backend="embedded", failures=failures, reopen=reopen, kinds=NO_RENAMES)
+    holder["store"].close()
+    path.unlink()
+    holder["store"] = NetworkxStore(path)
+    run_sequence(holder["store"], tmp_path / "docs2", rng, steps=5, ops=20, category="copies, renames",
                  backend="embedded", failures=failures, reopen=reopen)
     report_failures(failures)
-    assert TALLY["embedded", "copies, renames, edits, removals"] >= 150
+    assert TALLY["embedded", "edits, removals, quotes"] + TALLY["embedded", "copies, renames"] >= 240
 
 
 def test_concurrent_and_signalled_builds_on_the_embedded_store(tmp_path):
@@ -167,7 +184,7 @@ def test_concurrent_and_signalled_builds_on_the_embedded_store(tmp_path):
     compare(store, fresh_of(*(f.root for f in folders)), "three concurrent builds", failures)
     store.close()
     work = folders[0]
-    for round_ in range(5):
+    for round_ in range(4):
         work.step(8)
         before = graph.read_bytes()
         sig = rng.choice([signal.SIGINT, signal.SIGTERM, signal.SIGKILL])
@@ -195,7 +212,7 @@ def test_concurrent_and_signalled_builds_on_the_embedded_store(tmp_path):
             failures.append(f"left behind after the rerun: {leftovers}")
     report_failures(failures)
     total = sum(n for (backend, _), n in TALLY.items() if backend == "embedded")
-    if {c for b, c in TALLY if b == "embedded"} >= {"bad files", "copies, renames, edits, removals"}:
+    if {c for b, c in TALLY if b == "embedded"} >= {"bad files", "copies, renames"}:
         assert total >= EMBEDDED_MIN, dict(TALLY)
 
 
@@ -204,6 +221,7 @@ def test_generated_inputs_on_neo4j(tmp_path, monkeypatch):
     store's graph of them), then edits, copies, renames and removals with --prune and `fulian remove`,
     some builds interrupted part-way (documents written by then stay whole; the rerun completes them)."""
     from neo4j_fixture import require_neo4j
+    from graph.load import store_to_neo4j
     from graph.neo4j_store import Neo4jStore
 
     uri, _, _ = require_neo4j()
@@ -213,15 +231,24 @@ def test_generated_inputs_on_neo4j(tmp_path, monkeypatch):
     try:
         rng = random.Random(f"neo4j-{SEED}")
         root = tmp_path / "bad"
-        expect = write_bad_folder(root, rng, 180)
+        expect = write_bad_folder(root, rng, 80)
         monkeypatch.setenv("FULIAN_MAX_FILE_MB", "1")
         report = build([root], store)
         TALLY["neo4j", "bad files"] += check_inputs(store, expect, report.rejected, failures)
         compare(store, fresh_of(root), "bad files into Neo4j", failures, exact=True)
+        # more of them built into a graph file and loaded from it (`fulian load`), over an empty database
+        more = tmp_path / "more"
+        expect = write_bad_folder(more, rng, 400)
+        embedded = NetworkxStore()
+        report = build([more], embedded)
+        store.clear()
+        store_to_neo4j(embedded, store)
+        TALLY["neo4j", "bad files, loaded from the graph file"] += check_inputs(store, expect, report.rejected, failures)
+        compare(store, embedded, "bad files loaded into Neo4j", failures, exact=True)
         monkeypatch.delenv("FULIAN_MAX_FILE_MB")
         store.clear()
-        run_sequence(store, tmp_path / "docs", rng, steps=6, ops=14, category="copies, renames, edits, removals",
-                     backend="neo4j", failures=failures)
+        run_sequence(store, tmp_path / "docs", rng, steps=3, ops=16, category="edits, removals, quotes",
+                     backend="neo4j", failures=failures, kinds=NO_RENAMES)
     finally:
         store.clear()
         store.close()
