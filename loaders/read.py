@@ -816,7 +816,7 @@ def _read_pdf(p: Path, data: bytes) -> str:
 
     pypdf_log = logging.getLogger("pypdf")
     old_level = pypdf_log.level
-    pypdf_log.setLevel(logging.ERROR)  # pypdf warns loudly about harmless damage
+    pypdf_log.setLevel(logging.CRITICAL)  # pypdf logs damage it reads around (the reason says what failed)
     try:
         try:
             reader = PdfReader(io.BytesIO(data), strict=False)
