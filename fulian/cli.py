@@ -8,6 +8,12 @@ import os
 import sys
 from typing import Any, Callable, Optional
 
+if __name__ == "__main__":  # `python -m fulian.cli`: Ctrl-C or SIGTERM while starting up ends it quietly
+    import signal as _signal
+
+    for _sig in (_signal.SIGINT, _signal.SIGTERM):
+        _signal.signal(_sig, lambda signum, _frame: os._exit(128 + signum))
+
 from fulian.output import print_table  # the one table printer (also imported from here by others)
 from fulian.terminal import encoding_note, guard_streams, printable, silence_stdout
 from graph import schema
@@ -402,35 +408,47 @@ def _on_sigterm(signum: int, frame: Any) -> None:
     raise _Terminated()
 
 
+def _quiet_interrupts(unraisable: Any) -> None:
+    if not issubclass(unraisable.exc_type, (KeyboardInterrupt, _Terminated)):
+        sys.__unraisablehook__(unraisable)
+
+
 def main(argv: Optional[list[str]] = None) -> int:
     import signal
     import threading
 
-    from fulian.neo4j_server import Neo4jServerError
-
-    unsafe = guard_streams()
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if unsafe:
-        print(encoding_note(unsafe), file=sys.stderr)
     in_main = threading.current_thread() is threading.main_thread()
+    if in_main:  # Ctrl-C inside an import's clean-up is reported as "Exception ignored": it is the interrupt
+        sys.unraisablehook = _quiet_interrupts
     previous = signal.signal(signal.SIGTERM, _on_sigterm) if in_main else None
+    # Ctrl-C is KeyboardInterrupt from here on, also while the modules load
+    previous_int = signal.signal(signal.SIGINT, signal.default_int_handler) if in_main else None
     try:
+        from fulian.neo4j_server import Neo4jServerError
+
+        unsafe = guard_streams()
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if unsafe:
+            print(encoding_note(unsafe), file=sys.stderr)
         code = args.func(args)
         sys.stdout.flush()  # here, not at exit: a closed pipe is then handled below
         return code
     except BrokenPipeError:
         silence_stdout()
         return EXIT_PIPE
-    except _library_errors() as e:
-        print(f"error: {printable(str(e), keep_newlines=isinstance(e, Neo4jServerError))}", file=sys.stderr)
-        return getattr(e, "exit_code", EXIT_ERROR)
-    except (KeyboardInterrupt, _Terminated) as e:
+    except (KeyboardInterrupt, _Terminated) as e:  # first: the next clause imports modules (maybe half-loaded)
         print("interrupted: nothing half-written; run the command again to finish", file=sys.stderr)
         return EXIT_TERMINATED if isinstance(e, _Terminated) else EXIT_INTERRUPTED
+    except _library_errors() as e:
+        from fulian.neo4j_server import Neo4jServerError
+
+        print(f"error: {printable(str(e), keep_newlines=isinstance(e, Neo4jServerError))}", file=sys.stderr)
+        return getattr(e, "exit_code", EXIT_ERROR)
     finally:
         if in_main:
             signal.signal(signal.SIGTERM, previous)
+            signal.signal(signal.SIGINT, previous_int)
 
 
 if __name__ == "__main__":

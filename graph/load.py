@@ -82,9 +82,11 @@ def _check_rel(row: dict, ids: dict[str, str], where: str) -> None:
 
 
 def document_versions(rows: Iterable[dict]) -> dict[str, str]:
-    """doc id -> its version: the content hash, and where the document is (a rename or a copy changes it)."""
+    """doc id -> its version: the content hash, where the document is (a rename or a copy changes it)
+    and the names the corpus pass found in it (which change its statements)."""
     return {r["id"]: (r.get("content_hash") or "") + ("|" + json.dumps([r["paths"], r.get("files") or []],
                                                                        ensure_ascii=False) if r.get("paths") else "")
+            + ("|" + json.dumps(r["corpus_names"], ensure_ascii=False) if r.get("corpus_names") else "")
             for r in rows}
 
 

@@ -147,6 +147,10 @@ class Document(Node):
     # "Campaign:名称" / "Law:名称" this document states with confidence (quoted, 《》): the corpus pass
     # of later builds looks for them in other documents
     confident_names: list[str] = Field(default_factory=list)
+    # the corpus pass's names found here (the same form), and which set of names it last looked for
+    # ("" : not yet): loaders.corpus_pass revisits a document when that set changes
+    corpus_names: list[str] = Field(default_factory=list)
+    corpus_known: str = ""
 
     def key(self) -> tuple[str, ...]:
         if self.id_path:

@@ -33,7 +33,8 @@ NODE_PROPERTIES: dict[str, tuple[str, tuple[str, ...], str]] = {
     "Document": (
         "doc",
         ("title", "issuer", "issuer_unresolved", "year", "date", "url", "doc_number", "kind", "source",
-         "id_path", "paths", "files", "content_hash", "n_chars", "confident_names"),
+         "id_path", "paths", "files", "content_hash", "n_chars", "confident_names",
+         "corpus_names", "corpus_known"),
         "path relative to the build root",
     ),
     "Passage": ("passage", ("doc_id", "index", "start", "end", "text", "section"), "document id + index"),

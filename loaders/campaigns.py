@@ -211,8 +211,12 @@ class CampaignFinder:
         cands: list[Cand] = []
         self.rejected_quotes = []
         book_spans: list[tuple[int, int]] = []
+        seen, last_start = 0, -1  # candidates of earlier sentences, and the last position one starts at
         for sent in sentences:
             s0, s1 = sent.start, sent.end
+            for c in cands[seen:]:
+                last_start = max(last_start, c.start)
+            seen = len(cands)
             sent_text = text[s0:s1]
             law_spans = self._bracket_laws(text, s0, s1, places, cands, book_spans)
             quote_spans = [(m.start() + s0, m.end() + s0) for m in re.finditer(r"“([^“”\n]{1,40})”", sent_text)]
@@ -221,7 +225,7 @@ class CampaignFinder:
             self._quoted(text, s0, s1, quote_spans, law_spans, cands, places)
             self._enumerations(text, s0, s1, cands, places)
             self._lexicon(text, s0, s1, law_spans, cands)
-            self._list_members(text, s0, s1, cands, places)
+            self._list_members(text, s0, s1, cands, places, seen if last_start < s0 else 0)
             if known is not None:
                 for m in known.regex.finditer(text, s0, s1):
                     typ, canon = known.names[m.group()]
@@ -609,12 +613,13 @@ class CampaignFinder:
                 cands.append(Cand("Campaign", a, b, it, [], "C-enumeration", strong=True))
 
     # members of a list of programs -----------------------------------------------
-    def _list_members(self, text, s0, s1, cands, places):
-        """Members of a 、-list of programs (see the cases in the body); rules read patterns.json list_*."""
+    def _list_members(self, text, s0, s1, cands, places, first: int = 0):
+        """Members of a 、-list of programs (see the cases in the body); rules read patterns.json list_*.
+        `first`: no candidate before it lies in this sentence."""
         p = self.p
         if "、" not in text[s0:s1]:
             return
-        local = [c for c in cands if c.type == "Campaign" and s0 <= c.start < s1]  # the sentence's programs
+        local = [c for c in cands[first:] if c.type == "Campaign" and s0 <= c.start < s1]  # the sentence's programs
         for cm in re.finditer(r"[^，。；：！？\n]+", text[s0:s1]):
             a0 = s0 + cm.start()
             clause = cm.group()

@@ -43,6 +43,8 @@ class _EntityTable:
     def __init__(self, text: str):
         self.text = text
         self.by_key: dict[tuple[str, str], ExtractedEntity] = {}
+        # each entity's mention spans, to find a repeated one at once (rebuilt when mentions were merged)
+        self.spans: dict[tuple[str, str], tuple[ExtractedEntity, list, set]] = {}
 
     def add(self, type_: str, name: str, start: int, end: int, aliases=(), **attrs) -> ExtractedEntity:
         name = clean_space(name)
@@ -60,7 +62,13 @@ class _EntityTable:
             if a and _key(a) != _key(ent.name) and a not in ent.aliases and len(a) <= 80:
                 ent.aliases.append(a)
         if 0 <= start < end <= len(self.text):
-            if not any(m.start == start and m.end == end for m in ent.mentions):
+            spans = self.spans.get(k)
+            if spans is None or len(spans[1]) != len(ent.mentions) or spans[0] is not ent:  # merged since
+                spans = self.spans[k] = (ent, [(m.start, m.end) for m in ent.mentions],
+                                         {(m.start, m.end) for m in ent.mentions})
+            if (start, end) not in spans[2]:
+                spans[2].add((start, end))
+                spans[1].append((start, end))
                 ent.mentions.append(Mention(start=start, end=end, text=self.text[start:end]))
         return ent
 
@@ -121,6 +129,19 @@ def extract_text(text: str, source: str = "", hints: Optional[DocHints] = None, 
         text = text[:MAX_CHARS]
     norm, to_orig = normalize(text)
     return _extract_normalized(norm, to_orig, source, known, hints if hints and not hints.is_empty() else None)
+
+
+def corpus_matches(text: str, known: Optional[KnownNames]) -> list[tuple[str, str]]:
+    """(type, name) of the `known` names `extract_text(text, known=known)` finds, sorted: the same
+    normalized text, sentences and scan, without the rest of the extraction."""
+    if known is None or not isinstance(text, str):
+        return []
+    norm, _ = normalize(text[:MAX_CHARS])
+    found = set()
+    for sent in split_sentences(norm, split_passages(norm)):
+        for m in known.regex.finditer(norm, sent.start, sent.end):
+            found.add(known.names[m.group()])
+    return sorted(found)
 
 
 def _extract_normalized(norm: str, to_orig: list[int], source: str, known: Optional[KnownNames] = None,

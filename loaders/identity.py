@@ -224,10 +224,12 @@ def _longer(path: str, real: str) -> str:
     return unicodedata.normalize("NFC", "/".join(parts[-n:])) if n < len(parts) else path + "~"
 
 
-def gone(documents: Iterable[dict], below: Optional[list[str]] = None) -> tuple[list[str], KnowledgeGraph]:
-    """(documents to delete, Document nodes to rewrite) for the files that no longer exist, or, with
-    `below`, whose absolute paths are (or lie below) one of those. Documents that record no files
-    (built before paths were recorded) are left alone."""
+def gone(documents: Iterable[dict], below: Optional[list[str]] = None,
+         rejected: frozenset = frozenset()) -> tuple[list[str], KnowledgeGraph]:
+    """(documents to delete, Document nodes to rewrite) for the files that no longer exist or are
+    `rejected` (absolute paths: files a build could not use any more), or, with `below`, whose
+    absolute paths are (or lie below) one of those. Documents that record no files (built before
+    paths were recorded) are left alone."""
     doomed: list[str] = []
     kg = KnowledgeGraph()
     for d in documents:
@@ -235,7 +237,8 @@ def gone(documents: Iterable[dict], below: Optional[list[str]] = None) -> tuple[
         if not files:
             continue
         keep = [(p, f) for p, f in zip(paths, files)
-                if (os.path.exists(f) if below is None else not any(_is_below(f, b) for b in below))]
+                if (os.path.exists(f) and f not in rejected if below is None
+                    else not any(_is_below(f, b) for b in below))]
         if len(keep) == len(files):
             continue
         if not keep:

@@ -10,6 +10,7 @@ document, so that it never merges with another document's or with a real federat
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from pathlib import PurePath
@@ -63,7 +64,25 @@ def _spans(rx: re.Pattern, text: str) -> list[tuple[int, int]]:
 
 
 def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
-    return any(a < pos < b for a, b in spans)
+    return pos in _SpanSet(spans) if not isinstance(spans, _SpanSet) else pos in spans
+
+
+class _SpanSet:
+    """Positions strictly inside any of some spans, found by bisection (a long document has thousands)."""
+
+    def __init__(self, spans: list[tuple[int, int]]):
+        merged: list[list[int]] = []
+        for a, b in sorted(spans):
+            if merged and a < merged[-1][1]:  # overlapping open intervals: one
+                merged[-1][1] = max(merged[-1][1], b)
+            elif a < b:
+                merged.append([a, b])
+        self.starts = [a for a, _ in merged]
+        self.ends = [b for _, b in merged]
+
+    def __contains__(self, pos: int) -> bool:
+        i = bisect.bisect_left(self.starts, pos) - 1  # the last span starting before pos
+        return i >= 0 and pos < self.ends[i]
 
 
 def _signature(text: str, cands: list) -> Optional[object]:
@@ -83,7 +102,8 @@ def _signature(text: str, cands: list) -> Optional[object]:
     return None
 
 
-def _first(cands: list, lo: int, hi: int, skip: list[tuple[int, int]]):
+def _first(cands: list, lo: int, hi: int, skip):
+    skip = skip if isinstance(skip, _SpanSet) else _SpanSet(skip)
     return next((c for c in cands if lo <= c.start < hi and not _inside(skip, c.start)), None)
 
 
@@ -94,7 +114,8 @@ def _choose(text: str, title_p: Optional[PassageRecord], feds: list[FedMention],
     t0, t1 = (title_p.start, title_p.end) if title_p else (0, 0)
     # a federation inside 《…》 is an author of what is cited (《中华全国妇女联合会章程》), except
     # in the title, which cites the document itself (关于印发《长沙市妇联2022年工作要点》的通知)
-    books = [(a, b) for a, b in _spans(_TITLE_MARKS_RE, text) if not t0 <= a < t1]
+    book_spans = [(a, b) for a, b in _spans(_TITLE_MARKS_RE, text) if not t0 <= a < t1]
+    books = _SpanSet(book_spans)
     # organ committees and workplace or village federations (天虹纺织妇联) never issue
     resolved = [f for f in feds if f.level != "organ" and not f.unit and not _inside(books, f.start)]
     cands = sorted(resolved + [s for s in shorts if not _inside(books, s.start)], key=lambda c: c.start)
@@ -122,7 +143,7 @@ def _choose(text: str, title_p: Optional[PassageRecord], feds: list[FedMention],
             fit = [c for c in codes if marker_fits(gaz, short.marker, c)]
             if len(fit) == 1:
                 return short, fit[0]
-    asides = books + _spans(_PARENS_RE, text)
+    asides = _SpanSet(book_spans + _spans(_PARENS_RE, text))
     head = max(t1, HEAD_CHARS)
     return (_first(cands, 0, head, asides) or _first(cands, 0, head, books) or cands[0]), None
 

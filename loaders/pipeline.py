@@ -173,7 +173,7 @@ def build(paths: Iterable[str | Path], store: GraphStore, *, jobs: int = 1,
 def _build(paths: list[Path], files: list[Path], store: GraphStore, report: BuildReport, *, jobs: int,
            progress: Optional[Callable[[str], None]], force: bool, link_text: bool, corpus_pass: bool,
            manifest: Optional[Manifest], prune: bool) -> BuildReport:
-    from loaders.corpus_pass import entity_keys, graph_names, second_pass
+    from loaders.corpus_pass import entity_keys
 
     def hints_for(f: Path) -> Optional[DocHints]:
         return manifest.hints_for(f) if manifest else None
@@ -221,23 +221,76 @@ def _build(paths: list[Path], files: list[Path], store: GraphStore, report: Buil
     updates = identity.document_updates()
     if updates.nodes:
         store.write(updates)
-    if prune:
-        report.removed = remove_gone(store)
-    if corpus_pass and extracted:  # the names of the documents the store holds now
-        def again(p: Path, known) -> Optional[KnowledgeGraph]:
-            target, hints = written[str(p)]
-            return process_file(p, hints, known, target=target).graph
-
-        report.second_pass = second_pass(store, extracted, graph_names(store), again).to_dict()
-    if link_text and (report.read or report.removed):
+    if prune:  # files gone, and files now rejected: a fresh build of the folder has neither
+        report.removed = remove_gone(store, rejected=frozenset(os.path.realpath(p) for p, _ in report.rejected))
+    marks = KnowledgeGraph()
+    if corpus_pass:
+        passed, marks = _corpus_pass(store, files, extracted, written, hints_for)
+        report.second_pass = passed.to_dict()
+    if link_text and (report.read or report.removed or marks.nodes):
         from loaders.text_reuse import link_repeats
 
         link_repeats(store)
     from loaders.variants import link_variants
 
     link_variants(store)  # over every campaign: cheap, and writes only what changed
+    if marks.nodes:  # last: documents a build did not get this far with are looked at again by the next
+        store.write(marks)
     report.counts = store.counts()
     return report
+
+
+def _corpus_pass(store: GraphStore, files: list[Path], extracted: list[tuple[str, str, set]],
+                 written: dict[str, tuple[Target, Optional[DocHints]]],
+                 hints_for: Optional[Callable[[Path], Optional[DocHints]]]):
+    """The corpus pass (loaders.corpus_pass) over the store's documents: those this build extracted, and
+    those it found unchanged, copied or renamed, or that earlier builds read from files still there
+    (each read again only when the names to look for changed since it was last looked at)."""
+    from loaders.corpus_pass import PassDoc, graph_names, second_pass
+    from loaders.read import ReadError, read_document
+    from loaders.to_graph import content_hash
+
+    plan: dict[str, tuple[Target, Optional[DocHints], Optional[dict]]] = dict(
+        (p, (t, h, None)) for p, (t, h) in written.items())
+    docs = [PassDoc(Path(p), d, first) for p, d, first in extracted]
+    done = {d for _, d, _ in extracted}
+    inputs = {os.path.realpath(f): f for f in files}
+    for row in store.nodes("Document"):
+        if row["id"] in done:
+            continue
+        recorded = list(row.get("files") or ())
+        here = [i for i, f in enumerate(recorded) if f in inputs]
+        # a document of an earlier build whose file is still there, read without a manifest row (its
+        # content hash says whether it was built with one: then it is left as it is)
+        there = [i for i, f in enumerate(recorded) if os.path.isfile(f)] if not here else []
+        if not here and not there:
+            continue
+        i = (here or there)[0]
+        f = inputs[recorded[i]] if here else Path(recorded[i])
+        target = Target(f, row["paths"][i], row.get("id_path") or row["paths"][i], paths=list(row["paths"]),
+                        files=recorded)
+        plan[str(f)] = (target, hints_for(f) if here else None, row)
+        docs.append(PassDoc(f, row["id"]))
+
+    def read(p: Path) -> Optional[str]:
+        target, hints, row = plan[str(p)]
+        try:
+            text = read_document(p).text
+        except ReadError:
+            return None
+        return text if row is None or content_hash(text, hints) == row.get("content_hash") else None
+
+    def again(p: Path, known) -> Optional[KnowledgeGraph]:
+        target, hints, row = plan[str(p)]
+        kg = process_file(p, hints, known, target=target).graph
+        if kg is not None and row is not None:  # named as stored (its first path)
+            node = kg.nodes[target.doc_id]
+            node.source = row.get("source") or node.source
+            if not node.title:
+                node.name = row.get("name") or node.name
+        return kg
+
+    return second_pass(store, docs, graph_names(store), read, again)
 
 
 def _write(store: GraphStore, identity: Identity, target: Target, dg: DocumentGraph, report: BuildReport) -> bool:
@@ -260,12 +313,13 @@ def _write(store: GraphStore, identity: Identity, target: Target, dg: DocumentGr
     return False
 
 
-def remove_gone(store: GraphStore, below: Optional[list[str]] = None) -> list[str]:
-    """Remove the documents whose files are all gone (or, with `below`, all lie below those absolute
-    paths, or, built before paths were recorded, have the id of one of their names); documents that
-    keep some of their files only forget the others. Returns the removed ids."""
+def remove_gone(store: GraphStore, below: Optional[list[str]] = None,
+                rejected: frozenset = frozenset()) -> list[str]:
+    """Remove the documents whose files are all gone or `rejected` (or, with `below`, all lie below
+    those absolute paths, or, built before paths were recorded, have the id of one of their names);
+    documents that keep some of their files only forget the others. Returns the removed ids."""
     docs = store.nodes("Document")
-    doomed, kg = gone(docs, below)
+    doomed, kg = gone(docs, below, rejected)
     if below is not None:
         legacy = {legacy_document_id(os.path.basename(b)) for b in below}
         doomed += [d["id"] for d in docs if not d.get("id_path") and d["id"] in legacy]
@@ -280,7 +334,10 @@ def remove(paths: Iterable[str | Path], store: GraphStore, link_text: bool = Tru
     copies elsewhere keep their document. Returns the removed document ids."""
     with store.writing():
         removed = remove_gone(store, [os.path.realpath(p) for p in paths])
-        if link_text and removed:
+        marks = KnowledgeGraph()
+        if removed:  # the names they quoted may have been what made others' mentions
+            _passed, marks = _corpus_pass(store, [], [], {}, lambda _f: None)
+        if link_text and (removed or marks.nodes):
             from loaders.text_reuse import link_repeats
 
             link_repeats(store)
@@ -288,6 +345,8 @@ def remove(paths: Iterable[str | Path], store: GraphStore, link_text: bool = Tru
             from loaders.variants import link_variants
 
             link_variants(store)
+        if marks.nodes:
+            store.write(marks)
     return removed
 
 

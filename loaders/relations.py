@@ -108,9 +108,12 @@ class RelationContext:
         """A passage that is only a federation name opens a section done by it (news round-ups)."""
         out: dict[int, Optional[str]] = {}
         current = None
+        by_start: dict[int, list] = {}
+        for f in self.feds:
+            by_start.setdefault(f.start, []).append(f)
         for p in self.passages:
             t = p.text.strip().rstrip("：:")
-            f = next((f for f in self.feds if f.start == p.start and f.end - p.start >= len(t) - 1), None)
+            f = next((f for f in by_start.get(p.start, ()) if f.end - p.start >= len(t) - 1), None)
             if f is not None and len(t) <= len(f.surface) + 1:
                 current = f.name
             out[p.index] = current

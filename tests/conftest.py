@@ -80,3 +80,13 @@ def loaded_neo4j(corpus_store, _neo4j_session_store):
         store.clear()
         store_to_neo4j(corpus_store, store)
     return store
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The cases of tests/test_generated_inputs.py, by store and kind, when it ran."""
+    gen = sys.modules.get("generated_inputs")
+    if gen is not None and gen.TALLY:
+        total = sum(gen.TALLY.values())
+        terminalreporter.write_sep("-", f"generated inputs: {total} cases")
+        for (store, kind), n in sorted(gen.TALLY.items()):
+            terminalreporter.write_line(f"{store:9} {kind:40} {n:6}")

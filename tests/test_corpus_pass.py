@@ -47,3 +47,26 @@ def test_names_already_in_the_graph_count_and_results_are_deterministic(tmp_path
     again = NetworkxStore(tmp_path / "g2.json")
     build([tmp_path], again)
     assert sorted(map(repr, first.relationships())) == sorted(map(repr, again.relationships()))
+
+
+def test_an_unchanged_document_gains_and_loses_a_name_other_documents_quote(tmp_path, empty_store):
+    """Incremental = fresh for the corpus pass: a new document that quotes a name makes it a campaign
+    of an unchanged one; removing it takes the name away again (both stores)."""
+    from test_incremental_fresh import differences, snapshot
+
+    root = tmp_path / "docs"
+    root.mkdir()
+    (root / "b.txt").write_text(PLAIN, encoding="utf-8")
+    build([root], empty_store, prune=True)
+    assert "巾帼家美积分" not in _campaigns_of(empty_store, "b.txt")
+    for step in ("add", "remove"):
+        if step == "add":
+            (root / "a.txt").write_text(QUOTING, encoding="utf-8")
+        else:
+            (root / "a.txt").unlink()
+        report = build([root], empty_store, prune=True)
+        assert len(report.read) == (step == "add")
+        assert ("巾帼家美积分" in _campaigns_of(empty_store, "b.txt")) == (step == "add")
+        fresh = NetworkxStore()
+        build([root], fresh)
+        assert not differences(snapshot(empty_store), snapshot(fresh)), step

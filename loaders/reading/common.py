@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -164,5 +165,8 @@ def normalize_newlines(text: str) -> str:
 
 def short(e: BaseException) -> str:
     msg = str(e).splitlines()[0] if str(e) else ""
-    msg = msg[:100]
+    # pypdf names objects with their memory address (IndirectObject(3, 0, 1396...)): the same file
+    # must get the same reason every time
+    msg = re.sub(r"(IndirectObject\(\d+, \d+), \d+\)", r"\1)", msg)
+    msg = re.sub(r" at 0x[0-9a-f]+", "", msg)[:100]
     return f"{type(e).__name__}: {msg}" if msg else type(e).__name__

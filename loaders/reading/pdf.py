@@ -34,7 +34,7 @@ def read_pdf(p: Path, data: bytes) -> str:
 
     pypdf_log = logging.getLogger("pypdf")
     old_level = pypdf_log.level
-    pypdf_log.setLevel(logging.ERROR)  # pypdf warns loudly about harmless damage
+    pypdf_log.setLevel(logging.CRITICAL)  # pypdf logs damage it reads around (the reason says what failed)
     try:
         try:
             reader = PdfReader(io.BytesIO(data), strict=False)
@@ -116,7 +116,7 @@ def _layout_text(data: bytes) -> Optional[str]:
         return None
     miner_log = logging.getLogger("pdfminer")
     old_level = miner_log.level
-    miner_log.setLevel(logging.ERROR)  # pdfminer warns about every font without a bounding box
+    miner_log.setLevel(logging.CRITICAL)  # pdfminer warns about every font without a bounding box
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             pages = [_page_blocks(page) for page in pdf.pages]
