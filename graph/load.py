@@ -180,7 +180,12 @@ def _load(source: GraphStore, target: BulkTarget, progress: Optional[Callable[[i
     target.delete_documents(plan.stale)
     if progress is not None:  # rows of unchanged documents count as done
         progress(plan.total_rows - plan.rows())
-    shared = [(chunk, []) for chunk in slices(plan.shared_nodes, target.batch_rows)]
+    # an unchanged document whose corpus-pass fingerprint moved (the names looked for changed, the names
+    # found did not) keeps its statements: only its Document node is brought up to date
+    held = {r["id"]: r for r in have}
+    marks = [r for r in source.nodes("Document") if r["id"] in held and r["id"] not in plan.documents
+             and r["id"] not in plan.stale and r.get("corpus_known") != held[r["id"]].get("corpus_known")]
+    shared = [(chunk, []) for chunk in slices(plan.shared_nodes + marks, target.batch_rows)]
     shared += [([], chunk) for chunk in slices(plan.shared_rels, target.batch_rows)]
     target.write_batches(shared, progress=progress)
     target.write_batches(plan.document_batches(target.batch_rows), create=True, progress=progress,
