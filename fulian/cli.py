@@ -290,7 +290,7 @@ def _jobs(args: argparse.Namespace) -> int:
 
 def _add_extract_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--jobs", type=_positive_int, default=0, metavar="N",
-                   help="worker processes for extraction, at least 1 (default: up to 2; at most the CPU cores)")
+                   help="worker processes for extraction, at least 1 (default: one per CPU core this process may use; at most that many)")
     p.add_argument("--force", action="store_true", help="re-extract documents even when unchanged")
     p.add_argument("--prune", action="store_true",
                    help="also remove the documents whose files are gone (deleted, or moved where no PATH reaches)")

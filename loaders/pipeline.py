@@ -304,13 +304,22 @@ def bounded_map(pool: ProcessPoolExecutor, fn: Callable, items: list, window: in
 _END = object()
 
 
+def usable_cores() -> int:
+    """The CPU cores this process may run on (its affinity mask, e.g. under taskset or a container's cpuset)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
 def default_jobs() -> int:
-    return max(1, min(2, os.cpu_count() or 1))
+    """Extraction workers when --jobs is not given: one per usable core."""
+    return usable_cores()
 
 
 def capped_jobs(jobs: int) -> tuple[int, Optional[str]]:
     """`jobs` limited to the CPU cores (more only adds overhead), with a note when it was capped."""
-    cores = os.cpu_count() or 1
+    cores = usable_cores()
     if jobs <= cores:
         return jobs, None
     return cores, f"--jobs {jobs} is more than the {cores} CPU cores; using {cores}"
