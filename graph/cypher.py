@@ -182,6 +182,31 @@ def create_relationships(rel_type: str, start_label: str, end_label: str) -> str
     )
 
 
+def node_properties(label: str) -> str:
+    """Id and properties of the nodes of one label whose ids are in `$ids` (through the label's id constraint)."""
+    return f"UNWIND $ids AS id MATCH (n:{_label(label)} {{id: id}}) RETURN n.id AS id, properties(n) AS props"
+
+
+def relationship_properties(rel_type: str) -> str:
+    """Id and properties of the relationships of one extracted type whose ids are in `$ids` (through
+    the type's id constraint)."""
+    if rel_type not in schema.EXTRACTED_REL_TYPES:
+        raise ValueError(f"{rel_type} relationships have no id index to look them up by")
+    return (f"UNWIND $ids AS id MATCH ()-[r:{_rel_type(rel_type)} {{id: id}}]->() "
+            "RETURN r.id AS id, properties(r) AS props")
+
+
+def relationships_with_properties(rel_type: str) -> str:
+    """Id, element id and properties of every relationship of one type (a derived type's whole set)."""
+    return (f"MATCH ()-[r:{_rel_type(rel_type)}]->() "
+            "RETURN r.id AS id, elementId(r) AS element_id, properties(r) AS props")
+
+
+def set_relationship_properties() -> str:
+    """Replace the properties of relationships found by element id: `$rows` of {element_id, props}."""
+    return "UNWIND $rows AS row MATCH ()-[r]->() WHERE elementId(r) = row.element_id SET r = row.props"
+
+
 def relationship_ids(rel_type: str) -> str:
     """Id, document and element id of every relationship of one type."""
     return (f"MATCH ()-[r:{_rel_type(rel_type)}]->() "
