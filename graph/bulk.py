@@ -257,7 +257,7 @@ def bulk_load(source: GraphStore, target: Any, say: Optional[Callable[[str], Any
     t = time.perf_counter()
     if say:
         say("creating constraints and indexes (the CJK full-text index included)...")
-    target.ensure_schema()
+    target.ensure_schema(fresh=True)
     timings["schema_s"] = time.perf_counter() - t
     t = time.perf_counter()
     target.settle()

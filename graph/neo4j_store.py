@@ -142,15 +142,21 @@ class Neo4jStore:
                              "running (`fulian neo4j status`) and run the same command again; what was "
                              "written is whole") from e
 
-    def ensure_schema(self) -> None:
-        """Constraints first, then indexes (idempotent)."""
+    def ensure_schema(self, fresh: bool = False) -> None:
+        """Constraints first, then indexes (idempotent). `fresh`: a database just imported, which has no
+        index of an earlier version: the plain and full-text indexes are created first and populate
+        in the background while each constraint builds its own index, then all are awaited."""
         if self._schema_ready:
             return
         with self._session(write=True) as s:
-            found = s.run(cypher.index_config(), name=cypher.FULLTEXT_INDEX).single()
-            if found is not None and any(found["config"].get(k) != v for k, v in cypher.FULLTEXT_CONFIG.items()):
-                s.run(cypher.drop_fulltext_index()).consume()  # made by an earlier version: rebuilt below
-            for stmt in cypher.constraints() + cypher.indexes():
+            if fresh:
+                stmts = cypher.indexes(fresh=True) + cypher.constraints(fresh=True)
+            else:
+                found = s.run(cypher.index_config(), name=cypher.FULLTEXT_INDEX).single()
+                if found is not None and any(found["config"].get(k) != v for k, v in cypher.FULLTEXT_CONFIG.items()):
+                    s.run(cypher.drop_fulltext_index()).consume()  # made by an earlier version: rebuilt below
+                stmts = cypher.constraints() + cypher.indexes()
+            for stmt in stmts:
                 s.run(stmt).consume()
             s.run(cypher.await_indexes(), seconds=600).consume()  # writing during a population can fail
         self._schema_ready = True
