@@ -11,6 +11,8 @@ Rows (metric, measured, baseline, ratio, goal, met?):
   e2e_peak_rss_mb[N]     peak RSS of that subprocess plus its workers                                  < 2048 MB
   neo4j_load_vs_unwind   Neo4j load rows/s vs bare `UNWIND $rows MERGE (n:X {id: row.id})`             ≥ 0.7×
   neo4j_load_vs_per_row  Neo4j load rows/s vs one auto-commit query per row (small sample)            ≥ 50×
+  neo4j_bulk_vs_unwind[N]        first load through the offline importer (restart, schema) vs UNWIND  ≥ 2×
+  neo4j_incremental_vs_unwind[N] 1,000 new documents into a database holding the others vs UNWIND     ≥ 0.7×
   query_p95_ms[...]      lineage / coverage query latency on the largest graph, both backends         p95 < 50 ms (Neo4j)
   quality_micro_f1[N]    strict micro F1 vs the generated gold, ratio to F1 on the real sample corpus
   reuse_p_at_k[N]        planted borrowings among the k strongest REPEATS links (k = planted), rarity-weighted
@@ -292,42 +294,93 @@ def measure_quality(corpus: Path, gold: Path, limit: int) -> dict[str, Any]:
 # end to end, in a fresh subprocess (honest peak RSS)
 # ---------------------------------------------------------------------------
 
+class WithoutDocuments:
+    """A read-only view of an embedded store without some documents (their Document and Passage
+    nodes and what they state): the database an incremental load of those documents starts from."""
+
+    def __init__(self, store: Any, drop: set[str]):
+        import networkx as nx
+
+        g = store.graph
+        gone = {n for n, d in g.nodes(data=True)
+                if d and ((d.get("label") == "Document" and n in drop) or
+                          (d.get("label") == "Passage" and d.get("doc_id") in drop))}
+        self.graph = nx.subgraph_view(g, filter_node=lambda n: n not in gone,
+                                      filter_edge=lambda u, v, k: (g.edges[u, v, k].get("doc_id") or "") not in drop)
+        self.path = None
+
+    def nodes(self, label: Any = None) -> list[dict]:
+        return [dict(d) for _, d in self.graph.nodes(data=True) if d and (label is None or d.get("label") == label)]
+
+
+def _phases(timings: dict) -> dict:
+    return {k: round(v, 2) for k, v in timings.items()}
+
+
 def e2e_child(params: dict) -> dict:
     from graph.nx_store import NetworkxStore
     from loaders.pipeline import build
 
     files = corpus_files(Path(params["corpus"]))
     t0 = time.perf_counter()
-    store = NetworkxStore(params["graph"])
-    store.clear()
-    report = build(files, store, jobs=params["jobs"], force=True)
+    if params.get("reuse") and Path(params["graph"]).exists():  # only the Neo4j rows are measured
+        store = NetworkxStore(params["graph"])
+        report = None
+    else:
+        store = NetworkxStore(params["graph"])
+        store.clear()
+        report = build(files, store, jobs=params["jobs"], force=True)
     t_build = time.perf_counter() - t0
-    store.save()
+    if report is not None:
+        store.save()
     t_saved = time.perf_counter() - t0
     g = store.graph
-    out = {"docs": len(files), "read": len(report.read), "rejected": len(report.rejected),
+    out = {"docs": len(files), "read": len(report.read) if report else None,
+           "rejected": len(report.rejected) if report else 0, "reused": report is None,
            "nodes": g.number_of_nodes(), "edges": g.number_of_edges(), "build_s": t_build,
            "save_s": t_saved - t_build}
     if params.get("neo4j"):
+        from graph.bulk import bulk_load
         from graph.load import store_to_neo4j
         from fulian.stores import neo4j_store
 
         neo = neo4j_store(params.get("uri"))
         try:
-            if params.get("clear"):  # benchmark set-up, not part of the pipeline: left out of total_s
+            tx_first = params.get("tx_first", True) or not params.get("bulk")
+            if params.get("clear") and tx_first:  # benchmark set-up, not part of the pipeline: left out of total_s
                 t = time.perf_counter()
                 neo.clear()
                 out["neo4j_clear_s"] = time.perf_counter() - t
                 t0 += out["neo4j_clear_s"]
-            t = time.perf_counter()
-            plan = store_to_neo4j(store, neo)  # the graph just built, as `fulian load` reads it from the file
-            out["neo4j_s"] = time.perf_counter() - t
-            out["neo4j_rows"] = plan.written
-            out["total_s"] = time.perf_counter() - t0
+            if tx_first:
+                t = time.perf_counter()
+                plan = store_to_neo4j(store, neo)  # the graph just built, as `fulian load` reads it from the file
+                out["neo4j_s"] = time.perf_counter() - t
+                out["neo4j_rows"] = plan.written
+                out["neo4j_phases"] = _phases(plan.timings)
+                out["total_s"] = time.perf_counter() - t0
+            if params.get("bulk"):  # the same graph through the offline importer (replaces the database)
+                t = time.perf_counter()
+                plan = bulk_load(store, neo, replace=True)
+                out["bulk_s"] = time.perf_counter() - t
+                out["bulk_rows"] = plan.written
+                out["bulk_phases"] = _phases(plan.timings)
             t = time.perf_counter()
             again = store_to_neo4j(store, neo)  # incremental: nothing changed, nothing written
             out["neo4j_reload_s"] = time.perf_counter() - t
             out["neo4j_reload_rows"] = again.written
+            k = params.get("incremental_docs") or 0
+            if k and params.get("bulk"):  # k new documents into a database holding the others
+                docs = sorted(r["id"] for r in store.nodes("Document"))
+                new = set(docs[-k:])
+                bulk_load(WithoutDocuments(store, new), neo, replace=True)
+                t = time.perf_counter()
+                plan = store_to_neo4j(store, neo)
+                out["incremental_s"] = time.perf_counter() - t
+                out["incremental_docs"] = len(plan.documents)
+                out["incremental_base_docs"] = len(docs) - len(new)
+                out["incremental_rows"] = plan.written
+                out["incremental_phases"] = _phases(plan.timings)
         finally:
             neo.close()
     out.setdefault("total_s", time.perf_counter() - t0)
@@ -341,9 +394,10 @@ def e2e_child(params: dict) -> dict:
 
 
 def run_e2e(corpus_dir: Path, graph: Path, jobs: int, neo4j: bool = False, clear: bool = False,
-            uri: Optional[str] = None) -> dict:
+            uri: Optional[str] = None, bulk: bool = False, incremental_docs: int = 0, reuse: bool = False,
+            tx_first: bool = True) -> dict:
     params = {"corpus": str(corpus_dir), "graph": str(graph), "jobs": jobs, "neo4j": neo4j, "clear": clear,
-              "uri": uri}
+              "uri": uri, "bulk": bulk, "incremental_docs": incremental_docs, "reuse": reuse, "tx_first": tx_first}
     env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     out = subprocess.run([sys.executable, "-m", "benchmarks.run", "--e2e-child", json.dumps(params)],
                          cwd=ROOT, env=env, capture_output=True, text=True)
@@ -578,16 +632,34 @@ def run(args: argparse.Namespace) -> dict:
             det["neo4j_skipped_load"] = "database not empty; pass --neo4j-clear to let the benchmark wipe it"
             log("Neo4j database is not empty: skipping the graph load (pass --neo4j-clear to wipe it)")
 
+    bulk = False
+    if neo_load:
+        from fulian import neo4j_server
+        from graph.neo4j_store import connection_settings
+
+        bulk = neo4j_server.serves(connection_settings(args.uri)[0])
+        if not bulk:
+            log("Neo4j is not the local server of `fulian neo4j up`: no bulk-load rows (the importer needs its files)")
     det["e2e"] = {}
     graph_paths = {}
     for n in sizes:
         graph_paths[n] = data / f"graph-{n}-seed{args.seed}.json"
         log(f"end to end, {n} documents{' (+ Neo4j)' if neo_load else ''} …")
-        det["e2e"][str(n)] = run_e2e(dirs[n], graph_paths[n], jobs=2, neo4j=neo_load, clear=neo_load, uri=args.uri)
-    project = projection({n: det["e2e"][str(n)]["total_s"] for n in sizes})
+        e = det["e2e"][str(n)] = run_e2e(dirs[n], graph_paths[n], jobs=2, neo4j=neo_load, clear=neo_load, uri=args.uri,
+                                         bulk=bulk, incremental_docs=min(args.incremental_docs, n // 10),
+                                         reuse=args.reuse_graphs, tx_first=not args.no_tx_first_load)
+        for key in ("neo4j_phases", "bulk_phases", "incremental_phases"):
+            if key in e:
+                log(f"  {key} [{n}]: " + ", ".join(f"{k} {v:.2f}" for k, v in e[key].items()))
+    if any(det["e2e"][str(n)]["reused"] for n in sizes):
+        log("graph files reused (--reuse-graphs): no end-to-end rows")
+        sizes_e2e: list[int] = []
+    else:
+        sizes_e2e = sizes
+    project = projection({n: det["e2e"][str(n)]["total_s"] for n in sizes_e2e}) if sizes_e2e else (0.0, 0.0)
     det["e2e_projection"] = {"fixed_s": project[0], "per_doc_s": project[1],
                              "at_10000_s": project[0] + project[1] * 10000}
-    for n in sizes:
+    for n in sizes_e2e:
         e = det["e2e"][str(n)]
         proj = det["e2e_projection"]["at_10000_s"]
         note = f"{e['rejected']} of {e['docs']} docs rejected" if e["rejected"] else ""
@@ -610,10 +682,28 @@ def run(args: argparse.Namespace) -> dict:
             rows.append(row("neo4j_load_vs_per_row", rate, nb["per_row_rows_per_s"], "≥ 50×",
                             rate / nb["per_row_rows_per_s"] >= 50, "rows/s",
                             note=f"per-row rate from {nb['per_row_sample']} rows"))
-            if "neo4j_reload_s" in e:
-                rows.append(row("neo4j_reload_unchanged_s", e["neo4j_reload_s"], e["neo4j_s"],
-                                "report (unchanged documents are skipped)", None, "s",
-                                note=f"{e['neo4j_reload_rows']} rows written; baseline: the first load"))
+        if neo_load and "neo4j_reload_s" in e:
+            rows.append(row("neo4j_reload_unchanged_s", e["neo4j_reload_s"], e.get("neo4j_s") or e.get("bulk_s"),
+                            "report (unchanged documents are skipped)", None, "s",
+                            note=f"{e['neo4j_reload_rows']} rows written; baseline: the first load"))
+        unwind = nb["unwind_rows_per_s"]
+        for n in sizes:
+            e = det["e2e"][str(n)]
+            if "bulk_s" in e:
+                rate = (e["nodes"] + e["edges"]) / e["bulk_s"]
+                ph = e["bulk_phases"]
+                rows.append(row(f"neo4j_bulk_vs_unwind[{n}]", rate, unwind, "≥ 2×", rate / unwind >= 2, "rows/s",
+                                note=f"{e['nodes'] + e['edges']:,} rows in {e['bulk_s']:.1f} s: " + ", ".join(
+                                    f"{k[:-2]} {ph[k]:.1f}" for k in ("plan_s", "csv_s", "stop_wait_s", "import_s",
+                                                                       "start_s", "schema_s", "settle_s") if k in ph)))
+            if "incremental_s" in e:
+                rate = e["incremental_rows"] / e["incremental_s"]
+                ph = e["incremental_phases"]
+                top = sorted(ph.items(), key=lambda kv: -kv[1])[:4]
+                rows.append(row(f"neo4j_incremental_vs_unwind[{n}]", rate, unwind, "≥ 0.7×", rate / unwind >= 0.7,
+                                "rows/s", note=f"{e['incremental_docs']:,} new docs into {e['incremental_base_docs']:,}: "
+                                f"{e['incremental_rows']:,} rows in {e['incremental_s']:.1f} s; " +
+                                ", ".join(f"{k[:-2]} {v:.1f}" for k, v in top)))
 
     manifest = json.loads((largest / "manifest.json").read_text(encoding="utf-8"))
     from graph.nx_store import NetworkxStore
@@ -686,6 +776,13 @@ def build_parser() -> argparse.ArgumentParser:
                         "load needs an empty database unless --neo4j-clear")
     p.add_argument("--neo4j-clear", action="store_true",
                    help="let the benchmark DELETE EVERYTHING in the Neo4j database before each load")
+    p.add_argument("--incremental-docs", type=int, default=1000,
+                   help="documents loaded into a database holding the rest of each graph (at most a tenth of it; "
+                        "default 1000); needs the local server (bulk import sets the database up)")
+    p.add_argument("--no-tx-first-load", action="store_true",
+                   help="with bulk import at hand, skip the transactional first load (rows neo4j_load_vs_*)")
+    p.add_argument("--reuse-graphs", action="store_true",
+                   help="load the graph files of an earlier run instead of building them (Neo4j rows only)")
     p.add_argument("--uri", default=None, help="Neo4j bolt URI (default NEO4J_URI or bolt://127.0.0.1:7687)")
     p.add_argument("--markdown", action="store_true", help="print the table as Markdown")
     p.add_argument("--from-json", help="only print the table of an earlier --json result")

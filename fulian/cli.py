@@ -111,10 +111,12 @@ def cmd_build(args: argparse.Namespace) -> int:
     bar = _progress(len(files), "extracting")
     try:
         report = build(paths, store, jobs=_jobs(args), force=args.force, prune=args.prune,
-                       progress=lambda _: bar.update(1), manifest=manifest)
+                       progress=lambda _: bar.update(1), manifest=manifest, shard=args.shard)
     finally:
         bar.close()
-    if not report.read and not report.unchanged and not report.copies and not report.renamed:
+    if args.shard and not report.read and not report.unchanged and not report.rejected:
+        print(f"note: shard {args.shard[0]}/{args.shard[1]} holds none of these documents", file=sys.stderr)
+    elif not report.read and not report.unchanged and not report.copies and not report.renamed:
         reasons = "; ".join(f"{p}: {r}" for p, r in report.rejected)
         raise CliError(f"nothing built: {reasons}")
     store.save()
@@ -192,23 +194,37 @@ def cmd_load(args: argparse.Namespace) -> int:
             if args.prune:
                 raise CliError("--prune checks the files of documents given as PATHS; to remove the documents "
                                "the graph file no longer has, use --replace")
-            if not os.path.exists(args.graph):
-                raise CliError(f"{args.graph}: no graph file; build one with `fulian build` "
-                               "or give documents: `fulian load PATHS...`")
-            kg_store = NetworkxStore(args.graph, read_only=True)
+            graphs = args.graph or [os.environ.get("FULIAN_GRAPH", "fulian-graph.json")]
+            for graph in graphs:
+                if not os.path.exists(graph):
+                    raise CliError(f"{graph}: no graph file; build one with `fulian build` "
+                                   "or give documents: `fulian load PATHS...`")
+            if args.replace and len(graphs) > 1:
+                raise CliError("--replace makes Neo4j equal to one graph file; merge shards without it")
             from graph.bulk import load
+            from graph.load import relink_all
+            from loaders.pipeline import derived_rows
 
-            counts = kg_store.counts()
-            total = sum(counts["nodes"].values()) + sum(counts["relationships"].values())
-            bar = _progress(total, "loading", unit="row")
-            plan = load(kg_store, store, bulk=args.bulk, replace=args.replace, progress=bar.update,
-                        say=lambda msg: print(msg, file=sys.stderr))
-            bar.close()
+            partial = False
+            for graph in graphs:
+                kg_store = NetworkxStore(graph, read_only=True)
+                counts = kg_store.counts()
+                total = sum(counts["nodes"].values()) + sum(counts["relationships"].values())
+                bar = _progress(total, "loading" if len(graphs) == 1 else f"loading {printable(graph)}", unit="row")
+                plan = load(kg_store, store, bulk=args.bulk, replace=args.replace, progress=bar.update,
+                            say=lambda msg: print(msg, file=sys.stderr))
+                bar.close()
+                partial = partial or plan.partial
+                print(("" if len(graphs) == 1 else f"{printable(graph)}: ") +
+                      f"documents: {len(plan.documents)} written, {plan.skipped} unchanged (skipped), "
+                      f"{len(plan.stale)} removed or replaced")
+                _print_warnings(unresolved_warnings(d["issuer_unresolved"] for d in kg_store.nodes("Document")
+                                                    if d.get("issuer_unresolved")))
+            if partial:
+                print("the database holds documents of other graph files: recomputing the links across "
+                      "documents (REPEATS, VARIANT_OF) over the whole database...", file=sys.stderr)
+                relink_all(store, derived_rows)
             counts = store.counts()
-            print(f"documents: {len(plan.documents)} written, {plan.skipped} unchanged (skipped), "
-                  f"{len(plan.stale)} removed or replaced")
-            _print_warnings(unresolved_warnings(d["issuer_unresolved"] for d in kg_store.nodes("Document")
-                                                if d.get("issuer_unresolved")))
         print(f"loaded into {store.uri}")
         print()
         print_counts(counts)
@@ -286,6 +302,18 @@ def _positive_int(text: str) -> int:
     return n
 
 
+def _shard(text: str) -> tuple[int, int]:
+    """K/N with 1 <= K <= N."""
+    k, sep, n = text.partition("/")
+    try:
+        shard = (int(k), int(n))
+    except ValueError:
+        shard = None
+    if not sep or shard is None or not 1 <= shard[0] <= shard[1]:
+        raise argparse.ArgumentTypeError(f"{text!r} is not K/N with 1 <= K <= N (e.g. 2/8)")
+    return shard
+
+
 def _jobs(args: argparse.Namespace) -> int:
     """--jobs, or the default, capped to the CPU cores (with a note on stderr)."""
     from loaders.pipeline import capped_jobs, default_jobs
@@ -298,16 +326,21 @@ def _jobs(args: argparse.Namespace) -> int:
 
 def _add_extract_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--jobs", type=_positive_int, default=0, metavar="N",
-                   help="worker processes for extraction, at least 1 (default: up to 2; at most the CPU cores)")
+                   help="worker processes for extraction, at least 1 (default: one per CPU core this process may use; at most that many)")
     p.add_argument("--force", action="store_true", help="re-extract documents even when unchanged")
     p.add_argument("--prune", action="store_true",
                    help="also remove the documents whose files are gone (deleted, or moved where no PATH reaches)")
     _add_manifest_options(p, "a folder given as PATH")
 
 
-def _add_store_options(p: argparse.ArgumentParser, graph_help: str) -> None:
-    p.add_argument("--graph", default=schema.default_graph(),
-                   help=graph_help + " (default: %(default)s)")
+def _add_store_options(p: argparse.ArgumentParser, graph_help: str, several: bool = False) -> None:
+    if several:
+        p.add_argument("--graph", action="append", metavar="FILE",
+                       help=graph_help + "; give it again for more files (shards), merged in the order given "
+                            "(default: FULIAN_GRAPH or " + schema.DEFAULT_GRAPH_FILE + ")")
+    else:
+        p.add_argument("--graph", default=schema.default_graph(),
+                       help=graph_help + " (default: %(default)s)")
     p.add_argument("--uri", help="Bolt URI (default: NEO4J_URI or the local server of `fulian neo4j up`)")
 
 
@@ -327,6 +360,9 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--out", default=schema.default_graph(),
                    help="graph file to create or update (default: %(default)s)")
     _add_extract_options(b)
+    b.add_argument("--shard", type=_shard, metavar="K/N",
+                   help="only the documents of shard K of N (by a hash of each document's path), into a graph "
+                        "file of its own; `fulian load --graph` each shard's file (or all at once) merges them")
     b.add_argument("--json", action="store_true", help="print the report as JSON")
     b.set_defaults(func=cmd_build)
 
@@ -348,7 +384,7 @@ def build_parser() -> argparse.ArgumentParser:
                                     "NEO4J_URI / NEO4J_USER / NEO4J_PASSWORD (default: the local server of "
                                     "`fulian neo4j up`). Loading twice changes nothing.")
     ld.add_argument("paths", nargs="*", metavar="PATH", help="documents to build straight into Neo4j")
-    _add_store_options(ld, "graph file to load when no PATH is given")
+    _add_store_options(ld, "graph file to load when no PATH is given", several=True)
     _add_extract_options(ld)
     ld.add_argument("--replace", action="store_true",
                     help="make Neo4j equal to the file: remove documents the file no longer has")

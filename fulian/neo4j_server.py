@@ -34,6 +34,7 @@ For scripts: ``python -m fulian.neo4j_server {build,up,down,status}``.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -205,7 +206,9 @@ def _launcher_dir() -> Path:
 
 # -- building the launcher ----------------------------------------------------------------
 
+@functools.lru_cache(maxsize=None)
 def _java_major(java: str) -> Optional[int]:
+    """The major version of `java` (asked once per process: each `java -version` starts a JVM)."""
     try:
         out = subprocess.run([java, "-version"], capture_output=True, text=True, timeout=60)
     except (OSError, subprocess.TimeoutExpired):

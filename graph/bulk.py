@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any, Callable, Iterable, Optional, Union, get_args, get_origin
@@ -157,6 +158,48 @@ def bulk_available(target: Any, replace: bool = False) -> None:
                               "(add --replace to let it): loading incrementally through transactions instead")
 
 
+class _Background:
+    """Run `fn` in a thread; `join` waits and re-raises its exception; `seconds` is how long it ran."""
+
+    def __init__(self, fn: Callable[[], Any]):
+        self.error: Optional[BaseException] = None
+        self.seconds = 0.0
+        self._thread = threading.Thread(target=self._run, args=(fn,), daemon=True)
+        self._thread.start()
+
+    def _run(self, fn: Callable[[], Any]) -> None:
+        t = time.perf_counter()
+        try:
+            fn()
+        except BaseException as e:  # re-raised in the caller's thread
+            self.error = e
+        self.seconds = time.perf_counter() - t
+
+    def join(self) -> None:
+        self._thread.join()
+        if self.error is not None:
+            error, self.error = self.error, None
+            raise error
+
+
+_IMPORT_STAGES = ("Node import", "Relationship import", "Relationship linking", "Post processing", "IMPORT DONE")
+_DURATION = r"((?:\d+h\s*)?(?:\d+m\s*)?(?:\d+s\s*)?(?:\d+ms)?)"
+
+
+def import_phases(output: str) -> dict[str, float]:
+    """Seconds of the importer's stages, read from its output ("Node import COMPLETED in 1s 234ms")."""
+    import re
+
+    scale = {"h": 3600.0, "m": 60.0, "s": 1.0, "ms": 0.001}
+    out: dict[str, float] = {}
+    for stage in _IMPORT_STAGES:
+        m = re.search(re.escape(stage) + r"(?:\s+COMPLETED)? in " + _DURATION, output)
+        if m:
+            key = stage.lower().replace(" ", "_").replace("import_done", "total") + "_s"
+            out[key] = sum(float(v) * scale[u] for v, u in re.findall(r"(\d+)(ms|h|m|s)", m.group(1)))
+    return out
+
+
 def bulk_load(source: GraphStore, target: Any, say: Optional[Callable[[str], Any]] = None,
               keep_files: Optional[Path] = None, replace: bool = False) -> LoadPlan:
     """First load of `source` into the empty local database of the Neo4j store `target`, by the importer.
@@ -170,38 +213,56 @@ def bulk_load(source: GraphStore, target: Any, say: Optional[Callable[[str], Any
 
     bulk_available(target, replace=replace)
     timings: dict[str, float] = {}
-    t = time.perf_counter()
-    plan = plan_load(source, {})
+    t0 = time.perf_counter()
+    # The server's shutdown (a checkpoint) runs while the plan and the CSV files are written.
+    target.close()  # its connections die with the server; reopened below
+    stopper = _Background(neo4j_server.down)
     folder = Path(keep_files) if keep_files else Path(tempfile.mkdtemp(prefix="fulian-bulk-"))
     folder.mkdir(parents=True, exist_ok=True)
+    started = False
     try:
-        files = write_import_files(plan, folder)
-        timings["csv_s"] = time.perf_counter() - t
-        t = time.perf_counter()
-        target.close()  # its connections die with the server; reopened below
-        neo4j_server.down()
-        timings["stop_s"] = time.perf_counter() - t
+        try:
+            t = time.perf_counter()
+            plan = plan_load(source, {})
+            timings["plan_s"] = time.perf_counter() - t
+            t = time.perf_counter()
+            files = write_import_files(plan, folder)
+            timings["csv_s"] = time.perf_counter() - t
+        finally:
+            t = time.perf_counter()
+            stopper.join()
+            timings["stop_wait_s"] = time.perf_counter() - t  # the shutdown's time not hidden by the CSV writing
+            timings["stop_s"] = stopper.seconds
         t = time.perf_counter()
         try:
             every = files["nodes"] + files["relationships"]
-            neo4j_server.import_full([f.path for f in files["nodes"]], [f.path for f in files["relationships"]],
-                                     multiline=[f.path for f in every if f.multiline],
-                                     array_delimiter=_DELIMITER_ARG, progress=say)
+            result = neo4j_server.import_full([f.path for f in files["nodes"]], [f.path for f in files["relationships"]],
+                                              multiline=[f.path for f in every if f.multiline],
+                                              array_delimiter=_DELIMITER_ARG, progress=say)
+            timings.update({f"import_{k}": v for k, v in import_phases(result.get("output", "")).items()})
         finally:
             timings["import_s"] = time.perf_counter() - t
             t = time.perf_counter()
             neo4j_server.up(progress=say)  # also after a failed import: the database is then empty
             target.reconnect()
+            started = True
             timings["start_s"] = time.perf_counter() - t
     finally:
+        if not started:  # the plan or the files failed after the server was stopped: bring it back
+            stopper.join()
+            neo4j_server.up(progress=say)
+            target.reconnect()
         if not keep_files:
             shutil.rmtree(folder, ignore_errors=True)
     t = time.perf_counter()
     if say:
         say("creating constraints and indexes (the CJK full-text index included)...")
-    target.ensure_schema()
-    target.settle()
+    target.ensure_schema(fresh=True)
     timings["schema_s"] = time.perf_counter() - t
+    t = time.perf_counter()
+    target.settle()
+    timings["settle_s"] = time.perf_counter() - t
+    timings["total_s"] = time.perf_counter() - t0
     plan.written = plan.rows()
     plan.timings = timings
     return plan

@@ -26,7 +26,7 @@ def _rel_type(rel_type: str) -> str:
     return rel_type
 
 
-def constraints() -> list[str]:
+def constraints(fresh: bool = False) -> list[str]:
     """One uniqueness constraint per label on `id`, and per extracted relationship type.
 
     Extracted relationships (IMPLEMENTS, LEADS, COORDINATES, PART_OF) join entities that can
@@ -39,13 +39,14 @@ def constraints() -> list[str]:
         f"CREATE CONSTRAINT {label.lower()}_id IF NOT EXISTS FOR (n:{label}) REQUIRE n.id IS UNIQUE"
         for label in schema.NODE_LABELS
     ]
-    stmts += [f"DROP INDEX rel_{rel_type.lower()}_id IF EXISTS" for rel_type in schema.REL_TYPES]
+    if not fresh:  # `fresh`: a new database, which has none of them
+        stmts += [f"DROP INDEX rel_{rel_type.lower()}_id IF EXISTS" for rel_type in schema.REL_TYPES]
     stmts += [f"CREATE CONSTRAINT rel_{rel_type.lower()}_id_unique IF NOT EXISTS "
               f"FOR ()-[r:{rel_type}]-() REQUIRE r.id IS UNIQUE" for rel_type in schema.EXTRACTED_REL_TYPES]
     return stmts
 
 
-def indexes() -> list[str]:
+def indexes(fresh: bool = False) -> list[str]:
     """Indexes for what queries and document deletion filter on, and the CJK full-text index."""
     stmts = [
         "CREATE INDEX federation_level IF NOT EXISTS FOR (n:Federation) ON (n.level)",
@@ -56,7 +57,8 @@ def indexes() -> list[str]:
     ]
     for rel_type in schema.EXTRACTED_REL_TYPES:
         stmts.append(f"CREATE INDEX rel_{rel_type.lower()}_doc IF NOT EXISTS FOR ()-[r:{rel_type}]-() ON (r.doc_id)")
-    stmts += ["DROP INDEX rel_mentions_doc IF EXISTS", "DROP INDEX rel_repeats_doc IF EXISTS"]  # earlier versions
+    if not fresh:  # earlier versions
+        stmts += ["DROP INDEX rel_mentions_doc IF EXISTS", "DROP INDEX rel_repeats_doc IF EXISTS"]
     stmts.append("CREATE INDEX rel_implements_year IF NOT EXISTS FOR ()-[r:IMPLEMENTS]-() ON (r.year)")
     labels = "|".join(schema.ENTITY_LABELS + ("Passage", "Document"))
     stmts.append(
@@ -180,6 +182,31 @@ def create_relationships(rel_type: str, start_label: str, end_label: str) -> str
         f"MATCH (b:{_label(end_label)} {{id: row.end_id}}) "
         f"CREATE (a)-[r:{_rel_type(rel_type)}]->(b) SET r = row.props"
     )
+
+
+def node_properties(label: str) -> str:
+    """Id and properties of the nodes of one label whose ids are in `$ids` (through the label's id constraint)."""
+    return f"UNWIND $ids AS id MATCH (n:{_label(label)} {{id: id}}) RETURN n.id AS id, properties(n) AS props"
+
+
+def relationship_properties(rel_type: str) -> str:
+    """Id and properties of the relationships of one extracted type whose ids are in `$ids` (through
+    the type's id constraint)."""
+    if rel_type not in schema.EXTRACTED_REL_TYPES:
+        raise ValueError(f"{rel_type} relationships have no id index to look them up by")
+    return (f"UNWIND $ids AS id MATCH ()-[r:{_rel_type(rel_type)} {{id: id}}]->() "
+            "RETURN r.id AS id, properties(r) AS props")
+
+
+def relationships_with_properties(rel_type: str) -> str:
+    """Id, element id and properties of every relationship of one type (a derived type's whole set)."""
+    return (f"MATCH ()-[r:{_rel_type(rel_type)}]->() "
+            "RETURN r.id AS id, elementId(r) AS element_id, properties(r) AS props")
+
+
+def set_relationship_properties() -> str:
+    """Replace the properties of relationships found by element id: `$rows` of {element_id, props}."""
+    return "UNWIND $rows AS row MATCH ()-[r]->() WHERE elementId(r) = row.element_id SET r = row.props"
 
 
 def relationship_ids(rel_type: str) -> str:

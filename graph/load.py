@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Optional
 
@@ -45,6 +46,7 @@ class LoadPlan:
     skipped: int = 0                                         # unchanged documents
     total_rows: int = 0                                      # nodes + relationships of the source
     written: int = 0                                         # rows sent to the target (after the load)
+    partial: bool = False                                    # the target holds documents the source lacks
     timings: dict[str, float] = field(default_factory=dict)  # seconds per step (bulk loads)
 
     def rows(self) -> int:
@@ -159,25 +161,44 @@ def plan_load(source: GraphStore, have: dict[str, str], replace: bool = False,
     return plan
 
 
+Relink = Callable[[Any], list[dict]]  # the store -> every derived (REPEATS) row its passages support
+
+
 def store_to_neo4j(source: GraphStore, target: BulkTarget, progress: Optional[Callable[[int], Any]] = None,
-                   replace: bool = False) -> LoadPlan:
-    """Load `source` into the Neo4j store `target` (a BulkTarget: graph.store); returns what was done.
+                   replace: bool = False, relink: Optional[Relink] = None) -> LoadPlan:
+    """Load `source` into the Neo4j store `target`; returns what was done.
 
     Unchanged documents (same content hash) are skipped, changed ones replaced, new ones
     created; with `replace`, documents that `target` has and `source` lacks are removed.
     Each document is written whole in one transaction, so an interrupted load leaves whole
     documents and the same command finishes it. Derived links (REPEATS, VARIANT_OF) are synced by id
     at the end.
+
+    Merging a graph that holds only some of the database's documents (a shard of `fulian build
+    --shard`, or any other graph file): the entities it shares get the aliases every document's
+    MENTIONS claim, and with `relink` (loaders.pipeline.derived_rows) the links that span documents
+    are recomputed over the whole database and synced (without it the source's links are added and
+    those of the other documents kept: `fulian load` relinks once after its last file).
+    `plan.partial` says whether the target held such other documents; `plan.timings` the seconds
+    of each step.
     """
     with target.writing():
-        return _load(source, target, progress, replace)
+        return _load(source, target, progress, replace, relink)
 
 
-def _load(source: GraphStore, target: BulkTarget, progress: Optional[Callable[[int], Any]], replace: bool) -> LoadPlan:
+def _load(source: GraphStore, target: BulkTarget, progress: Optional[Callable[[int], Any]], replace: bool,
+          relink: Optional[Relink] = None) -> LoadPlan:
+    timings: dict[str, float] = {}
+    clock = _Clock(timings)
     have = target.nodes("Document")
+    clock("read_documents_s")
     plan = plan_load(source, document_versions(have), replace, legacy=[r["id"] for r in have if not r.get("id_path")])
+    plan.timings = timings
+    clock("plan_s")
     target.ensure_schema()
+    clock("schema_s")
     target.delete_documents(plan.stale)
+    clock("delete_stale_s")
     if progress is not None:  # rows of unchanged documents count as done
         progress(plan.total_rows - plan.rows())
     # an unchanged document whose corpus-pass fingerprint moved (the names looked for changed, the names
@@ -185,15 +206,43 @@ def _load(source: GraphStore, target: BulkTarget, progress: Optional[Callable[[i
     held = {r["id"]: r for r in have}
     marks = [r for r in source.nodes("Document") if r["id"] in held and r["id"] not in plan.documents
              and r["id"] not in plan.stale and r.get("corpus_known") != held[r["id"]].get("corpus_known")]
-    shared = [(chunk, []) for chunk in slices(plan.shared_nodes + marks, target.batch_rows)]
-    shared += [([], chunk) for chunk in slices(plan.shared_rels, target.batch_rows)]
-    target.write_batches(shared, progress=progress)
+    shared_nodes, shared_rels = target.changed_rows(plan.shared_nodes + marks, plan.shared_rels)
+    clock("compare_shared_s")
+    if progress is not None:  # shared rows the target already holds as they are
+        progress(len(plan.shared_nodes) + len(marks) - len(shared_nodes) + len(plan.shared_rels) - len(shared_rels))
+    target.write_shared(shared_nodes, shared_rels, progress=progress)
+    clock("shared_s")
     target.write_batches(plan.document_batches(target.batch_rows), create=True, progress=progress,
                          workers=target.writers)
-    created = sync_derived(plan, target, progress)
+    clock("documents_s")
+    others = {r["id"] for r in have} - set(plan.stale) - plan.source_docs
+    plan.partial = bool(others)
+    if others:  # the database holds documents this graph lacks: its entities' aliases and links are not whole
+        target.refresh_aliases([r["id"] for r in plan.shared_nodes if r["label"] in schema.ENTITY_LABELS])
+        clock("aliases_s")
+    if others and relink is not None:
+        created = sync_all_derived(relink(target), target, progress)
+    else:
+        created = sync_derived(plan, target, progress)
+    clock("derived_s")
     target.settle()
-    plan.written = plan.rows() - len(plan.derived) + created
+    clock("settle_s")
+    plan.written = (len(shared_nodes) + len(shared_rels) + created
+                    + sum(len(n) + len(r) for n, r in plan.documents.values()))
     return plan
+
+
+class _Clock:
+    """Records the seconds since the previous call under each name given."""
+
+    def __init__(self, into: dict[str, float]):
+        self.into = into
+        self.t = time.perf_counter()
+
+    def __call__(self, name: str) -> None:
+        now = time.perf_counter()
+        self.into[name] = self.into.get(name, 0.0) + now - self.t
+        self.t = now
 
 
 def _version(row: dict) -> tuple:
@@ -225,3 +274,36 @@ def sync_derived(plan: LoadPlan, target: BulkTarget, progress: Optional[Callable
     if progress is not None:
         progress(len(plan.derived) - len(new))
     return len(new)
+
+
+def relink_all(target: Any, relink: Relink) -> int:
+    """Recompute the links across documents (REPEATS, VARIANT_OF) over every passage of the target and sync them
+    (after merging graph files that each held only some documents); returns how many were created."""
+    with target.writing():
+        return sync_all_derived(relink(target), target)
+
+
+def sync_all_derived(wanted: list[dict], target: Any, progress: Optional[Callable[[int], Any]] = None) -> int:
+    """Make the target's derived links (REPEATS, VARIANT_OF) exactly `wanted` (recomputed over the whole database): remove the
+    others, create the missing, update the changed; returns how many were created."""
+    existing = {r["id"]: r for rel_type in DERIVED for r in target.derived_relationships(rel_type)}
+    by_id = {r["id"]: r for r in wanted}
+    target.delete_relationship_elements(sorted(r["element_id"] for i, r in existing.items() if i not in by_id))
+    changed = []
+    for i, row in by_id.items():
+        if i in existing:
+            props = {k: v for k, v in row.items() if k not in _REL_ENDS}
+            if _comparable(existing[i]["props"]) != _comparable(props):
+                changed.append({"element_id": existing[i]["element_id"], "props": props})
+    target.set_relationship_properties(changed)
+    new = [r for i, r in by_id.items() if i not in existing]
+    target.write_batches([([], chunk) for chunk in slices(new, target.batch_rows)], create=True,
+                         progress=progress, workers=target.writers)
+    return len(new)
+
+
+_REL_ENDS = ("type", "start_id", "end_id", "start_label", "end_label")
+
+
+def _comparable(props: dict) -> dict:
+    return {k: v for k, v in props.items() if v is not None and v != []}

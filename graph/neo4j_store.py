@@ -36,6 +36,11 @@ def _node_props(row: dict[str, Any]) -> dict[str, Any]:
     return props
 
 
+def _comparable(props: dict[str, Any]) -> dict[str, Any]:
+    """Properties as the database keeps them: no None, no empty lists (the offline importer stores none)."""
+    return {k: v for k, v in props.items() if v is not None and v != []}
+
+
 def _node_row(label: str, props: dict[str, Any]) -> dict[str, Any]:
     row = {k: v for k, v in props.items() if k != "aliases_text"}
     row["label"] = label
@@ -129,15 +134,21 @@ class Neo4jStore:
                              "running (`fulian neo4j status`) and run the same command again; what was "
                              "written is whole") from e
 
-    def ensure_schema(self) -> None:
-        """Constraints first, then indexes (idempotent)."""
+    def ensure_schema(self, fresh: bool = False) -> None:
+        """Constraints first, then indexes (idempotent). `fresh`: a database just imported, which has no
+        index of an earlier version: the plain and full-text indexes are created first and populate
+        in the background while each constraint builds its own index, then all are awaited."""
         if self._schema_ready:
             return
         with self._session(write=True) as s:
-            found = s.run(cypher.index_config(), name=cypher.FULLTEXT_INDEX).single()
-            if found is not None and any(found["config"].get(k) != v for k, v in cypher.FULLTEXT_CONFIG.items()):
-                s.run(cypher.drop_fulltext_index()).consume()  # made by an earlier version: rebuilt below
-            for stmt in cypher.constraints() + cypher.indexes():
+            if fresh:
+                stmts = cypher.indexes(fresh=True) + cypher.constraints(fresh=True)
+            else:
+                found = s.run(cypher.index_config(), name=cypher.FULLTEXT_INDEX).single()
+                if found is not None and any(found["config"].get(k) != v for k, v in cypher.FULLTEXT_CONFIG.items()):
+                    s.run(cypher.drop_fulltext_index()).consume()  # made by an earlier version: rebuilt below
+                stmts = cypher.constraints() + cypher.indexes()
+            for stmt in stmts:
                 s.run(stmt).consume()
             s.run(cypher.await_indexes(), seconds=600).consume()  # writing during a population can fail
         self._schema_ready = True
@@ -240,6 +251,62 @@ class Neo4jStore:
                 for f in running:
                     f.cancel()
                 raise
+
+    def changed_rows(self, node_rows: list[dict], rel_rows: list[dict]) -> tuple[list[dict], list[dict]]:
+        """The rows the database does not hold as they are (absent, or other properties): shared rows
+        that an incremental load need not write again. Reads by id through the id constraints;
+        relationships of types without one are all kept."""
+        def same(stored: dict, props: dict) -> bool:
+            return _comparable(stored) == _comparable(props)
+
+        out_nodes: list[dict] = []
+        by_label: dict[str, list[dict]] = defaultdict(list)
+        for row in node_rows:
+            by_label[row["label"]].append(row)
+        for label, rows in sorted(by_label.items()):
+            for chunk in slices(rows, self.batch_rows):
+                stored = {r["id"]: r["props"] for r in
+                          self.read_values(cypher.node_properties(label), {"ids": [r["id"] for r in chunk]})}
+                out_nodes += [r for r in chunk if r["id"] not in stored or not same(stored[r["id"]], _node_props(r))]
+        out_rels: list[dict] = []
+        by_type: dict[str, list[dict]] = defaultdict(list)
+        for row in rel_rows:
+            by_type[row["type"]].append(row)
+        from graph import schema
+
+        for rel_type, rows in sorted(by_type.items()):
+            if rel_type not in schema.EXTRACTED_REL_TYPES:
+                out_rels += rows
+                continue
+            for chunk in slices(rows, self.batch_rows):
+                stored = {r["id"]: r["props"] for r in
+                          self.read_values(cypher.relationship_properties(rel_type), {"ids": [r["id"] for r in chunk]})}
+                out_rels += [r for r in chunk if r["id"] not in stored or not same(
+                    stored[r["id"]], {k: v for k, v in r.items() if k not in _REL_ENDS})]
+        return out_nodes, out_rels
+
+    def write_shared(self, node_rows: list[dict], rel_rows: list[dict],
+                     progress: Optional[Callable[[int], Any]] = None) -> None:
+        """Merge shared rows (entities, regions, gazetteer links) in transactions of `batch_rows`:
+        nodes first, so the links find their ends."""
+        batches = [(chunk, []) for chunk in slices(node_rows, self.batch_rows)]
+        batches += [([], chunk) for chunk in slices(rel_rows, self.batch_rows)]
+        self.write_batches(batches, progress=progress)
+
+    def derived_relationships(self, rel_type: str) -> list[dict[str, Any]]:
+        """{id, element_id, props} of every relationship of a derived type (REPEATS)."""
+        return self.read_values(cypher.relationships_with_properties(rel_type))
+
+    def set_relationship_properties(self, rows: list[dict]) -> None:
+        """Replace relationships' properties: `rows` of {element_id, props}, in transactions of `batch_rows`."""
+        for chunk in slices(rows, self.batch_rows):
+            self._write_tx(lambda tx, c=chunk: tx.run(cypher.set_relationship_properties(), rows=c).consume())
+
+    def refresh_aliases(self, ids: list[str]) -> None:
+        """Set the aliases of the entities `ids` to what the MENTIONS naming them claim (after a merge of
+        a graph that holds only some of the database's documents)."""
+        for chunk in slices(sorted(ids), self.batch_rows):
+            self._refresh_aliases(chunk)
 
     def relationship_ids(self, rel_type: str) -> list[dict[str, Any]]:
         """{id, doc_id, element_id, start_id, end_id (without a document only)} of every relationship of one type."""

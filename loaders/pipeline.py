@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import pickle
+import unicodedata
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from itertools import islice
@@ -137,7 +139,8 @@ def _file_hash(path: Path, hints: Optional[DocHints]) -> Optional[str]:
 def build(paths: Iterable[str | Path], store: GraphStore, *, jobs: int = 1,
           progress: Optional[Callable[[str], None]] = None, force: bool = False,
           link_text: bool = True, corpus_pass: bool = True,
-          manifest: Optional[Manifest | str | os.PathLike] = None, prune: bool = False) -> BuildReport:
+          manifest: Optional[Manifest | str | os.PathLike] = None, prune: bool = False,
+          shard: Optional[tuple[int, int]] = None) -> BuildReport:
     """Read `paths` (files or folders) into `store`; each document is written whole or not at all.
 
     `manifest` (a Manifest, or the path of a manifest CSV) gives documents their hints (region,
@@ -147,7 +150,8 @@ def build(paths: Iterable[str | Path], store: GraphStore, *, jobs: int = 1,
     replaces only what it stated before. With `prune`, documents whose files are all gone are
     removed. With `link_text`, passages that repeat another federation's wording are then linked
     (REPEATS, see loaders.text_reuse). Campaign variant families (VARIANT_OF, loaders.variants) are
-    then recomputed over every campaign.
+    then recomputed over every campaign. `shard` (K, N): only the documents of shard K of N
+    (`in_shard`), for graph files that `fulian load` merges (links across shards are recomputed there).
     """
     from loaders.read import MAX_FILE_MB_ENV, iter_input_files, max_file_bytes
 
@@ -161,13 +165,52 @@ def build(paths: Iterable[str | Path], store: GraphStore, *, jobs: int = 1,
         manifest = read_manifest(manifest)
     paths = [Path(p) for p in paths] or [SAMPLE_CORPUS]
     files, rejected = iter_input_files(paths)
+    if shard is not None:
+        files = shard_files(files, paths, shard, manifest)
     report = BuildReport(rejected=[(str(p), r) for p, r in rejected])
-    if not files and not rejected:
+    if not files and not rejected and shard is None:
         raise BuildError(f"no documents found in {', '.join(map(str, paths))}: "
                          "give .txt, .md, .docx, .pdf or .html files")
     with store.writing():
         return _build(paths, files, store, report, jobs=jobs, progress=progress, force=force,
                       link_text=link_text, corpus_pass=corpus_pass, manifest=manifest, prune=prune)
+
+
+def in_shard(path: str, shard: tuple[int, int]) -> bool:
+    """Whether the document known by `path` (its id path, below the build root) falls in shard K of N:
+    a hash of the path, so every machine puts a document in the same shard, whatever the file order."""
+    k, n = shard
+    return int.from_bytes(hashlib.sha1(path.encode("utf-8")).digest()[:8], "big") % n == k - 1
+
+
+def shard_files(files: list[Path], paths: list[Path], shard: tuple[int, int],
+                manifest: Optional[Manifest] = None) -> list[Path]:
+    """The files of shard `shard` = (K, N), 1 <= K <= N, keyed by the path their document is known by
+    (the manifest's `file` where it lists them, else the path below the folder given)."""
+    from loaders.identity import relative_path
+
+    k, n = shard
+    if not 1 <= k <= n:
+        raise BuildError(f"shard {k}/{n}: K must be between 1 and N, e.g. --shard 1/4")
+    roots = [p for p in paths if p.is_dir()]
+    out = []
+    for f in files:
+        named = manifest.file_name(f) if manifest else None
+        path = unicodedata.normalize("NFC", named) if named else relative_path(f, roots)
+        if in_shard(path, shard):
+            out.append(f)
+    return out
+
+
+def derived_rows(store: GraphStore) -> list[dict]:
+    """Every derived row (REPEATS among the passages, VARIANT_OF among the campaigns) of `store`,
+    recomputed over the whole store (after graph files of several shards were merged into it): for
+    `graph.load.store_to_neo4j(relink=...)`."""
+    from loaders.text_reuse import find_repeats
+    from loaders.variants import find_variants
+
+    links, _ = find_repeats(store)
+    return [r.properties() for r in links] + [r.properties() for r in find_variants(store.nodes("Campaign"))]
 
 
 def _build(paths: list[Path], files: list[Path], store: GraphStore, report: BuildReport, *, jobs: int,
@@ -371,13 +414,22 @@ def bounded_map(pool: ProcessPoolExecutor, fn: Callable, items: list, window: in
 _END = object()
 
 
+def usable_cores() -> int:
+    """The CPU cores this process may run on (its affinity mask, e.g. under taskset or a container's cpuset)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
 def default_jobs() -> int:
-    return max(1, min(2, os.cpu_count() or 1))
+    """Extraction workers when --jobs is not given: one per usable core."""
+    return usable_cores()
 
 
 def capped_jobs(jobs: int) -> tuple[int, Optional[str]]:
     """`jobs` limited to the CPU cores (more only adds overhead), with a note when it was capped."""
-    cores = os.cpu_count() or 1
+    cores = usable_cores()
     if jobs <= cores:
         return jobs, None
     return cores, f"--jobs {jobs} is more than the {cores} CPU cores; using {cores}"

@@ -103,6 +103,12 @@ def test_bulk_on_a_server_that_is_not_local_falls_back_to_transactions(loaded_ne
         assert "bulk import needs the server's own files" in res.stderr
         assert "loading through transactions instead" in res.stderr
         assert loaded_neo4j.relationships() == corpus_store.relationships()
+        loaded_neo4j.clear()  # an empty database behind NEO4J_URI: no bulk attempt, transactions at once
+        res = _load(corpus_store.path, f"bolt://127.0.0.1:{proxy.port}")
+        assert res.returncode == 0, res.stderr
+        assert "offline importer" not in res.stderr and "bulk import" not in res.stderr
+        assert (loaded_neo4j.nodes(), loaded_neo4j.relationships()) == (corpus_store.nodes(),
+                                                                        corpus_store.relationships())
     finally:
         proxy.drop_everything()
         loaded_neo4j.clear()

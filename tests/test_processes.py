@@ -137,7 +137,18 @@ def test_jobs_below_one_is_a_usage_error(tmp_path, value, message, capsys):
 def test_jobs_above_the_cores_is_capped_with_a_note(tmp_path, capsys):
     from fulian.cli import main
 
-    cores = os.cpu_count() or 1
+    cores = len(os.sched_getaffinity(0))
     assert main(["build", str(CORPUS / "002_81c5735885d10893.txt"), "--jobs", str(cores + 30),
                  "--out", str(tmp_path / "kg.json")]) == 0
     assert f"note: --jobs {cores + 30} is more than the {cores} CPU cores; using {cores}" in capsys.readouterr().err
+
+
+def test_jobs_default_to_every_core_this_process_may_use():
+    """Not at most 2: one worker per core of the affinity mask (a container's cpuset, taskset)."""
+    from loaders.pipeline import default_jobs
+
+    assert default_jobs() == len(os.sched_getaffinity(0))
+    code = ("import os; os.sched_setaffinity(0, {min(os.sched_getaffinity(0))}); "
+            "from loaders.pipeline import default_jobs, capped_jobs; print(default_jobs(), capped_jobs(3)[0])")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["1", "1"]
