@@ -224,8 +224,8 @@ def test_generated_inputs_on_neo4j(tmp_path, monkeypatch):
     from graph.load import store_to_neo4j
     from graph.neo4j_store import Neo4jStore
 
-    uri, _, _ = require_neo4j()
-    store = Neo4jStore(uri=uri)
+    uri, user, password = require_neo4j()
+    store = Neo4jStore(uri=uri, user=user, password=password)
     store.clear()
     failures: list[str] = []
     try:

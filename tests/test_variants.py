@@ -166,8 +166,8 @@ def neo():
     from neo4j_fixture import require_neo4j
     from graph.neo4j_store import Neo4jStore
 
-    uri, _, _ = require_neo4j()
-    store = Neo4jStore(uri=uri)
+    uri, user, password = require_neo4j()
+    store = Neo4jStore(uri=uri, user=user, password=password)
     store.clear()
     yield store
     store.close()
