@@ -635,7 +635,7 @@ def run(args: argparse.Namespace) -> dict:
     bulk = False
     if neo_load:
         from fulian import neo4j_server
-        from graph.neo4j_store import connection_settings
+        from fulian.stores import connection_settings
 
         bulk = neo4j_server.serves(connection_settings(args.uri)[0])
         if not bulk:
