@@ -276,14 +276,14 @@ def sync_derived(plan: LoadPlan, target: BulkTarget, progress: Optional[Callable
     return len(new)
 
 
-def relink_all(target: Any, relink: Relink) -> int:
+def relink_all(target: BulkTarget, relink: Relink) -> int:
     """Recompute the links across documents (REPEATS, VARIANT_OF) over every passage of the target and sync them
     (after merging graph files that each held only some documents); returns how many were created."""
     with target.writing():
         return sync_all_derived(relink(target), target)
 
 
-def sync_all_derived(wanted: list[dict], target: Any, progress: Optional[Callable[[int], Any]] = None) -> int:
+def sync_all_derived(wanted: list[dict], target: BulkTarget, progress: Optional[Callable[[int], Any]] = None) -> int:
     """Make the target's derived links (REPEATS, VARIANT_OF) exactly `wanted` (recomputed over the whole database): remove the
     others, create the missing, update the changed; returns how many were created."""
     existing = {r["id"]: r for rel_type in DERIVED for r in target.derived_relationships(rel_type)}
