@@ -63,6 +63,7 @@ from graph.clauses import MIN_CHARS, SHINGLE_N, clauses, shingles
 from graph.model import KnowledgeGraph, Relationship, node_from_properties
 from graph.schema import REPEATS_KINDS as KINDS, REPEATS_RULE as RULE
 from graph.store import GraphStore
+from graph.walk import ancestor_distances
 
 DEFAULT_THRESHOLD = 0.6
 DEFAULT_MIN_CHARS = MIN_CHARS
@@ -148,20 +149,9 @@ def _hierarchy(store: GraphStore) -> dict[str, dict[str, int]]:
     for r in store.relationships("LEADS"):
         if r.get("start_label") == "Federation" and r.get("end_label") == "Federation":
             parents[r["end_id"]].add(r["start_id"])
-    out: dict[str, dict[str, int]] = {}
-    for f in list(parents):
-        dist = {f: 0}
-        frontier = [f]
-        while frontier:
-            nxt = []
-            for x in frontier:
-                for p in parents.get(x, ()):
-                    if p not in dist:
-                        dist[p] = dist[x] + 1
-                        nxt.append(p)
-            frontier = nxt
+    out = ancestor_distances(parents, list(parents))
+    for f, dist in out.items():
         del dist[f]
-        out[f] = dist
     return out
 
 

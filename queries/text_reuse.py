@@ -11,6 +11,7 @@ from typing import Any, Iterable, Optional
 
 from graph.clauses import SHINGLE_N, clauses, jaccard, norm_clause, shingles
 from graph.schema import REPEATS_KINDS as KINDS
+from graph.walk import ancestor_distances
 from queries import backend
 from queries.errors import QueryError
 from queries.resolve import resolve_one
@@ -48,20 +49,7 @@ def _depths(store: Any) -> dict[str, dict[str, int]]:
     for r in backend.fetch(store, "leads_edges"):  # order-free: sets
         parents[r["child"]].add(r["parent"])
         nodes |= {r["child"], r["parent"]}
-    out: dict[str, dict[str, int]] = {}
-    for f in nodes:
-        dist = {f: 0}
-        frontier = [f]
-        while frontier:
-            nxt = []
-            for x in frontier:
-                for p in parents.get(x, ()):
-                    if p not in dist:
-                        dist[p] = dist[x] + 1
-                        nxt.append(p)
-            frontier = nxt
-        out[f] = dist
-    return out
+    return ancestor_distances(parents, nodes)
 
 
 def text_inheritance(store: Any, federation: Optional[str] = None, *, kind: Optional[str] = None,
