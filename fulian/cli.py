@@ -17,6 +17,7 @@ if __name__ == "__main__":  # `python -m fulian.cli`: Ctrl-C or SIGTERM while st
 from fulian.output import print_table  # the one table printer (also imported from here by others)
 from fulian.terminal import encoding_note, guard_streams, printable, silence_stdout
 from graph import schema
+from graph.errors import FulianError
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_REJECTED = 0, 1, 2, 3
 EXIT_INTERRUPTED, EXIT_PIPE, EXIT_TERMINATED = 130, 141, 143  # Ctrl-C; reader went away (| head); SIGTERM
@@ -38,28 +39,12 @@ exit codes: 0 ok, 1 error, 2 usage error, 3 built but some documents were reject
 """
 
 
-class CliError(Exception):
+class CliError(FulianError):
     """An error to print as one line (already phrased with its remedy); `exit_code` 2 for usage."""
 
     def __init__(self, message: str, exit_code: int = EXIT_ERROR):
         super().__init__(message)
         self.exit_code = exit_code
-
-
-def _library_errors() -> tuple[type[BaseException], ...]:
-    from fulian import cli  # under `python -m fulian.cli` this module is __main__, not fulian.cli
-    from fulian.neo4j_server import Neo4jServerError
-    from fulian.output import OutputError
-    from graph.export import ExportError
-    from graph.model import SchemaError
-    from graph.store import StoreError
-    from loaders.evaluate import EvalError
-    from loaders.manifest import ManifestError
-    from loaders.pipeline import BuildError
-    from queries.errors import QueryError
-
-    return (CliError, cli.CliError, StoreError, BuildError, SchemaError, EvalError, ManifestError,
-            Neo4jServerError, QueryError, OutputError, ExportError)
 
 
 def _progress(total: int, desc: str, unit: str = "doc"):
@@ -476,7 +461,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     except (KeyboardInterrupt, _Terminated) as e:  # first: the next clause imports modules (maybe half-loaded)
         print("interrupted: nothing half-written; run the command again to finish", file=sys.stderr)
         return EXIT_TERMINATED if isinstance(e, _Terminated) else EXIT_INTERRUPTED
-    except _library_errors() as e:
+    except FulianError as e:  # every library and CLI error: its message says what to do
         from fulian.neo4j_server import Neo4jServerError
 
         print(f"error: {printable(str(e), keep_newlines=isinstance(e, Neo4jServerError))}", file=sys.stderr)

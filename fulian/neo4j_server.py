@@ -49,6 +49,8 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Optional
 
+from graph.errors import FulianError
+
 __all__ = [
     "Neo4jServerError",
     "server_home",
@@ -97,7 +99,7 @@ Progress = Optional[Callable[[str], Any]]
 _children: dict[int, subprocess.Popen] = {}
 
 
-class Neo4jServerError(Exception):
+class Neo4jServerError(FulianError):
     """Starting, stopping or building the local Neo4j failed; the message says what to do."""
 
 

@@ -25,6 +25,7 @@ import shlex
 import warnings
 from typing import Any, Optional
 
+from graph.errors import FulianError
 from graph.store import StoreError
 from queries import user_cypher
 from queries.errors import QueryError
@@ -32,7 +33,7 @@ from queries.errors import QueryError
 GRAPH_HEIGHT = 620  # pixels of an inline drawing
 
 
-class CypherCellError(Exception):
+class CypherCellError(FulianError):
     """Shown by IPython as its message alone (no traceback)."""
 
     def _render_traceback_(self) -> list[str]:

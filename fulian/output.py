@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Optional, TextIO
 
 from fulian.terminal import printable
+from graph.errors import FulianError
 
 FORMATS = ("table", "json", "jsonl", "csv")
 TABLE_LIMIT = 100   # rows a table shows by default
@@ -26,7 +27,7 @@ GAP = "  "
 ELLIPSIS = "…"
 
 
-class OutputError(Exception):
+class OutputError(FulianError):
     """A bad output option (a usage error: exit code 2)."""
 
     exit_code = 2

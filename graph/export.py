@@ -20,10 +20,12 @@ import tempfile
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
+from graph.errors import FulianError
+
 FORMATS = ("graphml", "gexf", "csv")
 
 
-class ExportError(Exception):
+class ExportError(FulianError):
     """An export that cannot be written; the message says why."""
 
 

@@ -10,11 +10,12 @@ from typing import Any, ClassVar, Iterable, Optional, get_origin
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from graph import schema
+from graph.errors import FulianError
 
 _SPACE = re.compile(r"\s+")
 
 
-class SchemaError(ValueError):
+class SchemaError(FulianError, ValueError):
     """A record that does not fit the schema."""
 
 

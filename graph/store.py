@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Iterator, Optional, Protocol, runtime_checkable
 
+from graph.errors import FulianError
 from graph.model import KnowledgeGraph
 from graph.schema import BACKENDS, default_graph
 
 
-class StoreError(RuntimeError):
+class StoreError(FulianError, RuntimeError):
     """A store could not be opened, read or written; the message says what to do."""
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Optional
 
+from graph.errors import FulianError
 from graph.schema import ENTITY_LABELS, EXTRACTED_REL_TYPES
 
 ENTITY_TYPES = list(ENTITY_LABELS)
@@ -261,7 +262,7 @@ def result_to_gold_format(result) -> dict:
     }
 
 
-class EvalError(RuntimeError):
+class EvalError(FulianError, RuntimeError):
     """Gold or documents that cannot be scored; the message names the file."""
 
 

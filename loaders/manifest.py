@@ -21,13 +21,15 @@ from pydantic import ValidationError
 
 from .types import DocHints
 
+from graph.errors import FulianError
+
 MANIFEST_NAME = "manifest.csv"
 COLUMNS = ("file", "region", "issuer", "year", "date", "url")
 CORPUS_FOLDER = "corpus"
 _FED_SUFFIXES = ("妇联", "妇女联合会", "妇工委", "妇女工作委员会", "妇委会")
 
 
-class ManifestError(ValueError):
+class ManifestError(FulianError, ValueError):
     """A manifest that cannot be used; the message names the file, the line and the problem."""
 
 

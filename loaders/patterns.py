@@ -14,10 +14,12 @@ from typing import Optional
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from graph.errors import FulianError
+
 Words = list[str]
 
 
-class DataFileError(ValueError):
+class DataFileError(FulianError, ValueError):
     """A rule or lexicon data file that cannot be used; the message names the file and line."""
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Optional
 
+from graph.errors import FulianError
 from graph.model import KnowledgeGraph, legacy_document_id
 from graph.store import GraphStore
 from loaders.identity import Identity, Target, gone
@@ -33,7 +34,7 @@ def _sample_corpus() -> Path:
 SAMPLE_CORPUS = _sample_corpus()
 
 
-class BuildError(RuntimeError):
+class BuildError(FulianError, RuntimeError):
     """Nothing could be built; the message names the input and what to do."""
 
 
@@ -326,8 +327,14 @@ def _corpus_pass(store: GraphStore, files: list[Path], extracted: list[tuple[str
     def again(p: Path, known) -> Optional[KnowledgeGraph]:
         target, hints, row = plan[str(p)]
         kg = process_file(p, hints, known, target=target).graph
-        if kg is not None and row is not None:  # named as stored (its first path)
-            node = kg.nodes[target.doc_id]
+        if kg is None:
+            return None
+        node = kg.nodes[target.doc_id]
+        stored = row if row is not None else store.node(target.doc_id)
+        if stored is not None:  # every file it is known by, also copies this build found of it
+            node.paths = list(stored.get("paths") or node.paths)
+            node.files = list(stored.get("files") or node.files)
+        if row is not None:  # named as stored (its first path)
             node.source = row.get("source") or node.source
             if not node.title:
                 node.name = row.get("name") or node.name

@@ -8,6 +8,7 @@ import os
 import re
 import sys
 import tempfile
+import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -179,8 +180,9 @@ def _combined_dictionary(main_dict: Path, min_freq: int) -> Path:
     words = _domain_words()
     pats = get_resources().patterns
     marks = sorted({w for k in ("boundary_words", "campaign_suffixes", "law_suffixes") for w in pats.get(k, [])})
-    st = main_dict.stat()
-    key = hashlib.sha1(repr((st.st_size, st.st_mtime_ns, min_freq, marks, words)).encode("utf-8")).hexdigest()[:16]
+    # by content, not by the file's time: every checkout and venv with the same jieba shares one file
+    # (keyed by time, two venvs kept replacing each other's dictionary while the other was reading it)
+    key = hashlib.sha1(repr((_file_digest(main_dict), min_freq, marks, words)).encode("utf-8")).hexdigest()[:16]
     name = f"jieba-dict-{key}.txt"
     for out_dir in (cache_dir(), Path(tempfile.gettempdir()) / "fulian-kg"):
         path = out_dir / name
@@ -200,10 +202,30 @@ def _combined_dictionary(main_dict: Path, min_freq: int) -> Path:
     raise OSError(f"cannot write the jieba dictionary to {cache_dir()} (set FULIAN_CACHE_DIR)")
 
 
+def _file_digest(path: Path) -> str:
+    """sha1 of a file's bytes, read again only when its size or time moved."""
+    st = path.stat()
+    return _digest(str(path), st.st_size, st.st_mtime_ns)
+
+
+@lru_cache(maxsize=4)
+def _digest(path: str, size: int, mtime_ns: int) -> str:
+    with open(path, "rb") as fh:
+        return hashlib.sha1(fh.read()).hexdigest()
+
+
+STALE_AFTER_S = 7 * 86400  # another project version or jieba may still be using a newer one
+
+
 def _remove_stale(out_dir: Path, keep: Path) -> None:
-    """Older combined dictionaries and jieba's caches of them (jieba names a cache by its path's md5)."""
+    """Combined dictionaries not written for a week, and jieba's caches of them (jieba names a
+    cache by its path's md5). A younger one may be another checkout's, read at this moment."""
+    now = time.time()
     for old in out_dir.glob("jieba-dict-*.txt"):
-        if old == keep:
+        try:
+            if old == keep or now - old.stat().st_mtime < STALE_AFTER_S:
+                continue
+        except OSError:
             continue
         cache = out_dir / f"jieba.u{hashlib.md5(str(old).encode('utf-8', 'replace')).hexdigest()}.cache"
         for f in (old, cache):

@@ -60,7 +60,9 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Optional, Sequence
 
 from graph.clauses import MIN_CHARS, SHINGLE_N, clauses, shingles
+from graph.errors import FulianError
 from graph.model import KnowledgeGraph, Relationship, node_from_properties
+from graph.order import year_key
 from graph.schema import REPEATS_KINDS as KINDS, REPEATS_RULE as RULE
 from graph.store import GraphStore
 from graph.walk import ancestor_distances
@@ -72,13 +74,8 @@ DEFAULT_MAX_DF = 8
 DEFAULT_MAX_LINKS = 5
 
 
-class ReuseError(ValueError):
+class ReuseError(FulianError, ValueError):
     """Bad options for text-reuse linking; the message names the option and its range."""
-
-
-def _year_key(year: Optional[int]) -> int:
-    """Unknown years sort after every known one."""
-    return year if isinstance(year, int) and year > 0 else 10 ** 6
 
 
 def similar_pairs(sets: Sequence[frozenset], threshold: float,
@@ -175,7 +172,7 @@ def _order(a: _Clause, b: _Clause, anc: dict[str, set[str]]) -> Optional[tuple[s
     """(kind, repeating, source) for a matching clause pair, or None when it says nothing."""
     if a.doc_id == b.doc_id or not a.issuers or not b.issuers:
         return None
-    later_first = sorted((a, b), key=lambda c: (_year_key(c.year), c.doc_id), reverse=True)
+    later_first = sorted((a, b), key=lambda c: (year_key(c.year), c.doc_id), reverse=True)
     if a.issuers & b.issuers:
         return ("self",) + tuple(later_first)
     a_above = any(fa in anc[fb] for fa in a.issuers for fb in b.issuers)
@@ -444,7 +441,7 @@ def _link_common(groups: list[list[_Clause]], common: list[bool], neighbours: di
                 for score, v, occ in _occurrences(at, feds, targets):
                     for b in occ:
                         if later(b, a) and is_above(b.issuers, a.issuers):
-                            rank = (-score, _year_key(b.year), b.doc_id, b.passage, b.doc_start)
+                            rank = (-score, year_key(b.year), b.doc_id, b.passage, b.doc_start)
                             if found is None or rank < found[0]:
                                 found = (rank, b, v)
                 if found is not None:

@@ -15,7 +15,7 @@ from graph.schema import TARGET_LABELS
 from queries import backend
 from queries.coverage import top_targets
 from queries.errors import QueryError
-from queries.order import level_key
+from graph.order import level_key
 from queries.resolve import normalize
 
 KINDS = {"campaigns": "Campaign", "laws": "Law", "federations": "Federation", "persons": "Person",

@@ -13,7 +13,7 @@ from graph.schema import GAZETTEER_RULES, LEVELS
 from queries import backend, gazetteer
 from queries.errors import QueryError
 from queries.lineage import adoption_rows
-from queries.order import known_year, level_key, year_key
+from graph.order import known_year, level_key, year_key
 from queries.resolve import normalize, resolve, resolve_one, target_labels
 
 STATUS_ORDER = {"adopted": 0, "document, no adoption": 1, "no document": 2}

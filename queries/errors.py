@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from graph.errors import FulianError
+
 
 def short(text: Any, limit: int = 60) -> str:
     """`text` on one line, cut to `limit` characters (for names and sentences inside messages)."""
@@ -11,7 +13,7 @@ def short(text: Any, limit: int = 60) -> str:
     return s if len(s) <= limit else s[:limit] + "…"
 
 
-class QueryError(Exception):
+class QueryError(FulianError):
     """A question the graph cannot answer as asked (unknown name, ambiguous name, bad option)."""
 
     def __init__(self, message: str, suggestions: list[str] | None = None):

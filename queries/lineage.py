@@ -8,7 +8,7 @@ from typing import Any, Optional
 from graph.schema import ENTITY_LABELS, GAZETTEER_RULES, REL_TYPES, TARGET_LABELS
 from queries import backend
 from queries.errors import QueryError
-from queries.order import NO_YEAR, level_key, year_key
+from graph.order import NO_YEAR, level_key, year_key
 from queries.resolve import resolve, resolve_one, target_labels
 
 

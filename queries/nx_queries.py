@@ -8,12 +8,12 @@ sorts every list and every result). Missing properties read as None, as in Cyphe
 from __future__ import annotations
 
 import re
-from collections import deque
 from typing import Any, Iterable, Optional
 
 import networkx as nx
 
 from graph.schema import ENTITY_LABELS, TARGET_LABELS
+from graph.walk import distances
 
 MAX_DEPTH = 12  # the `*1..12` of the Cypher paths
 
@@ -138,17 +138,8 @@ def _federation_row(g: nx.MultiDiGraph, n: str) -> dict[str, Any]:
 
 def _bfs(g: nx.MultiDiGraph, start: str, upward: bool) -> dict[str, int]:
     """Federations reachable over LEADS (against it when `upward`) → distance, start excluded."""
-    dist: dict[str, int] = {start: 0}
-    todo = deque([start])
-    while todo:
-        n = todo.popleft()
-        if dist[n] >= MAX_DEPTH:
-            continue
-        nxt = _in(g, n, "LEADS", "Federation") if upward else _out(g, n, "LEADS", "Federation")
-        for m, _ in nxt:
-            if m not in dist:
-                dist[m] = dist[n] + 1
-                todo.append(m)
+    step = _in if upward else _out
+    dist = distances(start, lambda n: (m for m, _ in step(g, n, "LEADS", "Federation")), MAX_DEPTH)
     dist.pop(start)
     return dist
 

@@ -19,7 +19,7 @@ from graph.schema import REGION_LEVELS
 from queries import backend, gazetteer
 from queries.coverage import STATUS_ORDER
 from queries.lineage import adoption_rows
-from queries.order import known_year, level_key
+from graph.order import known_year, level_key
 from queries.resolve import normalize, resolve, resolve_one, target_labels
 
 EVIDENCE_ROWS = 3   # adoptions kept per federation (the earliest)

@@ -15,6 +15,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from conftest import ROOT
+from mutations import mutate
 
 CORPUS = ROOT / "data" / "corpus"
 READ_FIXTURES = ROOT / "tests" / "fixtures" / "read"
@@ -64,23 +65,6 @@ def plain_doc(rng: random.Random, name: str, n: int) -> str:
     """A document that names the campaign plainly: a campaign only when another document quotes it."""
     place = rng.choice(PLACES)
     return f"{place}妇联2023年工作总结\n一、{place}妇联推广{name}，全市{n}个村参与。\n"
-
-
-def mutate(text: str, rng: random.Random) -> str:
-    chars = list(text)
-    for _ in range(rng.randint(1, 30)):
-        i = rng.randrange(len(chars) + 1)
-        op = rng.randrange(4)
-        if op == 0 and chars:
-            del chars[min(i, len(chars) - 1)]
-        elif op == 1:
-            chars.insert(i, rng.choice("\n\n，。“”《》()（）:\"' \t\r\x00\u3000\ufeff妇联市区县"))
-        elif op == 2:
-            chars.insert(i, chr(rng.randrange(0x20, 0x2FFFF)))
-        else:
-            k = rng.randrange(len(chars) + 1)
-            chars[i:i] = chars[k:k + rng.randint(1, 60)]
-    return "".join(chars)
 
 
 def _flip(data: bytes, rng: random.Random) -> bytes:
@@ -162,7 +146,7 @@ def bad_file(rng: random.Random, n: int) -> tuple[str, str, bytes, str]:
                            f"<html><meta charset=gbk><body>{text}</body></html>"])
         return kind, rng.choice([".html", ".htm"]), page.encode("utf-8"), EITHER
     if kind == "mutated":
-        return kind, rng.choice(TEXT_EXTS), mutate(text, rng).encode("utf-8", errors="surrogatepass"), EITHER
+        return kind, rng.choice(TEXT_EXTS), mutate(text, rng, edits=30, cut=0, copy=60).encode("utf-8", errors="surrogatepass"), EITHER
     if kind == "mixed-encoding":
         lines = text.splitlines(keepends=True)
         return kind, ".txt", b"".join(l.encode(rng.choice(["utf-8", "gb18030"])) for l in lines), EITHER

@@ -70,3 +70,19 @@ def test_an_unchanged_document_gains_and_loses_a_name_other_documents_quote(tmp_
         fresh = NetworkxStore()
         build([root], fresh)
         assert not differences(snapshot(empty_store), snapshot(fresh)), step
+
+
+def test_a_document_read_again_keeps_the_copies_found_of_it(tmp_path, empty_store):
+    """A document the pass reads again (it names what another quotes) keeps every file it was found
+    in: its copy's file stays recorded (it was dropped from `files` once, so the copy was lost)."""
+    (tmp_path / "a.txt").write_text(QUOTING, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(PLAIN, encoding="utf-8")
+    (tmp_path / "copies").mkdir()
+    (tmp_path / "copies" / "b副本.txt").write_text(PLAIN, encoding="utf-8")
+    report = build([tmp_path], empty_store)
+    assert report.second_pass["documents"] == [str(tmp_path / "b.txt")]
+    assert [c for c, _ in report.copies] == [str(tmp_path / "copies" / "b副本.txt")]
+    doc = empty_store.node("doc:b.txt")
+    assert sorted(doc["files"]) == sorted(str((tmp_path / p).resolve()) for p in ("b.txt", "copies/b副本.txt"))
+    assert sorted(doc["paths"]) == ["b.txt", "copies/b副本.txt"]
+    assert "巾帼家美积分" in _campaigns_of(empty_store, "b.txt")

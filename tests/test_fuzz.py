@@ -6,6 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT
+from mutations import mutate
 from loaders.extract import extract_text
 from loaders.read import decode_text
 
@@ -29,26 +30,6 @@ def check_result(result):
         assert (r.head_type, r.head) in names and (r.tail_type, r.tail) in names
     if result.to_original:
         assert len(result.to_original) >= len(text)
-
-
-def mutate(text: str, rnd: random.Random) -> str:
-    chars = list(text)
-    for _ in range(rnd.randint(1, 40)):
-        op = rnd.randrange(5)
-        i = rnd.randrange(len(chars) + 1)
-        if op == 0 and chars:
-            del chars[min(i, len(chars) - 1)]
-        elif op == 1:
-            chars.insert(i, rnd.choice("\n\n，。“”《》()（）:,\"' \t\r\x00\u3000\ufeff妇联市区县"))
-        elif op == 2 and chars:
-            j = min(len(chars), i + rnd.randint(1, 200))
-            chars[i:j] = []
-        elif op == 3:
-            chars.insert(i, chr(rnd.randrange(0x20, 0x2FFFF)))
-        else:
-            k = rnd.randrange(len(chars) + 1)
-            chars[i:i] = chars[k:k + rnd.randint(1, 80)]
-    return "".join(chars)
 
 
 @FUZZ

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Union
 
+from graph.errors import FulianError
+
 TEXT_EXTENSIONS = frozenset({".txt", ".md"})
 HTML_EXTENSIONS = frozenset({".html", ".htm"})
 SUPPORTED_EXTENSIONS = frozenset(TEXT_EXTENSIONS | HTML_EXTENSIONS | {".docx", ".pdf"})
@@ -23,7 +25,7 @@ _SAMPLE_BYTES = 64 * 1024
 PathLike = Union[str, "os.PathLike[str]"]
 
 
-class ReadError(Exception):
+class ReadError(FulianError):
     """An input that cannot be read. ``str(err)`` is ``"PATH: REASON"``."""
 
     def __init__(self, path: PathLike, reason: str):

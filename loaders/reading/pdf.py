@@ -114,16 +114,20 @@ def _layout_text(data: bytes) -> Optional[str]:
         import pdfplumber
     except ImportError:  # pragma: no cover - a dependency; pypdf's text is the fallback
         return None
-    miner_log = logging.getLogger("pdfminer")
-    old_level = miner_log.level
-    miner_log.setLevel(logging.CRITICAL)  # pdfminer warns about every font without a bounding box
+    # pdfminer warns about every font without a bounding box, pdfplumber about metadata it cannot
+    # decode: neither is the reader's business (the text is read around them)
+    logs = [logging.getLogger(name) for name in ("pdfminer", "pdfplumber")]
+    old_levels = [log.level for log in logs]
+    for log in logs:
+        log.setLevel(logging.CRITICAL)
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             pages = [_page_blocks(page) for page in pdf.pages]
     except Exception:  # whatever pdfminer trips over: pypdf's text layer instead
         return None
     finally:
-        miner_log.setLevel(old_level)
+        for log, level in zip(logs, old_levels):
+            log.setLevel(level)
     return _tidy_layout(_join_pages(pages))
 
 

@@ -1,4 +1,4 @@
-"""The orders answers share: years (unknown ones last) and levels (from the top down)."""
+"""The orders answers and the build share: years (unknown ones last) and levels (from the top down)."""
 
 from __future__ import annotations
 
