@@ -26,12 +26,12 @@ def id_key(text: str) -> str:
 
 def node_id(label: str, *key_parts: str) -> str:
     """Deterministic node id: same label and key → same id, on every run and machine."""
-    if label not in schema.NODE_PROPERTIES:
+    if label not in schema.NODE_IDS:
         raise SchemaError(f"unknown node label {label!r}; known: {', '.join(schema.NODE_LABELS)}")
     parts = [id_key(p) for p in key_parts]
     if not all(parts):
         raise SchemaError(f"{label} id needs a non-empty key, got {key_parts!r}")
-    return schema.NODE_PROPERTIES[label][0] + ":" + "/".join(parts)
+    return schema.NODE_IDS[label][0] + ":" + "/".join(parts)
 
 
 def document_id(path: str) -> str:

@@ -22,22 +22,17 @@ def default_graph() -> str:
     return os.environ.get("FULIAN_GRAPH", DEFAULT_GRAPH_FILE)
 
 
-# label -> (id prefix, properties beyond id/name/aliases, what the id is made of)
-NODE_PROPERTIES: dict[str, tuple[str, tuple[str, ...], str]] = {
-    "Federation": ("fed", ("level", "region_code", "unresolved"), "canonical name"),
-    "Department": ("dept", ("scope", "own_office", "region_code"), "scope + name"),
-    "Campaign": ("campaign", (), "canonical name"),
-    "Law": ("law", (), "canonical name"),
-    "Person": ("person", ("role",), "name"),
-    "Region": ("region", ("code", "level"), "statistical division code"),
-    "Document": (
-        "doc",
-        ("title", "issuer", "issuer_unresolved", "year", "date", "url", "doc_number", "kind", "source",
-         "id_path", "paths", "files", "content_hash", "n_chars", "confident_names",
-         "corpus_names", "corpus_known"),
-        "path relative to the build root",
-    ),
-    "Passage": ("passage", ("doc_id", "index", "start", "end", "text", "section"), "document id + index"),
+# label -> (id prefix, what the id is made of); each label's properties are its model's fields
+# (graph.model.NODE_CLASSES), so they are written down once
+NODE_IDS: dict[str, tuple[str, str]] = {
+    "Federation": ("fed", "canonical name"),
+    "Department": ("dept", "scope + name"),
+    "Campaign": ("campaign", "canonical name"),
+    "Law": ("law", "canonical name"),
+    "Person": ("person", "name"),
+    "Region": ("region", "statistical division code"),
+    "Document": ("doc", "path relative to the build root"),
+    "Passage": ("passage", "document id + index"),
 }
 
 
@@ -102,9 +97,11 @@ def describe() -> str:
     """The schema as Markdown (used for docs/SCHEMA.md and `fulian schema`)."""
     lines = ["# Graph schema", "", "## Node labels", "",
              "| label | id | id made of | properties |", "|---|---|---|---|"]
+    from graph.model import NODE_CLASSES  # the models import this module: read them when asked
+
     for label in NODE_LABELS:
-        prefix, props, made_of = NODE_PROPERTIES[label]
-        shown = ", ".join(("name", "aliases") + props)
+        prefix, made_of = NODE_IDS[label]
+        shown = ", ".join(NODE_CLASSES[label].model_fields)
         lines.append(f"| {label} | `{prefix}:…` | {made_of} | {shown} |")
     lines += ["", "## Relationship types", "", "| type | from → to | meaning |", "|---|---|---|"]
     for rt in REL_TYPES.values():
