@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Iterable, Optional, Union, get_args, get_origin
 
+from graph import cypher
 from graph.load import LoadPlan, plan_load
 from graph.model import NODE_CLASSES, Relationship
 from graph.store import GraphStore, StoreError
@@ -153,7 +154,7 @@ def bulk_available(target: Any, replace: bool = False) -> None:
     if target.database != neo4j_server.DATABASE:
         raise BulkUnavailable(f"bulk import writes the database {neo4j_server.DATABASE!r}, not "
                               f"{target.database!r} (NEO4J_DATABASE): loading through transactions instead")
-    if not replace and target.read("MATCH (n) RETURN 1 AS one LIMIT 1"):
+    if not replace and target.read(cypher.count_all_nodes())[0]["n"]:
         raise BulkUnavailable(f"the database at {target.uri} is not empty and bulk import would replace it "
                               "(add --replace to let it): loading incrementally through transactions instead")
 

@@ -103,6 +103,11 @@ class Neo4jStore:
         mode = neo4j.WRITE_ACCESS if write else neo4j.READ_ACCESS
         return self.driver.session(database=self.database, default_access_mode=mode)
 
+    def read_session(self) -> Any:
+        """A READ session on the store's database (the server refuses writes whatever a query says):
+        for running a user's own Cypher, whose results may hold nodes, relationships and paths."""
+        return self._session(write=False)
+
     def read(self, query: str, params: Optional[dict[str, Any]] = None) -> list[dict[str, Any]]:
         """Run a read query in a READ session (the server refuses writes) and return plain records."""
         return self._managed(False, lambda tx: [r.data() for r in tx.run(query, params or {})])

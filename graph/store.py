@@ -80,6 +80,9 @@ class CypherStore(GraphStore, Protocol):
     def read_values(self, query: str, params: Optional[dict[str, Any]] = None) -> list[dict[str, Any]]:
         """Records of a read query returning plain values only (no nodes, relationships, paths)."""
 
+    def read_session(self) -> Any:
+        """A READ session (a neo4j driver session: `execute_read`) on the store's database."""
+
 
 @runtime_checkable
 class BulkTarget(CypherStore, Protocol):

@@ -12,8 +12,9 @@ are written in backticks.
 from __future__ import annotations
 
 from graph.cypher import FULLTEXT_INDEX
+from graph.schema import NODE_LABELS
 
-__all__ = ["STATEMENTS", "PARAMETERS", "FULLTEXT_INDEX"]
+__all__ = ["STATEMENTS", "PARAMETERS", "FULLTEXT_INDEX", "DRAWN_NODE", "DRAWN_RELATIONSHIP"]
 
 
 def entity_names() -> str:
@@ -273,6 +274,64 @@ def variants() -> str:
     )
 
 
+# -- what the views draw ------------------------------------------------------------------
+
+# The properties a view draws (labels, tooltips) besides id, label and aliases, and a relationship's
+# besides id, type, ends and targets. Absent ones read as null.
+DRAWN_NODE = ("name", "level", "scope", "role", "title", "year", "date", "url", "region_code", "unresolved", "text")
+DRAWN_RELATIONSHIP = ("year", "doc_id", "evidence", "rule", "score")
+
+
+def _drawn_node(var: str) -> str:
+    return (var + ".id AS id, labels(" + var + ")[0] AS label, coalesce(" + var + ".aliases, []) AS aliases, "
+            + ", ".join(var + ".`" + p + "` AS `" + p + "`" for p in DRAWN_NODE))
+
+
+def _seek(var: str) -> str:
+    """A subquery giving the nodes `var` of the labels `$labels` whose ids are in `$ids`, through each
+    label's id constraint (an unlabelled match on id would scan every node); other labels read nothing."""
+    seeks = "\n  UNION ".join("UNWIND CASE WHEN '" + label + "' IN $labels THEN $ids ELSE [] END AS nid "
+                               "MATCH (" + var + ":" + label + " {id: nid}) RETURN " + var for label in NODE_LABELS)
+    return "CALL () {\n  " + seeks + "\n}\n"
+
+
+def drawn_nodes() -> str:
+    """The nodes `$ids` of the labels `$labels`, with the properties a view draws."""
+    return _seek("n") + "RETURN " + _drawn_node("n")
+
+
+def drawn_federations() -> str:
+    """Every federation, with the properties a view draws (the whole hierarchy)."""
+    return "MATCH (n:Federation)\nRETURN " + _drawn_node("n")
+
+
+def drawn_below() -> str:
+    """The federations below `$id` through LEADS, with their distance and the properties a view draws."""
+    return (
+        "MATCH (f:Federation {id: $id})\n"
+        "MATCH p = (f)-[:LEADS*1..12]->(n:Federation)\n"
+        "WHERE n <> f\n"
+        "WITH n, min(length(p)) AS depth\n"
+        "RETURN depth, " + _drawn_node("n")
+    )
+
+
+def drawn_neighbours() -> str:
+    """The nodes of the labels `$others` one relationship of the types `$types` (either way) from the
+    nodes `$ids` of `$labels`, each once, with the properties a view draws (a neighbourhood's next hop)."""
+    return (_seek("a") + "MATCH (a)-[r]-(b) WHERE type(r) IN $types AND labels(b)[0] IN $others\n"
+            "RETURN DISTINCT " + _drawn_node("b"))
+
+
+def drawn_links() -> str:
+    """The relationships of the types `$types` from and to the nodes `$ids` of `$labels`, with what a view
+    draws of them."""
+    return (_seek("a") + "MATCH (a)-[r]->(b) WHERE type(r) IN $types AND b.id IN $ids AND labels(b)[0] IN $labels\n"
+            "RETURN r.id AS id, type(r) AS `type`, a.id AS start_id, b.id AS end_id, "
+            "coalesce(r.targets, []) AS targets, "
+            + ", ".join("r.`" + p + "` AS `" + p + "`" for p in DRAWN_RELATIONSHIP))
+
+
 # name -> (function, parameters it takes)
 _READ = {
     "entity_names": (entity_names, ("labels",)),
@@ -293,6 +352,11 @@ _READ = {
     "leads_edges": (leads_edges, ()),
     "repeats": (repeats, ()),
     "variants": (variants, ("ids",)),
+    "drawn_nodes": (drawn_nodes, ("ids", "labels")),
+    "drawn_federations": (drawn_federations, ()),
+    "drawn_below": (drawn_below, ("id",)),
+    "drawn_neighbours": (drawn_neighbours, ("ids", "labels", "types", "others")),
+    "drawn_links": (drawn_links, ("ids", "labels", "types")),
 }
 
 STATEMENTS: dict[str, str] = {name: fn() for name, (fn, _) in _READ.items()}

@@ -14,6 +14,7 @@ import networkx as nx
 
 from graph.schema import ENTITY_LABELS, TARGET_LABELS
 from graph.walk import distances
+from queries.cypher import DRAWN_NODE, DRAWN_RELATIONSHIP
 
 MAX_DEPTH = 12  # the `*1..12` of the Cypher paths
 
@@ -333,6 +334,46 @@ def variants(g: nx.MultiDiGraph, ids: list[str]) -> list[dict[str, Any]]:
     return rows
 
 
+def _drawn(g: nx.MultiDiGraph, n: str) -> dict[str, Any]:
+    d = g.nodes[n]
+    return {"id": n, "label": d.get("label"), "aliases": list(d.get("aliases") or []), **{p: d.get(p) for p in DRAWN_NODE}}
+
+
+def _seek(g: nx.MultiDiGraph, ids: list[str], labels: list[str]) -> list[str]:
+    return [n for n in dict.fromkeys(ids) if n in g and _label(g, n) in labels]
+
+
+def drawn_nodes(g: nx.MultiDiGraph, ids: list[str], labels: list[str]) -> list[dict[str, Any]]:
+    return [_drawn(g, n) for n in _seek(g, ids, labels)]
+
+
+def drawn_federations(g: nx.MultiDiGraph) -> list[dict[str, Any]]:
+    return [_drawn(g, n) for n, d in g.nodes(data=True) if d.get("label") == "Federation"]
+
+
+def drawn_below(g: nx.MultiDiGraph, id: str) -> list[dict[str, Any]]:
+    if not _is(g, id, "Federation"):
+        return []
+    return [{"depth": k, **_drawn(g, c)} for c, k in _bfs(g, id, upward=False).items()]
+
+
+def drawn_neighbours(g: nx.MultiDiGraph, ids: list[str], labels: list[str], types: list[str],
+                     others: list[str]) -> list[dict[str, Any]]:
+    found: dict[str, None] = {}
+    for a in _seek(g, ids, labels):
+        ends = [(b, r) for _, b, r in g.out_edges(a, data=True)] + [(b, r) for b, _, r in g.in_edges(a, data=True)]
+        found.update((b, None) for b, r in ends if r.get("type") in types and _label(g, b) in others)
+    return [_drawn(g, b) for b in found]
+
+
+def drawn_links(g: nx.MultiDiGraph, ids: list[str], labels: list[str], types: list[str]) -> list[dict[str, Any]]:
+    starts = _seek(g, ids, labels)
+    inside = set(starts)
+    return [{"id": r.get("id"), "type": r.get("type"), "start_id": a, "end_id": b, "targets": list(r.get("targets") or []),
+             **{p: r.get(p) for p in DRAWN_RELATIONSHIP}}
+            for a in starts for _, b, r in g.out_edges(a, data=True) if r.get("type") in types and b in inside]
+
+
 QUERIES = {
     "entity_names": entity_names,
     "entity_candidates": entity_candidates,
@@ -351,4 +392,9 @@ QUERIES = {
     "leads_edges": leads_edges,
     "repeats": repeats,
     "variants": variants,
+    "drawn_nodes": drawn_nodes,
+    "drawn_federations": drawn_federations,
+    "drawn_below": drawn_below,
+    "drawn_neighbours": drawn_neighbours,
+    "drawn_links": drawn_links,
 }

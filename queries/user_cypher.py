@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from typing import Any, Optional
 
+from graph.store import CypherStore
 from queries.errors import QueryError, short
 
 # strings, comments and `quoted` names: no keyword or parameter inside them counts
@@ -163,18 +164,17 @@ def parameter_value(value: Any) -> Any:
 
 # -- running ------------------------------------------------------------------------------
 
-def _read(store: Any, text: str, params: Optional[dict[str, Any]], work: Any) -> Any:
-    """`work(result)` inside a managed READ transaction of `store` (a Neo4jStore)."""
-    import neo4j
+def _read(store: CypherStore, text: str, params: Optional[dict[str, Any]], work: Any) -> Any:
+    """`work(result)` inside a managed transaction of the store's READ session."""
     from neo4j.exceptions import DriverError, Neo4jError
 
-    if getattr(store, "backend", None) != "neo4j" or not hasattr(store, "driver"):
+    if not isinstance(store, CypherStore):
         raise CypherError("Cypher needs the Neo4j backend: open a Neo4j store (start one with `fulian neo4j up`)")
     if not (text or "").strip():
         raise CypherError("give a Cypher query, e.g. MATCH (f:Federation) RETURN f.name LIMIT 10")
     clean = {k: parameter_value(v) for k, v in (params or {}).items()}
     try:
-        with store.driver.session(database=store.database, default_access_mode=neo4j.READ_ACCESS) as s:
+        with store.read_session() as s:
             return s.execute_read(lambda tx: work(tx.run(text, clean)))
     except (Neo4jError, DriverError, OSError) as e:
         raise CypherError(phrase(e, store.uri)) from e

@@ -303,6 +303,19 @@ def test_parity_of_every_raw_statement(neo4j_lineage, reference):
         "provenance_by_ends": dict(head_id="fed:长沙市望城区妇联", type=None, tail_id="campaign:美丽庭院"),
         "federations": {}, "profile": dict(id="fed:长沙市望城区妇联"), "passages": {}, "leads_edges": {},
         "repeats": {}, "variants": dict(ids=["campaign:美家美妇", "campaign:家家幸福安康工程"]),
+        "drawn_nodes": dict(ids=["fed:长沙市望城区妇联", "doc:doc_a", "dept:长沙市望城区/公安机关", "person:张三",
+                                 "law:家庭教育促进法", "campaign:美丽庭院", "doc:doc_a", "fed:nowhere"],
+                            labels=["Federation", "Document", "Department", "Person", "Law"]),
+        "drawn_federations": {},
+        "drawn_below": dict(id="fed:全国妇联"),
+        "drawn_neighbours": dict(ids=["fed:长沙市望城区妇联", "fed:长沙市妇联", "person:张三"],
+                                 labels=["Federation", "Campaign", "Person"],
+                                 types=["IMPLEMENTS", "LEADS", "COORDINATES", "PART_OF"],
+                                 others=["Federation", "Campaign", "Law", "Department", "Person"]),
+        "drawn_links": dict(ids=["fed:全国妇联", "fed:湖南省妇联", "fed:长沙市妇联", "fed:长沙市望城区妇联",
+                                 "campaign:美丽庭院", "person:张三", "dept:长沙市望城区妇联/权益部"],
+                            labels=["Federation", "Campaign", "Person", "Department"],
+                            types=["IMPLEMENTS", "LEADS", "COORDINATES", "PART_OF"]),
     }
     link_repeats(neo4j_lineage, 0.5)
     link_repeats(reference, 0.5)
