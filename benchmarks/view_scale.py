@@ -109,7 +109,7 @@ BASELINE = ("JSON.stringify({settleMs: parseFloat(document.body.dataset.settleMs
 
 
 def measure(size: int, out_dir: Path, shots: Optional[Path]) -> dict[str, Any]:
-    from fulian import views
+    import views
 
     kg, under = tree_graph(size)
     store = _store(kg)
@@ -126,7 +126,7 @@ def measure(size: int, out_dir: Path, shots: Optional[Path]) -> dict[str, Any]:
 
 def corpus_shot(n_docs: int, shots: Path, work: Path) -> dict[str, Any]:
     from benchmarks.generate import generate
-    from fulian import views
+    import views
     from graph.nx_store import NetworkxStore
     from loaders.pipeline import build
 

@@ -157,7 +157,7 @@ def run_cell(state: _State, line: str, cell: Optional[str], namespace: dict[str,
     params = parameters(text, namespace)
     try:
         if args.graph:
-            from fulian import views
+            import views
 
             page, result = views.draw("query", store, text, params=params,
                                       max_nodes=args.max_nodes or views.MAX_NODES)

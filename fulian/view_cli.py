@@ -1,4 +1,4 @@
-"""`fulian view KIND ...`: write an interactive HTML view (thin: parse, open the store, call fulian.views)."""
+"""`fulian view KIND ...`: write an interactive HTML view (thin: parse, open the store, call views)."""
 
 from __future__ import annotations
 
@@ -76,7 +76,7 @@ def register(subparsers: Any) -> None:
 
 
 def cmd_view(args: argparse.Namespace) -> int:
-    from fulian.views import ViewError, render
+    from views import ViewError, render
     from fulian.stores import open_store
 
     kind = {"coverage": "campaign"}.get(args.view_kind, args.view_kind)

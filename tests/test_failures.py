@@ -164,7 +164,8 @@ def test_control_characters_in_file_names_are_escaped(tmp_path):
 
 
 def test_an_installed_package_finds_its_sample_corpus(tmp_path):
-    """`pip install .` (not -e): the wheel carries the sample corpus and `fulian build` builds it."""
+    """`pip install .` (not -e): the wheel carries the sample corpus and `fulian build` builds it, and
+    the views' assets, so `fulian view` draws."""
     source = tmp_path / "source"  # a copy: building in the checkout would leave build/ behind
     shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(".venv", ".git", "tests", "tools", "notebooks",
                                                                  "benchmarks", "build", "*.egg-info", "__pycache__"))
@@ -187,3 +188,6 @@ def test_an_installed_package_finds_its_sample_corpus(tmp_path):
     res = fulian("build", "--out", "kg.json", env_extra=env, cwd=elsewhere)
     assert res.returncode == 0, res.stderr
     assert "documents read: 5, unchanged: 0, rejected: 0" in res.stdout
+    res = fulian("view", "hierarchy", "--graph", "kg.json", "--out", "h.html", env_extra=env, cwd=elsewhere)
+    assert res.returncode == 0, res.stderr  # the views package finds its assets (vis-network, page scripts)
+    assert "vis-network" in (elsewhere / "h.html").read_text(encoding="utf-8")

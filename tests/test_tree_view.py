@@ -1,4 +1,4 @@
-"""The campaign view: diffusion and coverage over the federation tree (queries.tree, fulian.tree_view).
+"""The campaign view: diffusion and coverage over the federation tree (queries.tree, views.tree).
 
 The library on both stores, the page's content, and the page in headless Chromium at 100, 1,000 and
 3,000 federations (benchmarks/view_scale.py times them against a baseline).
@@ -17,7 +17,8 @@ from graph.nx_store import NetworkxStore
 from graph_samples import rel
 from test_views import network_references, page_data, sample_kg
 
-from fulian import tree_view, views
+import views
+from views import style, tree as view_tree
 from queries import gazetteer, top_targets
 from queries.tree import diffusion_tree, status_counts
 
@@ -109,11 +110,11 @@ def test_page_holds_years_evidence_documents_and_nothing_remote(store, tmp_path)
     res = views.render("campaign", store, "美丽庭院", out=tmp_path / "c.html")
     assert (res.node_count, res.edge_count, res.truncated) == (24, 23, False)
     page = res.path.read_text(encoding="utf-8")
-    assert network_references(page.replace(tree_view.tree_script(), "")) == []
+    assert network_references(page.replace(view_tree.tree_script(), "")) == []
     data = page_data(page)
     assert data["years"] == [2020, 2021, 2022]
     pal = [data["palette"][str(y)]["fill"] for y in data["years"]]
-    assert pal[0] == tree_view.VIRIDIS[0] and pal[-1] == tree_view.VIRIDIS[-1] and len(set(pal)) == 3
+    assert pal[0] == style.VIRIDIS[0] and pal[-1] == style.VIRIDIS[-1] and len(set(pal)) == 3
     by = {n["id"]: n for n in data["nodes"]}
     wc = by["fed:长沙市望城区妇联"]
     assert wc["label"] == "望城区" and wc["parent"] == "fed:长沙市妇联" and wc["year"] == 2022
@@ -125,12 +126,12 @@ def test_page_holds_years_evidence_documents_and_nothing_remote(store, tmp_path)
 
 
 def test_short_labels_and_palette():
-    assert tree_view.short_label("长沙市望城区白沙洲街道妇联", "长沙市望城区妇联", 3) == "白沙洲街道"
-    assert tree_view.short_label("湖南省妇联", None, 0) == "湖南省妇联"
-    assert tree_view.short_label("某某机关妇委会", "长沙市妇联", 2) == "某某机关妇委会"
-    assert tree_view.palette([2020]) == {2020: tree_view._mix(tree_view.VIRIDIS[4], tree_view.VIRIDIS[5], 0.5)}
-    assert tree_view.text_colour(tree_view.VIRIDIS[0]) == "#ffffff"
-    assert tree_view.text_colour(tree_view.VIRIDIS[-1]) == "#212529"
+    assert view_tree.short_label("长沙市望城区白沙洲街道妇联", "长沙市望城区妇联", 3) == "白沙洲街道"
+    assert view_tree.short_label("湖南省妇联", None, 0) == "湖南省妇联"
+    assert view_tree.short_label("某某机关妇委会", "长沙市妇联", 2) == "某某机关妇委会"
+    assert style.palette([2020]) == {2020: style._mix(style.VIRIDIS[4], style.VIRIDIS[5], 0.5)}
+    assert style.text_colour(style.VIRIDIS[0]) == "#ffffff"
+    assert style.text_colour(style.VIRIDIS[-1]) == "#212529"
 
 
 def test_campaign_nobody_adopted_draws_an_empty_tree_with_a_note(tmp_path):
@@ -165,7 +166,7 @@ def _visit(path: Path, *steps: str):
 
 def _reads_well(check: dict, visible: int) -> None:
     assert check["visible"] == visible and check["offscreen"] == 0 and check["overlaps"] == 0, check
-    if visible <= tree_view.VISIBLE_MAX:
+    if visible <= view_tree.VISIBLE_MAX:
         assert check["fontPx"] >= 10, check  # legible at the default zoom
 
 
@@ -183,7 +184,7 @@ def test_sample_tree_in_chromium_slider_and_click(store, tmp_path):
     values, _ = _visit(res.path, later, close)
     _reads_well(values[1], 24)
     # in 2020 望城区 (first year 2022) is drawn as "adopts later"
-    assert values[2]["color"]["background"] == tree_view.STATUS_STYLE["later"][0]
+    assert values[2]["color"]["background"] == style.STATUS_STYLE["later"][0]
     assert values[3]["visible"] == 24 - 9  # 长沙市 closed: its nine counties are hidden
 
 
@@ -198,7 +199,7 @@ def test_trees_read_at_scale(size, tmp_path):
     expand = "JSON.stringify(window.fulianTree.expandAll())"
     values, png = _visit(res.path, expand)
     at_open, opened = values[1], values[2]
-    assert at_open["visible"] <= tree_view.VISIBLE_MAX
+    assert at_open["visible"] <= view_tree.VISIBLE_MAX
     _reads_well(at_open, at_open["visible"])
     assert opened["visible"] == size and opened["offscreen"] == 0  # every node opened, still all in the window
     (tmp_path / "open.png").write_bytes(png)

@@ -16,10 +16,10 @@ from graph.model import Campaign, Federation, KnowledgeGraph, Law
 from graph.nx_store import NetworkxStore
 from graph_samples import document_graph, rel
 
-from fulian import views
-from fulian.tree_view import tree_script
+import views
 from queries.errors import QueryError
-from fulian.views import ViewError, check_read_only, render
+from views import ViewError, check_read_only, render
+from views.tree import tree_script
 
 FED_RGB = (0xD6, 0x33, 0x6C)  # Federation nodes' colour, looked for in screenshots
 
@@ -146,7 +146,7 @@ def test_render_counts_embedded(store, tmp_path, kind, arg, opts, nodes, edges):
 def test_unknown_name_suggests_closest(store, tmp_path):
     with pytest.raises(QueryError, match=r"^no campaign or law named '美丽庭园' in the graph; closest: 美丽庭院$"):
         render("campaign", store, "美丽庭园", out=tmp_path / "x.html")
-    with pytest.raises(ViewError, match=r"closest: .*长沙市望城区妇联"):
+    with pytest.raises(QueryError, match=r"^no federation named '望城妇联' in the graph; closest: 长沙市望城区妇联"):
         render("federation", store, "望城妇联", out=tmp_path / "x.html")
     assert not (tmp_path / "x.html").exists()
 
@@ -334,9 +334,11 @@ def test_large_page_stays_usable(tmp_path):
 
 @pytest.mark.neo4j
 @pytest.mark.parametrize("kind,arg,opts,nodes,edges", CASES, ids=CASE_IDS)
-def test_render_counts_neo4j(neo4j_store, tmp_path, kind, arg, opts, nodes, edges):
-    res = render(kind, neo4j_store, arg, out=tmp_path / "v.html", **opts)
+def test_neo4j_draws_the_page_the_embedded_store_draws(neo4j_store, store, kind, arg, opts, nodes, edges):
+    page, res = views.draw(kind, neo4j_store, arg, **opts)
     assert (res.node_count, res.edge_count) == (nodes, edges)
+    assert "backend neo4j" in page
+    assert page.replace("backend neo4j", "backend embedded", 1) == views.draw(kind, store, arg, **opts)[0]
 
 
 @pytest.mark.neo4j
@@ -355,7 +357,7 @@ def test_query_view_refuses_writes_up_front_and_on_the_server(neo4j_store, tmp_p
     before = neo4j_store.counts()
     with pytest.raises(ViewError, match="view query is read-only: 'CREATE'"):
         views.query_view(neo4j_store, "CREATE (n:Campaign {id: 'campaign:x', name: 'x'}) RETURN n", tmp_path / "q.html")
-    monkeypatch.setattr(views, "check_read_only", lambda cypher: None)  # the READ session still refuses
+    monkeypatch.setattr(views.read, "check_read_only", lambda cypher: None)  # the READ session still refuses
     with pytest.raises(ViewError, match="view query is read-only: Neo4j refused a write"):
         views.query_view(neo4j_store, "CREATE (n:Campaign {id: 'campaign:x', name: 'x'}) RETURN n", tmp_path / "q.html")
     assert neo4j_store.counts() == before

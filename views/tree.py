@@ -2,7 +2,7 @@
 
     tree_page(store, "最美家庭", under=None, kind=None, variants=False) -> (page text, ViewResult)
 
-Province → prefectures → counties → townships as a compact org chart (fulian/assets/tree-view.js
+Province → prefectures → counties → townships as a compact org chart (views/assets/tree-view.js
 lays it out in the browser, so opening and closing a node re-flows the picture). Each federation is
 coloured by the year it first adopted the campaign (viridis, earliest darkest, with a legend);
 federations that wrote documents but never adopt it are grey, those with no document in the corpus
@@ -17,9 +17,11 @@ from __future__ import annotations
 import html
 from typing import Any, Optional
 
-from fulian.views import ASSETS, FONT_STACK, LEVEL_ZH, ViewError, ViewResult, html_page
 from queries.errors import short as _short
 from queries.tree import diffusion_tree, status_counts
+from views.page import html_page, inline_script
+from views.result import ViewResult
+from views.style import FONT_STACK, LEVEL_ZH, STATUS_STYLE, STATUS_TEXT, palette, text_colour
 
 TREE_MAX_NODES = 5000   # above this the deepest levels are left out (and the page says so)
 VISIBLE_MAX = 200       # nodes on screen at open (labels stay legible at the default zoom)
@@ -28,47 +30,6 @@ FONT_SIZE = 14          # label size in canvas units
 MAX_SCALE = 1.6         # small trees are not blown up beyond this on open
 EVIDENCE_MAX = 200      # characters of an evidence sentence in a tooltip
 SCRIPT_FILE = "tree-view.js"
-
-# viridis, sampled: the first adopters darkest, the last lightest
-VIRIDIS = ("#440154", "#482878", "#3e4989", "#31688e", "#26828e", "#1f9e89", "#35b779", "#6ece58",
-           "#b5de2b", "#fde725")
-STATUS_STYLE = {  # fill, border, text, dashed border
-    "document, no adoption": ("#adb5bd", "#868e96", "#212529", False),
-    "no document": ("#f8f9fa", "#adb5bd", "#868e96", True),
-    "later": ("#ffffff", "#868e96", "#495057", False),
-    "unknown": ("#f783ac", "#c2255c", "#212529", False),
-}
-STATUS_TEXT = {
-    "document, no adoption": "有文件，未实施 documents, no adoption",
-    "no document": "无文件 no document in the corpus",
-    "later": "此后实施 adopts after the year shown",
-    "unknown": "已实施，年份不详 adopted, year unknown",
-}
-
-
-def _hex(c: str) -> tuple[int, int, int]:
-    return int(c[1:3], 16), int(c[3:5], 16), int(c[5:7], 16)
-
-
-def _mix(a: str, b: str, t: float) -> str:
-    (r1, g1, b1), (r2, g2, b2) = _hex(a), _hex(b)
-    return "#%02x%02x%02x" % (round(r1 + (r2 - r1) * t), round(g1 + (g2 - g1) * t), round(b1 + (b2 - b1) * t))
-
-
-def palette(years: list[int]) -> dict[int, str]:
-    """A colour per year, evenly along viridis (one year: its middle)."""
-    out = {}
-    for i, y in enumerate(years):
-        pos = 0.5 if len(years) == 1 else i / (len(years) - 1)
-        at = pos * (len(VIRIDIS) - 1)
-        lo = min(int(at), len(VIRIDIS) - 2)
-        out[y] = _mix(VIRIDIS[lo], VIRIDIS[lo + 1], at - lo)
-    return out
-
-
-def text_colour(fill: str) -> str:
-    r, g, b = _hex(fill)
-    return "#212529" if 0.299 * r + 0.587 * g + 0.114 * b > 140 else "#ffffff"
 
 
 def _style(fill: str, border: str, text: str, dashed: bool) -> dict[str, Any]:
@@ -160,12 +121,8 @@ _TREE_CSS = """
 """
 
 
-
 def tree_script() -> str:
-    js = (ASSETS / SCRIPT_FILE).read_text(encoding="utf-8")
-    if "</script" in js.lower():
-        raise ViewError(f"{SCRIPT_FILE} cannot be inlined (it contains '</script')")
-    return js
+    return inline_script(SCRIPT_FILE)
 
 
 def _limit(nodes: list[dict[str, Any]], max_nodes: int) -> tuple[list[dict[str, Any]], list[str]]:
@@ -180,14 +137,42 @@ def _limit(nodes: list[dict[str, Any]], max_nodes: int) -> tuple[list[dict[str, 
                    f"树过大：仅显示 {len(shown):,} / {len(nodes):,} 个妇联。"]
 
 
+def _title(targets: list[dict[str, Any]]) -> str:
+    label = targets[0]["label"] if targets else "Campaign"
+    what = "活动扩散 Campaign diffusion" if label == "Campaign" else "法律推行 Law diffusion"
+    shown_name = " / ".join(_short(t["name"], 40) for t in targets[:3]) + (" …" if len(targets) > 3 else "")
+    return f"{what}: {shown_name}"
+
+
+def _drawn(nodes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """What the page script draws of each federation: parent, short label, status, year, tooltip."""
+    by_id = {n["id"]: n for n in nodes}
+    return [{"id": n["id"], "parent": n["parent"] if n["parent"] in by_id else None, "depth": n["depth"],
+             "label": short_label(n["name"], by_id[n["parent"]]["name"] if n["parent"] in by_id else None,
+                                  n["depth"]),
+             "status": n["status"], "year": n["first_year"], "tip": _tooltip(n)} for n in nodes]
+
+
+def _open_levels(nodes: list[dict[str, Any]]) -> list[tuple[int, str]]:
+    """(depth, level name) of each depth the tree has: the "open down to" buttons."""
+    depth_levels: dict[int, str] = {}
+    for n in nodes:
+        depth_levels.setdefault(n["depth"], n.get("level") or "")
+    return [(d, LEVEL_ZH.get(lv, lv) or str(d)) for d, lv in sorted(depth_levels.items())]
+
+
+def _meta(nodes: list[dict[str, Any]], roots: list[str], counts: dict[str, int], backend: str) -> str:
+    names = {n["id"]: n["name"] for n in nodes}
+    tops = [names[r] for r in roots if r in names]
+    return (f"{len(nodes):,} 妇联 federations" + (f" under {'、'.join(tops[:3])}" if tops else "")
+            + f" · adopted {counts['adopted']:,} · documents, no adoption {counts['document, no adoption']:,}"
+            f" · no document {counts['no document']:,} · backend {backend}")
+
+
 def tree_page(store: Any, name: str, *, under: Optional[str] = None, kind: Optional[str] = None,
               variants: bool = False, max_nodes: int = TREE_MAX_NODES) -> tuple[str, ViewResult]:
     """The campaign view of `name` as page text, and its counts (`path` None)."""
     tree = diffusion_tree(store, name, under=under, kind=kind, variants=variants)
-    targets = tree["targets"]
-    label = targets[0]["label"] if targets else "Campaign"
-    what = "活动扩散 Campaign diffusion" if label == "Campaign" else "法律推行 Law diffusion"
-    shown_name = " / ".join(_short(t["name"], 40) for t in targets[:3]) + (" …" if len(targets) > 3 else "")
     nodes, notes = _limit(tree["nodes"], max_nodes)
     truncated = len(nodes) < len(tree["nodes"])
     if not nodes:
@@ -195,33 +180,23 @@ def tree_page(store: Any, name: str, *, under: Optional[str] = None, kind: Optio
     counts = status_counts({"nodes": nodes})
     years = sorted({n["first_year"] for n in nodes if n["first_year"]})
     pal = palette(years)
-    by_id = {n["id"]: n for n in nodes}
     adopters_by_year: dict[Optional[int], int] = {}
     for n in nodes:
         if n["status"] == "adopted":
             adopters_by_year[n["first_year"]] = adopters_by_year.get(n["first_year"], 0) + 1
-    drawn = [{"id": n["id"], "parent": n["parent"] if n["parent"] in by_id else None, "depth": n["depth"],
-              "label": short_label(n["name"], by_id[n["parent"]]["name"] if n["parent"] in by_id else None,
-                                   n["depth"]),
-              "status": n["status"], "year": n["first_year"], "tip": _tooltip(n)} for n in nodes]
-    depth_levels: dict[int, str] = {}
-    for n in nodes:
-        depth_levels.setdefault(n["depth"], n.get("level") or "")
-    levels = [(d, LEVEL_ZH.get(lv, lv) or str(d)) for d, lv in sorted(depth_levels.items())]
+    drawn = _drawn(nodes)
+    levels = _open_levels(nodes)
     data = {"nodes": drawn, "years": years, "font": FONT_STACK, "fontSize": FONT_SIZE, "visibleMax": VISIBLE_MAX,
             "stacks": STACKS, "maxScale": MAX_SCALE,
             "palette": {str(y): _style(c, c, text_colour(c), False) for y, c in pal.items()},
             "styles": {k: _style(*v) for k, v in STATUS_STYLE.items()}}
-    tops = [by_id[r]["name"] for r in tree["roots"] if r in by_id]
     edges = sum(1 for n in drawn if n["parent"])
-    meta = (f"{len(nodes):,} 妇联 federations" + (f" under {'、'.join(tops[:3])}" if tops else "")
-            + f" · adopted {counts['adopted']:,} · documents, no adoption {counts['document, no adoption']:,}"
-            f" · no document {counts['no document']:,} · backend {getattr(store, 'backend', '?')}")
-    title = f"{what}: {shown_name}"
-    page = html_page(kind="campaign", title=title, meta=meta, notes=notes,
-                     legend=_legend(pal, adopters_by_year, counts, levels if len(levels) > 1 else []), data=data,
-                     script=tree_script(), node_count=len(nodes), edge_count=edges, truncated=truncated,
-                     css=_TREE_CSS, what="tree view")
+    title = _title(tree["targets"])
+    page = html_page(kind="campaign", title=title, meta=_meta(nodes, tree["roots"], counts,
+                                                              getattr(store, "backend", "?")),
+                     notes=notes, legend=_legend(pal, adopters_by_year, counts, levels if len(levels) > 1 else []),
+                     data=data, script=tree_script(), node_count=len(nodes), edge_count=edges,
+                     truncated=truncated, css=_TREE_CSS, what="tree view")
     return page, ViewResult(path=None, kind="campaign", node_count=len(nodes), edge_count=edges,
-                            truncated=truncated, total_nodes=len(tree["nodes"]), title=title)
-
+                            truncated=truncated, total_nodes=len(tree["nodes"]), title=title,
+                            focus=[t["id"] for t in tree["targets"]])

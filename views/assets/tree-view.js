@@ -1,6 +1,6 @@
 /* fulian-kg tree view: a federation tree laid out as a compact org chart on a vis-network canvas.
  *
- * Input: the JSON in #fulian-data (see fulian/tree_view.py): nodes with id, parent, label, tip,
+ * Input: the JSON in #fulian-data (see views/tree.py): nodes with id, parent, label, tip,
  * depth, status, year; the palette of years; the styles of the other statuses.
  * Layout: a node's children sit side by side below it, unless they are all leaves, then they are
  * stacked in columns; the top rows wrap so the picture fits the window's shape. Connectors are
