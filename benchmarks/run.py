@@ -340,9 +340,10 @@ def e2e_child(params: dict) -> dict:
            "nodes": g.number_of_nodes(), "edges": g.number_of_edges(), "build_s": t_build,
            "save_s": t_saved - t_build}
     if params.get("neo4j"):
+        from fulian.neo4j_server import LocalServer
+        from fulian.stores import neo4j_store
         from graph.bulk import bulk_load
         from graph.load import store_to_neo4j
-        from fulian.stores import neo4j_store
 
         neo = neo4j_store(params.get("uri"))
         try:
@@ -361,7 +362,7 @@ def e2e_child(params: dict) -> dict:
                 out["total_s"] = time.perf_counter() - t0
             if params.get("bulk"):  # the same graph through the offline importer (replaces the database)
                 t = time.perf_counter()
-                plan = bulk_load(store, neo, replace=True)
+                plan = bulk_load(store, neo, LocalServer(), replace=True)
                 out["bulk_s"] = time.perf_counter() - t
                 out["bulk_rows"] = plan.written
                 out["bulk_phases"] = _phases(plan.timings)
@@ -373,7 +374,7 @@ def e2e_child(params: dict) -> dict:
             if k and params.get("bulk"):  # k new documents into a database holding the others
                 docs = sorted(r["id"] for r in store.nodes("Document"))
                 new = set(docs[-k:])
-                bulk_load(WithoutDocuments(store, new), neo, replace=True)
+                bulk_load(WithoutDocuments(store, new), neo, LocalServer(), replace=True)
                 t = time.perf_counter()
                 plan = store_to_neo4j(store, neo)
                 out["incremental_s"] = time.perf_counter() - t

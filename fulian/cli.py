@@ -186,6 +186,7 @@ def cmd_load(args: argparse.Namespace) -> int:
                                    "or give documents: `fulian load PATHS...`")
             if args.replace and len(graphs) > 1:
                 raise CliError("--replace makes Neo4j equal to one graph file; merge shards without it")
+            from fulian.neo4j_server import LocalServer
             from graph.bulk import load
             from graph.load import relink_all
             from loaders.pipeline import derived_rows
@@ -196,8 +197,8 @@ def cmd_load(args: argparse.Namespace) -> int:
                 counts = kg_store.counts()
                 total = sum(counts["nodes"].values()) + sum(counts["relationships"].values())
                 bar = _progress(total, "loading" if len(graphs) == 1 else f"loading {printable(graph)}", unit="row")
-                plan = load(kg_store, store, bulk=args.bulk, replace=args.replace, progress=bar.update,
-                            say=lambda msg: print(msg, file=sys.stderr))
+                plan = load(kg_store, store, server=LocalServer(), bulk=args.bulk, replace=args.replace,
+                            progress=bar.update, say=lambda msg: print(msg, file=sys.stderr))
                 bar.close()
                 partial = partial or plan.partial
                 print(("" if len(graphs) == 1 else f"{printable(graph)}: ") +

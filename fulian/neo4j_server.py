@@ -14,6 +14,7 @@ Public API (all functions return values and never print):
 - :func:`down` -- stop the server this module started (by its recorded pid only).
 - :func:`serves` -- whether a Bolt URI reaches the server this module runs (bulk import needs its files).
 - :func:`import_full` -- ``neo4j-admin database import full`` into the stopped server's database.
+- :class:`LocalServer` -- these operations as the server a bulk import drives (graph.bulk.LocalServer).
 - :class:`Neo4jServerError` -- every failure, phrased with its remedy.
 
 Environment:
@@ -66,6 +67,7 @@ __all__ = [
     "down",
     "serves",
     "import_full",
+    "LocalServer",
     "MAIN_CLASS",
     "NEO4J_VERSION",
 ]
@@ -810,6 +812,26 @@ def import_full(nodes: list[Path], relationships: list[Path], *, multiline: list
             f"neo4j-admin database import full failed (exit {proc.returncode}); the database was reset to "
             f"empty. Load with `fulian load` (transactions) instead; details in {log}:\n{tail}")
     return {"seconds": round(seconds, 1), "output": output}
+
+
+class LocalServer:
+    """The server of this home as `graph.bulk.LocalServer`: what a bulk import asks of it."""
+
+    database = DATABASE
+
+    def serves(self, uri: str) -> bool:
+        return serves(uri)
+
+    def stop(self) -> str:
+        return down()
+
+    def start(self, progress: Progress = None) -> dict:
+        return up(progress=progress)
+
+    def import_full(self, nodes: list[Path], relationships: list[Path], *, multiline: list[Path] = (),
+                    array_delimiter: str = "U+001F", progress: Progress = None) -> dict:
+        return import_full(nodes, relationships, multiline=multiline, array_delimiter=array_delimiter,
+                           progress=progress)
 
 
 # -- script entry point -------------------------------------------------------------------

@@ -7,6 +7,9 @@ label (`id:ID`, `:LABEL`, typed properties) and per relationship type (`:START_I
 indexes (the CJK full-text index included) and wait until they are online. A remote server
 (Aura, a cluster) keeps its files to itself: `BulkUnavailable` says so and the caller loads
 through transactions. Later loads are incremental (`graph.load.store_to_neo4j`).
+
+The library does not manage servers: the caller gives a `LocalServer` (fulian.neo4j_server.LocalServer
+for the server of `fulian neo4j up`) that stops and starts the server and runs its importer.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from typing import Any, Callable, Iterable, Optional, Union, get_args, get_origin
+from typing import Any, Callable, Iterable, Optional, Protocol, Union, get_args, get_origin
 
 from graph import cypher
 from graph.load import LoadPlan, plan_load
@@ -31,6 +34,26 @@ _CSV_TYPES = {str: "string", int: "long", float: "double", bool: "boolean"}
 
 class BulkUnavailable(StoreError):
     """Bulk import cannot be used for this target; the message says why (load through transactions)."""
+
+
+class LocalServer(Protocol):
+    """The Neo4j server whose database files a bulk import replaces: what `bulk_load` asks of it."""
+
+    database: str  # the one database the importer writes
+
+    def serves(self, uri: str) -> bool:
+        """Whether `uri` reaches this server (only then are its files at hand)."""
+
+    def stop(self) -> Any:
+        """Stop the server (a clean shutdown: checkpoint, stores closed)."""
+
+    def start(self, progress: Optional[Callable[[str], Any]] = None) -> Any:
+        """Start the server and wait until it accepts logins."""
+
+    def import_full(self, nodes: list[Path], relationships: list[Path], *, multiline: list[Path],
+                    array_delimiter: str, progress: Optional[Callable[[str], Any]] = None) -> dict:
+        """Replace the stopped server's database by the CSV files (`neo4j-admin database import full`);
+        returns {"output": the importer's output, ...}; on failure the database is left empty."""
 
 
 def _csv_type(annotation: Any) -> str:
@@ -143,16 +166,14 @@ def write_import_files(plan: LoadPlan, folder: Path) -> dict[str, list[_CsvFile]
     return {"nodes": [nodes[k] for k in sorted(nodes)], "relationships": [rels[k] for k in sorted(rels)]}
 
 
-def bulk_available(target: Any, replace: bool = False) -> None:
-    """Raise `BulkUnavailable` unless `target` is the local server's database, empty unless `replace`."""
-    from fulian import neo4j_server
-
-    if not neo4j_server.serves(target.uri):
+def bulk_available(target: Any, server: Optional[LocalServer], replace: bool = False) -> None:
+    """Raise `BulkUnavailable` unless `target` is the database of `server`, empty unless `replace`."""
+    if server is None or not server.serves(target.uri):
         raise BulkUnavailable(
             f"bulk import needs the server's own files, and {target.uri} is not the local server of "
             "`fulian neo4j up` (a remote server, Aura or a cluster): loading through transactions instead")
-    if target.database != neo4j_server.DATABASE:
-        raise BulkUnavailable(f"bulk import writes the database {neo4j_server.DATABASE!r}, not "
+    if target.database != server.database:
+        raise BulkUnavailable(f"bulk import writes the database {server.database!r}, not "
                               f"{target.database!r} (NEO4J_DATABASE): loading through transactions instead")
     if not replace and target.read(cypher.count_all_nodes())[0]["n"]:
         raise BulkUnavailable(f"the database at {target.uri} is not empty and bulk import would replace it "
@@ -201,23 +222,21 @@ def import_phases(output: str) -> dict[str, float]:
     return out
 
 
-def bulk_load(source: GraphStore, target: Any, say: Optional[Callable[[str], Any]] = None,
+def bulk_load(source: GraphStore, target: Any, server: LocalServer, say: Optional[Callable[[str], Any]] = None,
               keep_files: Optional[Path] = None, replace: bool = False) -> LoadPlan:
-    """First load of `source` into the empty local database of the Neo4j store `target`, by the importer.
+    """First load of `source` into the empty database of the Neo4j store `target` on `server`, by the importer.
 
-    Raises `BulkUnavailable` (nothing touched) when the target is remote, or not empty and not
-    `replace` (which lets the import replace what the database holds). The server
+    Raises `BulkUnavailable` (nothing touched) when the target is not `server`'s database, or not
+    empty and not `replace` (which lets the import replace what the database holds). The server
     is restarted; the constraints, indexes and full-text index are built before this returns.
     `plan.timings` holds the seconds of each step. `keep_files`: write the CSV files there and keep them.
     """
-    from fulian import neo4j_server
-
-    bulk_available(target, replace=replace)
+    bulk_available(target, server, replace=replace)
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     # The server's shutdown (a checkpoint) runs while the plan and the CSV files are written.
     target.close()  # its connections die with the server; reopened below
-    stopper = _Background(neo4j_server.down)
+    stopper = _Background(server.stop)
     folder = Path(keep_files) if keep_files else Path(tempfile.mkdtemp(prefix="fulian-bulk-"))
     folder.mkdir(parents=True, exist_ok=True)
     started = False
@@ -237,21 +256,21 @@ def bulk_load(source: GraphStore, target: Any, say: Optional[Callable[[str], Any
         t = time.perf_counter()
         try:
             every = files["nodes"] + files["relationships"]
-            result = neo4j_server.import_full([f.path for f in files["nodes"]], [f.path for f in files["relationships"]],
+            result = server.import_full([f.path for f in files["nodes"]], [f.path for f in files["relationships"]],
                                               multiline=[f.path for f in every if f.multiline],
                                               array_delimiter=_DELIMITER_ARG, progress=say)
             timings.update({f"import_{k}": v for k, v in import_phases(result.get("output", "")).items()})
         finally:
             timings["import_s"] = time.perf_counter() - t
             t = time.perf_counter()
-            neo4j_server.up(progress=say)  # also after a failed import: the database is then empty
+            server.start(progress=say)  # also after a failed import: the database is then empty
             target.reconnect()
             started = True
             timings["start_s"] = time.perf_counter() - t
     finally:
         if not started:  # the plan or the files failed after the server was stopped: bring it back
             stopper.join()
-            neo4j_server.up(progress=say)
+            server.start(progress=say)
             target.reconnect()
         if not keep_files:
             shutil.rmtree(folder, ignore_errors=True)
@@ -269,11 +288,13 @@ def bulk_load(source: GraphStore, target: Any, say: Optional[Callable[[str], Any
     return plan
 
 
-def load(source: GraphStore, target: Any, *, bulk: Optional[bool] = None, replace: bool = False,
-         progress: Optional[Callable[[int], Any]] = None, say: Optional[Callable[[str], Any]] = None) -> LoadPlan:
+def load(source: GraphStore, target: Any, *, server: Optional[LocalServer] = None, bulk: Optional[bool] = None,
+         replace: bool = False, progress: Optional[Callable[[int], Any]] = None,
+         say: Optional[Callable[[str], Any]] = None) -> LoadPlan:
     """What `fulian load` does: a bulk import when it can, else the incremental transactional load.
 
-    `bulk` None: bulk import exactly when the target is the local server's empty database (said
+    `server`: the local server whose files bulk import may replace (None: always transactions).
+    `bulk` None: bulk import exactly when the target is `server`'s empty database (said
     through `say`); True: also replace a non-empty local database when `replace` is given, and say why
     when bulk import cannot be used; False: always transactions (`graph.load.store_to_neo4j`).
     """
@@ -281,7 +302,7 @@ def load(source: GraphStore, target: Any, *, bulk: Optional[bool] = None, replac
 
     if bulk is not False:
         try:
-            bulk_available(target, replace=bool(bulk and replace))
+            bulk_available(target, server, replace=bool(bulk and replace))
         except BulkUnavailable as why:
             if bulk and say:
                 say(str(why))
@@ -291,5 +312,5 @@ def load(source: GraphStore, target: Any, *, bulk: Optional[bool] = None, replac
                     "importer (neo4j-admin database import; the server restarts; --no-bulk loads through "
                     "transactions)" if bulk is None else
                     f"bulk import into {target.uri} (neo4j-admin database import; the server restarts)")
-            return bulk_load(source, target, say=say, replace=bool(bulk and replace))
+            return bulk_load(source, target, server, say=say, replace=bool(bulk and replace))
     return store_to_neo4j(source, target, progress=progress, replace=replace)

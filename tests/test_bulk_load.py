@@ -50,10 +50,10 @@ def test_import_files_have_typed_headers_and_quote_every_string(corpus_store, tm
 
 
 def test_bulk_then_incremental_equals_incremental_alone(loaded_neo4j, tmp_path):
-    from fulian import neo4j_server
+    from fulian.neo4j_server import LocalServer
 
     uri = loaded_neo4j.uri
-    if not neo4j_server.serves(uri):
+    if not LocalServer().serves(uri):
         pytest.skip(f"{uri} is not the local server of `fulian neo4j up`: bulk import needs its files")
     docs = sorted(SAMPLE_CORPUS.glob("*.txt"))
     part = _graph(tmp_path / "part.json", docs[:3])
@@ -85,7 +85,9 @@ def test_bulk_then_incremental_equals_incremental_alone(loaded_neo4j, tmp_path):
                                  "RETURN node.name AS n", {"q": "幸福安康"})
         assert any(h["n"] == "家家幸福安康工程" for h in hits)
         with pytest.raises(BulkUnavailable, match="not empty"):
-            bulk_available(loaded_neo4j)
+            bulk_available(loaded_neo4j, LocalServer())
+        with pytest.raises(BulkUnavailable, match="not the local server"):
+            bulk_available(loaded_neo4j, None)  # no server given: the library cannot reach any files
     finally:
         loaded_neo4j.reconnect()
         loaded_neo4j.clear()

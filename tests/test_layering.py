@@ -22,9 +22,7 @@ MAY_IMPORT = {
 
 # (importing module, imported module) pairs that still run against the layering, each to be removed
 # as it is fixed.
-EXCEPTIONS = {
-    ("graph.bulk", "fulian.neo4j_server"),  # the bulk import drives the local server
-}
+EXCEPTIONS: set[tuple[str, str]] = set()
 
 
 def _module_name(path: Path) -> str:
