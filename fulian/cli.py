@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import sys
+from contextlib import contextmanager
 from typing import Any, Callable, Optional
 
 if __name__ == "__main__":  # `python -m fulian.cli`: Ctrl-C or SIGTERM while starting up ends it quietly
@@ -104,7 +105,9 @@ def cmd_build(args: argparse.Namespace) -> int:
     elif not report.read and not report.unchanged and not report.copies and not report.renamed:
         reasons = "; ".join(f"{p}: {r}" for p, r in report.rejected)
         raise CliError(f"nothing built: {reasons}")
-    store.save()
+    code = EXIT_REJECTED if report.rejected else EXIT_OK
+    with _saving(code):
+        store.save()
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -117,7 +120,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             print(f"\ncorpus pass: {len(gained)} document(s) gained mentions of campaign or law names "
                   f"that other documents quote ({report.second_pass['names']} names looked for)")
         _print_build_notes(report)
-    return EXIT_REJECTED if report.rejected else EXIT_OK
+    return code
 
 
 def _print_build_notes(report) -> None:
@@ -232,7 +235,8 @@ def cmd_remove(args: argparse.Namespace) -> int:
             raise CliError(f"no document of {getattr(store, 'path', None) or store.uri} was read from "
                            f"{', '.join(args.paths)}: nothing removed")
         if args.backend == "embedded":
-            store.save()  # only now: an error above leaves the file as it was
+            with _saving(EXIT_OK):
+                store.save()  # only now: an error above leaves the file as it was
     finally:
         if args.backend == "neo4j":
             store.close()
@@ -422,6 +426,33 @@ def _extensions() -> list[Callable[[Any], None]]:
     return [query_cli.register, view_cli.register, catalog_cli.register]
 
 
+_SAVED: list[int] = []  # the exit code of a command whose result is on disk (Ctrl-C after it is no failure)
+
+
+@contextmanager
+def _saving(code: int):
+    """Write a command's result with Ctrl-C and SIGTERM held back: one arriving during the write is
+    raised after it, and the command then ends with `code` (its work is complete), not as interrupted."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        _SAVED.append(code)
+        return
+    held: list[int] = []
+    previous = {sig: signal.signal(sig, lambda signum, _frame: held.append(signum))
+                for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+        _SAVED.append(code)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    if held:
+        raise _Terminated() if held[0] == signal.SIGTERM else KeyboardInterrupt
+
+
 class _Terminated(BaseException):
     """SIGTERM, raised in the main thread so that the work stops the way Ctrl-C stops it."""
 
@@ -442,6 +473,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     in_main = threading.current_thread() is threading.main_thread()
     if in_main:  # Ctrl-C inside an import's clean-up is reported as "Exception ignored": it is the interrupt
         sys.unraisablehook = _quiet_interrupts
+    _SAVED.clear()
     previous = signal.signal(signal.SIGTERM, _on_sigterm) if in_main else None
     # Ctrl-C is KeyboardInterrupt from here on, also while the modules load
     previous_int = signal.signal(signal.SIGINT, signal.default_int_handler) if in_main else None
@@ -460,6 +492,10 @@ def main(argv: Optional[list[str]] = None) -> int:
         silence_stdout()
         return EXIT_PIPE
     except (KeyboardInterrupt, _Terminated) as e:  # first: the next clause imports modules (maybe half-loaded)
+        if _SAVED:
+            print("interrupted after the result was written: the work is complete, only its summary was cut "
+                  "short", file=sys.stderr)
+            return _SAVED[-1]
         print("interrupted: nothing half-written; run the command again to finish", file=sys.stderr)
         return EXIT_TERMINATED if isinstance(e, _Terminated) else EXIT_INTERRUPTED
     except FulianError as e:  # every library and CLI error: its message says what to do
