@@ -106,8 +106,9 @@ def cmd_build(args: argparse.Namespace) -> int:
         reasons = "; ".join(f"{p}: {r}" for p, r in report.rejected)
         raise CliError(f"nothing built: {reasons}")
     code = EXIT_REJECTED if report.rejected else EXIT_OK
-    with _saving(code):
-        store.save()
+    if store.dirty or not os.path.exists(args.out):  # nothing changed: the file stays as it is, untouched
+        with _saving(code):
+            store.save()
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:

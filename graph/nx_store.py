@@ -19,6 +19,7 @@ from graph.model import KnowledgeGraph, counts_of
 from graph.store import StoreError, alias_claims, aliases_lost, cannot_write, sorted_rows
 
 FORMAT = "fulian-kg/node-link/1"
+_ABSENT = object()
 
 
 class NetworkxStore:
@@ -67,6 +68,7 @@ class NetworkxStore:
     def write(self, kg: KnowledgeGraph, progress: Optional[Any] = None) -> None:
         self._check_writable()
         g = self.graph
+        changed = False  # a write of what the store already holds leaves it clean (no save needed)
         for row in kg.node_rows():
             nid = row["id"]
             if nid in g:
@@ -74,14 +76,20 @@ class NetworkxStore:
                 aliases = set(merged.get("aliases", [])) | set(row.get("aliases", []))
                 merged.update(row)
                 merged["aliases"] = sorted(aliases - {merged["name"]})
-                g.nodes[nid].clear()
-                g.nodes[nid].update(merged)
+                if merged != g.nodes[nid]:
+                    g.nodes[nid].clear()
+                    g.nodes[nid].update(merged)
+                    changed = True
             else:
                 g.add_node(nid, **row)
+                changed = True
             if progress is not None:
                 progress(1)
         for row in kg.rel_rows():
-            g.add_edge(row["start_id"], row["end_id"], key=row["id"], **row)
+            held = g.get_edge_data(row["start_id"], row["end_id"], row["id"])
+            if held is None or any(held.get(k, _ABSENT) != v for k, v in row.items()):
+                g.add_edge(row["start_id"], row["end_id"], key=row["id"], **row)
+                changed = True
             if self._by_doc is not None and row.get("doc_id"):
                 self._by_doc.setdefault(row["doc_id"], (set(), set()))[0].add(
                     (row["start_id"], row["end_id"], row["id"]))
@@ -91,7 +99,7 @@ class NetworkxStore:
             for n in kg.nodes.values():
                 if n.label == "Passage":
                     self._by_doc.setdefault(n.doc_id, (set(), set()))[1].add(n.id)
-        self.dirty = True
+        self.dirty = self.dirty or changed
 
     def replace_document(self, doc_id: str, kg: KnowledgeGraph) -> None:
         self._check_writable()
@@ -122,7 +130,10 @@ class NetworkxStore:
                 continue
             names = {a for _, _, d in g.in_edges(n, data=True) if d.get("type") == "MENTIONS"
                      for a in d.get("aliases") or ()}
-            g.nodes[n]["aliases"] = sorted(names - {g.nodes[n].get("name")})
+            aliases = sorted(names - {g.nodes[n].get("name")})
+            if aliases != g.nodes[n].get("aliases"):
+                g.nodes[n]["aliases"] = aliases
+                self.dirty = True
 
     def _delete(self, doc_id: str) -> tuple[set[str], dict[str, set[str]]]:
         """Remove a document's statements; return the nodes they touched (pruning candidates) and the
@@ -141,7 +152,8 @@ class NetworkxStore:
         if doc_id in g:
             touched.update(g.successors(doc_id))
             g.remove_node(doc_id)
-        self.dirty = True
+            self.dirty = True
+        self.dirty = self.dirty or bool(edges or passages)
         return touched - passages - {doc_id}, claims
 
     def _prune(self, candidates: set[str]) -> None:
@@ -152,13 +164,14 @@ class NetworkxStore:
             doomed = [n for n in sorted(todo) if g.nodes[n].get("label") in _PRUNABLE and not _backed(g, n, set())]
             parents = {p for n in doomed for p in _hierarchy_parents(g, n)}
             g.remove_nodes_from(doomed)
+            self.dirty = self.dirty or bool(doomed)
             todo = {p for p in parents if p in g}
 
     def delete_relationships(self, rel_type: str) -> None:
         self._check_writable()
         doomed = [(u, v, k) for u, v, k, d in self.graph.edges(keys=True, data=True) if d.get("type") == rel_type]
         self.graph.remove_edges_from(doomed)
-        self.dirty = True
+        self.dirty = self.dirty or bool(doomed)
 
     def clear(self) -> None:
         self._check_writable()
