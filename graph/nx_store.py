@@ -9,13 +9,14 @@ import re
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 import networkx as nx
 
 from graph import schema
 from graph.lock import file_lock, pid_alive
 from graph.model import KnowledgeGraph, counts_of
+from graph.schema import PASSAGE_REL_TYPES
 from graph.store import StoreError, alias_claims, aliases_lost, cannot_write, sorted_rows
 
 FORMAT = "fulian-kg/node-link/1"
@@ -31,15 +32,18 @@ class NetworkxStore:
         self.path = Path(path) if path else None
         self.read_only = read_only
         self.dirty = False
-        self.graph = nx.MultiDiGraph()
+        self._graph = nx.MultiDiGraph()
+        self._rest: Optional[Any] = None  # read-only: the open file whose passage rows are read on first need
         if self.path is not None and self.path.is_dir():
             raise StoreError(f"{self.path} is a folder, not a graph file: give a file name, "
                              f"e.g. {self.path / 'fulian-graph.json'}")
         # a writer holds the file from reading it to closing: two builds never start from one old file
         self._lock = file_lock(self.path).acquire() if self.path and not read_only else None
         try:
-            if self.path and self.path.exists():
-                self.graph = load_graph(self.path)
+            if self.path and self.path.exists() and read_only:
+                self._graph, self._rest = load_graph_deferred(self.path)
+            elif self.path and self.path.exists():
+                self._graph = load_graph(self.path)
             elif self.path and read_only:
                 raise StoreError(f"{self.path}: no graph file; build one with `fulian build --out {self.path}` "
                                  "or give --graph FILE")
@@ -47,6 +51,30 @@ class NetworkxStore:
             self._release()
             raise
         self._by_doc: Optional[dict[str, tuple[set, set]]] = None  # doc id -> (edge keys, passage ids)
+
+    @property
+    def graph(self) -> nx.MultiDiGraph:
+        """The whole graph (node id -> properties, edges keyed by relationship id)."""
+        if self._rest is not None:
+            fh, self._rest = self._rest, None
+            with fh:
+                read_passages(fh, self._graph, self.path)
+        return self._graph
+
+    @graph.setter
+    def graph(self, g: nx.MultiDiGraph) -> None:
+        self._drop_rest()
+        self._graph = g
+
+    def graph_without_passages(self) -> nx.MultiDiGraph:
+        """The graph, perhaps without its Passage nodes and their links (a read-only store reads those
+        only when a caller needs the whole graph): for the statements that never look at them."""
+        return self._graph
+
+    def _drop_rest(self) -> None:
+        if self._rest is not None:
+            self._rest.close()
+            self._rest = None
 
     def _doc_index(self) -> dict[str, tuple[set, set]]:
         """What each document stated (built on first use, then kept up to date by writes)."""
@@ -195,6 +223,7 @@ class NetworkxStore:
             self._release()
 
     def _release(self) -> None:
+        self._drop_rest()
         if self._lock is not None:
             self._lock.release()
             self._lock = None
@@ -204,19 +233,28 @@ class NetworkxStore:
         return contextlib.nullcontext()
 
     # -- reading ---------------------------------------------------------
+    def _graph_for(self, label: Optional[str] = None, rel_type: Optional[str] = None) -> nx.MultiDiGraph:
+        """The graph a read of `label` nodes or `rel_type` links needs: without passages when neither is one."""
+        if label is None and rel_type is None or label == "Passage" or rel_type in PASSAGE_REL_TYPES:
+            return self.graph
+        return self._graph
+
     def document_hashes(self) -> dict[str, str]:
-        return {n: d.get("content_hash", "") for n, d in self.graph.nodes(data=True) if d.get("label") == "Document"}
+        return {n: d.get("content_hash", "") for n, d in self._graph_for("Document").nodes(data=True)
+                if d.get("label") == "Document"}
 
     def node(self, node_id: str) -> Optional[dict[str, Any]]:
-        if node_id not in self.graph:
+        g = self.graph if node_id.startswith(_PASSAGE_ID) else self._graph
+        if node_id not in g:
             return None
-        return dict(self.graph.nodes[node_id])
+        return dict(g.nodes[node_id])
 
     def nodes(self, label: Optional[str] = None) -> list[dict[str, Any]]:
-        return sorted_rows(dict(d) for _, d in self.graph.nodes(data=True) if label is None or d.get("label") == label)
+        return sorted_rows(dict(d) for _, d in self._graph_for(label).nodes(data=True)
+                           if label is None or d.get("label") == label)
 
     def relationships(self, rel_type: Optional[str] = None) -> list[dict[str, Any]]:
-        return sorted_rows(dict(d) for _, _, d in self.graph.edges(data=True)
+        return sorted_rows(dict(d) for _, _, d in self._graph_for(rel_type=rel_type).edges(data=True)
                            if rel_type is None or d.get("type") == rel_type)
 
     def counts(self) -> dict[str, dict[str, int]]:
@@ -359,11 +397,27 @@ def remove_stale_temps(path: Path) -> list[Path]:
     return removed
 
 
-def _read_by_line(fh) -> Optional[nx.MultiDiGraph]:
-    """The graph of a file in the record-per-line layout, or None when the file has another layout."""
+# Rows of Passages and of their links (IN_DOCUMENT, MENTIONS, REPEATS) are most of a graph file; a
+# read-only store reads the others first and these on first need. A record's line shows which it is
+# (keys are sorted and unescaped; a quote inside a value is escaped, so a value never matches).
+_PASSAGE_NODE = '"label": "Passage"'
+_PASSAGE_ID = schema.NODE_IDS["Passage"][0] + ":"
+_PASSAGE_LINKS = tuple(f'"type": "{t}"' for t in PASSAGE_REL_TYPES)
+
+
+def _is_passage_row(line: str, section: str) -> bool:
+    if section == "nodes":
+        return _PASSAGE_NODE in line
+    return any(t in line for t in _PASSAGE_LINKS)
+
+
+def _read_by_line(fh, g: Optional[nx.MultiDiGraph] = None,
+                  take: Optional[Callable[[str, str], bool]] = None) -> Optional[nx.MultiDiGraph]:
+    """The graph of a file in the record-per-line layout (only the records `take(line, section)`
+    accepts, added to `g` when given), or None when the file has another layout."""
     if fh.readline() != _HEAD:
         return None
-    g = nx.MultiDiGraph()
+    g = nx.MultiDiGraph() if g is None else g
     section = "nodes"
     batch: list[str] = []
 
@@ -386,10 +440,42 @@ def _read_by_line(fh) -> Optional[nx.MultiDiGraph]:
                 return g if section == "edges" else None
             section = "edges"
             continue
-        batch.append(line)
-        if len(batch) >= _BATCH:
-            flush()
+        if take is None or take(line, section):
+            batch.append(line)
+            if len(batch) >= _BATCH:
+                flush()
     return None  # cut short: let the whole-document parser report it
+
+
+def load_graph_deferred(path: Path) -> tuple[nx.MultiDiGraph, Optional[Any]]:
+    """The graph of a file without its passage rows, and the still open file to read them from
+    (`read_passages`); a file in another layout is read whole (and None returned for the file)."""
+    try:
+        fh = open(path, encoding="utf-8")
+    except OSError as e:
+        raise StoreError(f"{path}: cannot read the graph file ({e.strerror})") from e
+    try:
+        g = _read_by_line(fh, take=lambda line, section: not _is_passage_row(line, section))
+    except (json.JSONDecodeError, KeyError, TypeError, AttributeError, UnicodeDecodeError):
+        g = None
+    except BaseException:
+        fh.close()
+        raise
+    if g is None:
+        fh.close()
+        return load_graph(path), None
+    return g, fh  # kept open: a newer file saved over this one meanwhile does not mix into it
+
+
+def read_passages(fh, g: nx.MultiDiGraph, path: Any) -> None:
+    """Add the passage rows `load_graph_deferred` left in `fh` to `g`."""
+    fh.seek(0)
+    try:
+        done = _read_by_line(fh, g, take=_is_passage_row)
+    except (json.JSONDecodeError, KeyError, TypeError, AttributeError, UnicodeDecodeError) as e:
+        raise _not_a_graph(Path(path), f"its passages do not read: {e}") from e
+    if done is None:
+        raise _not_a_graph(Path(path), "cut short")
 
 
 def load_graph(path: Path) -> nx.MultiDiGraph:

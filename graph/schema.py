@@ -74,6 +74,9 @@ EXTRACTED_REL_TYPES = ("IMPLEMENTS", "LEADS", "COORDINATES", "PART_OF")
 # Relationships derived over the whole graph after a build (REPEATS over all passages, VARIANT_OF over
 # all campaign names): recomputed, and synced into Neo4j by id rather than per document.
 DERIVED_REL_TYPES = ("REPEATS", "VARIANT_OF")
+# Relationships that start at a Passage (provenance and text reuse): with the Passage nodes, most of a
+# graph's rows, and what a read-only embedded store reads only when a question needs them.
+PASSAGE_REL_TYPES = tuple(name for name, r in REL_TYPES.items() if all(start == "Passage" for start, _ in r.ends))
 # Properties every extracted relationship carries.
 PROVENANCE_PROPERTIES = ("doc_id", "year", "evidence", "start", "end", "rule")
 

@@ -66,6 +66,9 @@ class EmbeddedStore(GraphStore, Protocol):
 
     graph: Any  # networkx.MultiDiGraph: node id -> properties, edges keyed by relationship id
 
+    def graph_without_passages(self) -> Any:
+        """`graph`, or (not yet read) that graph without its Passage nodes and their links."""
+
 
 @runtime_checkable
 class CypherStore(GraphStore, Protocol):

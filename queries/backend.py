@@ -52,7 +52,9 @@ def fetch(store: GraphStore, name: str, **params: Any) -> list[dict[str, Any]]:
     if backend_of(store) == "neo4j":
         return cast(CypherStore, store).read_values(cypher.STATEMENTS[name], params)
     if name in nx_queries.QUERIES:
-        return nx_queries.QUERIES[name](cast(EmbeddedStore, store).graph, **params)
+        embedded = cast(EmbeddedStore, store)
+        g = embedded.graph_without_passages() if name in nx_queries.WITHOUT_PASSAGES else embedded.graph
+        return nx_queries.QUERIES[name](g, **params)
     raise QueryError(f"statement {name} needs Neo4j (the embedded store matches names by scanning)")
 
 

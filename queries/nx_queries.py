@@ -374,6 +374,14 @@ def drawn_links(g: nx.MultiDiGraph, ids: list[str], labels: list[str], types: li
             for a in starts for _, b, r in g.out_edges(a, data=True) if r.get("type") in types and b in inside]
 
 
+# The statements whose twins read no Passage node and no link of a passage (IN_DOCUMENT, MENTIONS,
+# REPEATS): they run on `graph_without_passages()`, which a read-only store has before it has read
+# the rest (tests/test_deferred_passages.py checks each against the whole graph).
+WITHOUT_PASSAGES = frozenset({
+    "entity_names", "entity_candidates", "adoptions", "adoption_list", "adopters", "ancestors", "descendants",
+    "federations", "federations_at", "profile", "leads_edges", "variants",
+})
+
 QUERIES = {
     "entity_names": entity_names,
     "entity_candidates": entity_candidates,

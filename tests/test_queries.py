@@ -284,39 +284,42 @@ def test_parity_text_inheritance(neo4j_lineage, reference):
     assert queries.text_inheritance(neo4j_lineage) == queries.text_inheritance(reference) != []
 
 
+RAW_PARAMS = {  # a parameter set for each named statement (the full-text one has its own test)
+    "entity_names": dict(labels=["Campaign", "Law", "Federation"]),
+    "entity_candidates": dict(labels=["Federation", "Campaign"], normalized="长沙"),
+    "adoptions": dict(labels=["Campaign", "Law"], ids=None),
+    "adoption_list": dict(labels=["Campaign", "Law"], ids=None),
+    "adopters": dict(labels=["Campaign", "Law"],
+                     ids=["campaign:美家美妇", "law:家庭教育促进法", "campaign:美家美妇"]),
+    "federations_at": dict(ids=["fed:全国妇联"], codes=["430600", "430700"]),
+    "ancestors": dict(id="fed:长沙市望城区妇联"),
+    "descendants": dict(id="fed:全国妇联"),
+    "agenda": dict(id="fed:长沙市望城区妇联", year=None),
+    "provenance_by_id": dict(rel_id="IMPLEMENTS:fed:岳阳市妇联->campaign:美家美妇@doc:yy2021"),
+    "provenance_by_ends": dict(head_id="fed:长沙市望城区妇联", type=None, tail_id="campaign:美丽庭院"),
+    "federations": {}, "profile": dict(id="fed:长沙市望城区妇联"), "passages": {}, "leads_edges": {},
+    "repeats": {}, "variants": dict(ids=["campaign:美家美妇", "campaign:家家幸福安康工程"]),
+    "drawn_nodes": dict(ids=["fed:长沙市望城区妇联", "doc:doc_a", "dept:长沙市望城区/公安机关", "person:张三",
+                             "law:家庭教育促进法", "campaign:美丽庭院", "doc:doc_a", "fed:nowhere"],
+                        labels=["Federation", "Document", "Department", "Person", "Law"]),
+    "drawn_federations": {},
+    "drawn_below": dict(id="fed:全国妇联"),
+    "drawn_neighbours": dict(ids=["fed:长沙市望城区妇联", "fed:长沙市妇联", "person:张三"],
+                             labels=["Federation", "Campaign", "Person"],
+                             types=["IMPLEMENTS", "LEADS", "COORDINATES", "PART_OF"],
+                             others=["Federation", "Campaign", "Law", "Department", "Person"]),
+    "drawn_links": dict(ids=["fed:全国妇联", "fed:湖南省妇联", "fed:长沙市妇联", "fed:长沙市望城区妇联",
+                             "campaign:美丽庭院", "person:张三", "dept:长沙市望城区妇联/权益部"],
+                        labels=["Federation", "Campaign", "Person", "Department"],
+                        types=["IMPLEMENTS", "LEADS", "COORDINATES", "PART_OF"]),
+}
+
+
 def test_parity_of_every_raw_statement(neo4j_lineage, reference):
     """Each Cypher statement and its networkx twin return the same rows."""
     from queries import backend, cypher
 
-    params = {
-        "entity_names": dict(labels=["Campaign", "Law", "Federation"]),
-        "entity_candidates": dict(labels=["Federation", "Campaign"], normalized="长沙"),
-        "adoptions": dict(labels=["Campaign", "Law"], ids=None),
-        "adoption_list": dict(labels=["Campaign", "Law"], ids=None),
-        "adopters": dict(labels=["Campaign", "Law"],
-                         ids=["campaign:美家美妇", "law:家庭教育促进法", "campaign:美家美妇"]),
-        "federations_at": dict(ids=["fed:全国妇联"], codes=["430600", "430700"]),
-        "ancestors": dict(id="fed:长沙市望城区妇联"),
-        "descendants": dict(id="fed:全国妇联"),
-        "agenda": dict(id="fed:长沙市望城区妇联", year=None),
-        "provenance_by_id": dict(rel_id="IMPLEMENTS:fed:岳阳市妇联->campaign:美家美妇@doc:yy2021"),
-        "provenance_by_ends": dict(head_id="fed:长沙市望城区妇联", type=None, tail_id="campaign:美丽庭院"),
-        "federations": {}, "profile": dict(id="fed:长沙市望城区妇联"), "passages": {}, "leads_edges": {},
-        "repeats": {}, "variants": dict(ids=["campaign:美家美妇", "campaign:家家幸福安康工程"]),
-        "drawn_nodes": dict(ids=["fed:长沙市望城区妇联", "doc:doc_a", "dept:长沙市望城区/公安机关", "person:张三",
-                                 "law:家庭教育促进法", "campaign:美丽庭院", "doc:doc_a", "fed:nowhere"],
-                            labels=["Federation", "Document", "Department", "Person", "Law"]),
-        "drawn_federations": {},
-        "drawn_below": dict(id="fed:全国妇联"),
-        "drawn_neighbours": dict(ids=["fed:长沙市望城区妇联", "fed:长沙市妇联", "person:张三"],
-                                 labels=["Federation", "Campaign", "Person"],
-                                 types=["IMPLEMENTS", "LEADS", "COORDINATES", "PART_OF"],
-                                 others=["Federation", "Campaign", "Law", "Department", "Person"]),
-        "drawn_links": dict(ids=["fed:全国妇联", "fed:湖南省妇联", "fed:长沙市妇联", "fed:长沙市望城区妇联",
-                                 "campaign:美丽庭院", "person:张三", "dept:长沙市望城区妇联/权益部"],
-                            labels=["Federation", "Campaign", "Person", "Department"],
-                            types=["IMPLEMENTS", "LEADS", "COORDINATES", "PART_OF"]),
-    }
+    params = RAW_PARAMS
     link_repeats(neo4j_lineage, 0.5)
     link_repeats(reference, 0.5)
     assert set(params) | {"entity_fulltext"} == set(cypher.STATEMENTS)

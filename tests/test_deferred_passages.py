@@ -1,0 +1,96 @@
+"""A read-only embedded store reads a graph file's Passage rows (most of its rows) only when a caller
+needs them: the statements that never look at passages run before, and answer exactly as on the
+whole graph; everything else sees the whole graph."""
+
+import json
+
+import pytest
+
+import queries
+from graph.nx_store import NetworkxStore, load_graph
+from graph_samples import lineage_graph
+from loaders.pipeline import SAMPLE_CORPUS, build
+from loaders.text_reuse import link_repeats
+from queries import backend, nx_queries
+from test_queries import QUESTIONS, RAW_PARAMS
+
+
+@pytest.fixture(scope="module")
+def graph_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("deferred") / "kg.json"
+    store = NetworkxStore(path)
+    store.write(lineage_graph())
+    link_repeats(store, 0.5)
+    store.save()
+    store.close()
+    return path
+
+
+def test_statements_without_passages_answer_as_on_the_whole_graph_before_passages_are_read(graph_file):
+    whole = NetworkxStore(graph_file, read_only=True)
+    assert whole.graph.number_of_nodes()  # read everything
+    lean = NetworkxStore(graph_file, read_only=True)
+    for name in sorted(nx_queries.WITHOUT_PASSAGES):
+        assert backend.run(lean, name, **RAW_PARAMS[name]) == backend.run(whole, name, **RAW_PARAMS[name]), name
+    assert not any(d.get("label") == "Passage" for _, d in lean.graph_without_passages().nodes(data=True))
+    # a statement that needs passages reads them: then it answers as on the whole graph
+    for name in ("passages", "repeats", "agenda", "provenance_by_id"):
+        assert backend.run(lean, name, **RAW_PARAMS[name]) == backend.run(whole, name, **RAW_PARAMS[name]) != [], name
+    assert any(d.get("label") == "Passage" for _, d in lean.graph_without_passages().nodes(data=True))
+    lean.close()
+    whole.close()
+
+
+@pytest.mark.parametrize("name,question", QUESTIONS, ids=[q[0] for q in QUESTIONS])
+def test_every_question_answers_on_a_read_only_file_as_in_memory(graph_file, name, question):
+    memory = NetworkxStore()
+    memory.graph = load_graph(graph_file)
+    store = NetworkxStore(graph_file, read_only=True)
+    got = json.dumps(question(store), ensure_ascii=False, default=str)
+    assert got == json.dumps(question(memory), ensure_ascii=False, default=str)
+    store.close()
+
+
+def test_the_whole_graph_of_a_deferred_store_is_the_file(graph_file):
+    store = NetworkxStore(graph_file, read_only=True)
+    full = load_graph(graph_file)
+    g = store.graph
+    assert sorted(g.nodes(data=True), key=lambda t: t[0]) == sorted(full.nodes(data=True), key=lambda t: t[0])
+    assert sorted((k, d) for _, _, k, d in g.edges(keys=True, data=True)) == \
+        sorted((k, d) for _, _, k, d in full.edges(keys=True, data=True))
+    assert store.counts() == NetworkxStore(graph_file, read_only=True).counts()
+    store.close()
+    passage = next(n for n, d in full.nodes(data=True) if d.get("label") == "Passage")
+    fresh = NetworkxStore(graph_file, read_only=True)
+    assert fresh.node(passage) == full.nodes[passage]
+    assert len(fresh.nodes("Passage")) == sum(1 for _, d in full.nodes(data=True) if d.get("label") == "Passage")
+    fresh.close()
+
+
+def test_lineage_coverage_and_chains_of_a_built_corpus_never_read_passages(tmp_path):
+    path = tmp_path / "kg.json"
+    writer = NetworkxStore(path)
+    build([str(SAMPLE_CORPUS)], writer)
+    writer.save()
+    writer.close()
+    store = NetworkxStore(path, read_only=True)
+    top = queries.top_targets(store, limit=1)[0]["name"]
+    assert queries.campaign_diffusion(store, top) and queries.coverage(store, top)
+    fed = store.nodes("Federation")[0]["name"]
+    assert queries.leadership_chain(store, fed) and store.node(store.nodes("Document")[0]["id"])
+    assert store._rest is not None, "a lineage, coverage or chain question read the passages"
+    store.close()
+
+
+def test_a_file_saved_over_a_deferred_store_does_not_mix_into_its_passages(graph_file, tmp_path):
+    path = tmp_path / "kg.json"
+    path.write_bytes(graph_file.read_bytes())
+    store = NetworkxStore(path, read_only=True)
+    before = store.graph_without_passages().number_of_nodes()
+    empty = NetworkxStore(path)
+    empty.clear()
+    empty.save()  # replaces the file (a new inode) while the reader holds the old one
+    empty.close()
+    passages = [n for n, d in store.graph.nodes(data=True) if d.get("label") == "Passage"]
+    assert passages and store.graph.number_of_nodes() > before
+    store.close()
