@@ -323,9 +323,10 @@ _BATCH = 5000  # records parsed at once when reading
 
 def _write_rows(fh, rows) -> None:
     sep = ""
+    dumps = json.dumps  # json.dump streams through the pure-Python encoder; dumps uses the C one (~5x faster)
     for row in rows:
         fh.write(sep)
-        json.dump(row, fh, ensure_ascii=False, sort_keys=True)
+        fh.write(dumps(row, ensure_ascii=False, sort_keys=True))
         sep = ",\n"
     if sep:
         fh.write("\n")
