@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Any, Iterable, Optional, TextIO
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, Iterable, Optional, TextIO
 
 from graph.schema import GAZETTEER_RULES, LEVELS
 from queries import backend, gazetteer
 from queries.errors import QueryError
 from queries.lineage import adoption_rows
 from graph.order import known_year, level_key, year_key
+
+if TYPE_CHECKING:  # pandas loads only for the matrix (a second of start-up for every other question)
+    import pandas as pd
 from queries.resolve import normalize, resolve, resolve_one, target_labels
 
 STATUS_ORDER = {"adopted": 0, "document, no adoption": 1, "no document": 2}
@@ -211,6 +212,8 @@ def coverage_matrix(store: Any, kind: str = "campaign", value: str = "year",
     `value`: "year" (first year adopted, <NA> when never), "count" (adopting documents) or
     "bool" (1/0). `level` keeps federations of one level.
     """
+    import pandas as pd
+
     if value not in ("year", "count", "bool"):
         raise QueryError(f"value must be year, count or bool, got {value!r}")
     rows = adoption_rows(store, None, target_labels(kind))
