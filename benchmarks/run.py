@@ -13,6 +13,9 @@ Rows (metric, measured, baseline, ratio, goal, met?):
   neo4j_load_vs_per_row  Neo4j load rows/s vs one auto-commit query per row (small sample)            ≥ 50×
   neo4j_bulk_vs_unwind[N]        first load through the offline importer (restart, schema) vs UNWIND  ≥ 2×
   neo4j_incremental_vs_unwind[N] 1,000 new documents into a database holding the others vs UNWIND     ≥ 0.7×
+  query_cli_s[q,N]       `fulian query lineage|coverage` in a fresh process vs one reading the whole file  < 1 s at 10,000
+  add_one_doc_s[N]       `fulian build` of the corpus plus one new document vs building the N from nothing
+  rebuild_unchanged_s[N] `fulian build` of the unchanged corpus (the graph file must stay untouched)
   query_p95_ms[...]      lineage / coverage query latency on the largest graph, both backends         p95 < 50 ms (Neo4j)
   quality_micro_f1[N]    strict micro F1 vs the generated gold, ratio to F1 on the real sample corpus
   reuse_p_at_k[N]        planted borrowings among the k strongest REPEATS links (k = planted), rarity-weighted
@@ -670,6 +673,26 @@ def run(args: argparse.Namespace) -> dict:
                         (e["total_s"] < 600) if n >= 10000 else proj < 600, "s", note=note))
         rows.append(row(f"e2e_peak_rss_mb[{n}]", e["peak_rss_mb"], None, "< 2048 MB", e["peak_rss_mb"] < 2048, "MB"))
 
+    from benchmarks import embedded_cli
+
+    manifest = json.loads((largest / "manifest.json").read_text(encoding="utf-8"))
+    det["embedded_cli"] = {}
+    for n in sizes_e2e:  # what an embedded user waits for at the command line
+        log(f"embedded command line, {n} documents …")
+        e = det["e2e"][str(n)]
+        c = det["embedded_cli"][str(n)] = embedded_cli.measure(graph_paths[n], dirs[n] / "corpus",
+                                                                manifest["popular_campaigns"][0],
+                                                                e["build_s"] + e["save_s"])
+        for q in ("lineage", "coverage"):
+            rows.append(row(f"query_cli_s[{q},{n}]", c[f"query_{q}_s"], c["whole_read_s"], "< 1 s at 10,000",
+                            c[f"query_{q}_s"] < 1 if n >= 10000 else None, "s",
+                            note="baseline: a process that reads the whole graph file"))
+        rows.append(row(f"add_one_doc_s[{n}]", c["add_one_doc_s"], c["build_s"], "about the size of the change",
+                        None, "s", note=f"{c['add_one_doc_read']}; baseline: building the {n:,} documents"))
+        rows.append(row(f"rebuild_unchanged_s[{n}]", c["rebuild_unchanged_s"], c["build_s"], "file untouched",
+                        c["rebuild_untouched"], "s", note="the graph file " + (
+                            "was not rewritten" if c["rebuild_untouched"] else "WAS REWRITTEN")))
+
     if args.neo4j:
         e = det["e2e"][str(sizes[-1])]
         graph_rows = e["nodes"] + e["edges"]
@@ -706,7 +729,6 @@ def run(args: argparse.Namespace) -> dict:
                                 f"{e['incremental_rows']:,} rows in {e['incremental_s']:.1f} s; " +
                                 ", ".join(f"{k[:-2]} {v:.1f}" for k, v in top)))
 
-    manifest = json.loads((largest / "manifest.json").read_text(encoding="utf-8"))
     from graph.nx_store import NetworkxStore
 
     log("query latency (embedded) …")

@@ -83,6 +83,8 @@ def test_runner_reports_every_metric_with_a_number(tmp_path, capsys):
     expected = ["startup_s", "extract_throughput", "parallel_speedup", f"e2e_time_s[{N}]", f"e2e_peak_rss_mb[{N}]",
                 f"quality_micro_f1[{N}]"]
     expected += [f"query_{p}_ms[{q},embedded]" for q in ("lineage", "coverage") for p in ("p50", "p95")]
+    expected += [f"query_cli_s[lineage,{N}]", f"query_cli_s[coverage,{N}]", f"add_one_doc_s[{N}]",
+                 f"rebuild_unchanged_s[{N}]"]
     for metric in expected:
         assert metric in rows, metric
         assert isinstance(rows[metric]["measured"], (int, float)), (metric, rows[metric])
@@ -110,3 +112,22 @@ def test_runner_with_neo4j_reports_the_load_and_query_metrics(tmp_path):
     e2e = results["details"]["e2e"]["8"]
     assert e2e["neo4j_rows"] == e2e["nodes"] + e2e["edges"]  # a first load writes every row
     assert e2e["neo4j_reload_rows"] < e2e["neo4j_rows"] / 2  # the reload skips every document
+
+
+def test_embedded_cli_measures_questions_one_added_document_and_an_untouched_rebuild(corpus, tmp_path):
+    from benchmarks import embedded_cli
+    from graph.nx_store import NetworkxStore
+    from loaders.pipeline import build
+
+    graph = tmp_path / "kg.json"
+    store = NetworkxStore(graph)
+    build(bench.corpus_files(corpus), store)
+    store.save()
+    store.close()
+    before = graph.read_bytes()
+    name = json.loads((corpus / "manifest.json").read_text(encoding="utf-8"))["popular_campaigns"][0]
+    got = embedded_cli.measure(graph, corpus / "corpus", name, build_s=1.0)
+    assert got["rebuild_untouched"] is True
+    assert got["add_one_doc_read"] == "documents read: 1"  # only the new document was read
+    assert all(got[k] > 0 for k in ("whole_read_s", "query_lineage_s", "query_coverage_s", "add_one_doc_s"))
+    assert graph.read_bytes() == before  # the benchmark worked on a copy
