@@ -3,23 +3,21 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import os
-import re
-import tempfile
-import time
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any, Optional
 
 import networkx as nx
 
 from graph import schema
-from graph.lock import file_lock, pid_alive
+from graph.graph_file import Deferred, load_graph, load_graph_deferred, save_graph
+from graph.graph_file import remove_stale_temps  # noqa: F401  (the store's file helpers, also used from here)
+from graph.lock import file_lock
 from graph.model import KnowledgeGraph, counts_of
 from graph.schema import PASSAGE_REL_TYPES
-from graph.store import StoreError, alias_claims, aliases_lost, cannot_write, sorted_rows
+from graph.store import StoreError, alias_claims, aliases_lost, sorted_rows
 
-FORMAT = "fulian-kg/node-link/1"
+_PASSAGE_ID = schema.NODE_IDS["Passage"][0] + ":"
 _ABSENT = object()
 
 
@@ -33,7 +31,7 @@ class NetworkxStore:
         self.read_only = read_only
         self.dirty = False
         self._graph = nx.MultiDiGraph()
-        self._rest: Optional[Any] = None  # read-only: the open file whose passage rows are read on first need
+        self._rest: Optional[Deferred] = None  # read-only: the passage rows, read on first need
         if self.path is not None and self.path.is_dir():
             raise StoreError(f"{self.path} is a folder, not a graph file: give a file name, "
                              f"e.g. {self.path / 'fulian-graph.json'}")
@@ -56,9 +54,8 @@ class NetworkxStore:
     def graph(self) -> nx.MultiDiGraph:
         """The whole graph (node id -> properties, edges keyed by relationship id)."""
         if self._rest is not None:
-            fh, self._rest = self._rest, None
-            with fh:
-                read_passages(fh, self._graph, self.path)
+            rest, self._rest = self._rest, None
+            rest.read_into(self._graph)
         return self._graph
 
     @graph.setter
@@ -304,215 +301,3 @@ def unbacked_nodes(g: nx.MultiDiGraph) -> list[str]:
                 backed.add(up)
                 todo.append(up)
     return [n for n, d in g.nodes(data=True) if d.get("label") in _PRUNABLE and n not in backed]
-
-
-# Saved files are JSON with one record per line, written and read record by record:
-#   {"format": "fulian-kg/node-link/1", "directed": true, "multigraph": true, "nodes": [
-#   {node},
-#   ...
-#   ], "edges": [
-#   {edge},
-#   ...
-#   ]}
-# Any JSON document with the same keys loads too (files written before this layout do).
-_HEAD = '{"format": "%s", "directed": true, "multigraph": true, "nodes": [\n' % FORMAT
-_MIDDLE = '], "edges": [\n'
-_TAIL = ']}\n'
-_BATCH = 5000  # records parsed at once when reading
-
-
-def _write_rows(fh, rows) -> None:
-    sep = ""
-    dumps = json.dumps  # json.dump streams through the pure-Python encoder; dumps uses the C one (~5x faster)
-    for row in rows:
-        fh.write(sep)
-        fh.write(dumps(row, ensure_ascii=False, sort_keys=True))
-        sep = ",\n"
-    if sep:
-        fh.write("\n")
-
-
-def save_graph(g: nx.MultiDiGraph, path: Path) -> None:
-    """Write the node-link JSON atomically (a temp file in the same folder, then rename), record by
-    record in id order, without building the whole document in memory."""
-    path = Path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise cannot_write(path.parent, e, "choose another place with --out FILE") from e
-    remove_stale_temps(path)
-    try:
-        _save(g, path)
-    except OSError as e:
-        raise cannot_write(path, e, "the graph file is as it was before: free some space (or write elsewhere "
-                                    "with --out FILE) and run the same command again") from e
-
-
-def _save(g: nx.MultiDiGraph, path: Path) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(_HEAD)
-            nodes = g.nodes
-            _write_rows(fh, (nodes[n] for n in sorted(nodes, key=lambda n: nodes[n]["id"])))
-            fh.write(_MIDDLE)
-            edges = sorted(((d["id"], d) for _, _, d in g.edges(data=True)), key=lambda t: t[0])
-            _write_rows(fh, (d for _, d in edges))
-            del edges
-            fh.write(_TAIL)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
-_LEGACY_TEMP_AGE = 3600  # seconds: temp files of versions that did not name their writer
-
-
-def remove_stale_temps(path: Path) -> list[Path]:
-    """Remove the temp files that saves killed midway left beside `path`; return them.
-
-    A temp file is named `.NAME.PID.XXXXXXXX.tmp` after the process writing it: it is stale
-    when that process is gone. Unnamed ones (`.NAME.XXXXXXXX.tmp`) are stale after an hour."""
-    own = re.compile(re.escape(f".{path.name}.") + r"(?:(\d+)\.)?[A-Za-z0-9_]{8}\.tmp")
-    removed = []
-    try:
-        entries = list(os.scandir(path.parent))
-    except OSError:
-        return removed
-    for entry in entries:
-        m = own.fullmatch(entry.name)
-        if not m:
-            continue
-        try:
-            stale = (not pid_alive(int(m.group(1))) if m.group(1)
-                     else time.time() - entry.stat().st_mtime > _LEGACY_TEMP_AGE)
-            if stale:
-                os.unlink(entry.path)
-                removed.append(Path(entry.path))
-        except OSError:
-            continue  # gone already, or not ours to remove
-    return removed
-
-
-# Rows of Passages and of their links (IN_DOCUMENT, MENTIONS, REPEATS) are most of a graph file; a
-# read-only store reads the others first and these on first need. A record's line shows which it is
-# (keys are sorted and unescaped; a quote inside a value is escaped, so a value never matches).
-_PASSAGE_NODE = '"label": "Passage"'
-_PASSAGE_ID = schema.NODE_IDS["Passage"][0] + ":"
-_PASSAGE_LINKS = tuple(f'"type": "{t}"' for t in PASSAGE_REL_TYPES)
-
-
-def _is_passage_row(line: str, section: str) -> bool:
-    if section == "nodes":
-        return _PASSAGE_NODE in line
-    return any(t in line for t in _PASSAGE_LINKS)
-
-
-def _read_by_line(fh, g: Optional[nx.MultiDiGraph] = None,
-                  take: Optional[Callable[[str, str], bool]] = None) -> Optional[nx.MultiDiGraph]:
-    """The graph of a file in the record-per-line layout (only the records `take(line, section)`
-    accepts, added to `g` when given), or None when the file has another layout."""
-    if fh.readline() != _HEAD:
-        return None
-    g = nx.MultiDiGraph() if g is None else g
-    section = "nodes"
-    batch: list[str] = []
-
-    def flush() -> None:
-        if not batch:
-            return
-        rows = json.loads("[" + "".join(batch).rstrip().rstrip(",") + "]")
-        batch.clear()
-        if section == "nodes":
-            for row in rows:
-                g.add_node(row["id"], **row)
-        else:
-            for row in rows:
-                g.add_edge(row["start_id"], row["end_id"], key=row["id"], **row)
-
-    for line in fh:
-        if line == _MIDDLE or line == _TAIL:
-            flush()
-            if line == _TAIL:
-                return g if section == "edges" else None
-            section = "edges"
-            continue
-        if take is None or take(line, section):
-            batch.append(line)
-            if len(batch) >= _BATCH:
-                flush()
-    return None  # cut short: let the whole-document parser report it
-
-
-def load_graph_deferred(path: Path) -> tuple[nx.MultiDiGraph, Optional[Any]]:
-    """The graph of a file without its passage rows, and the still open file to read them from
-    (`read_passages`); a file in another layout is read whole (and None returned for the file)."""
-    try:
-        fh = open(path, encoding="utf-8")
-    except OSError as e:
-        raise StoreError(f"{path}: cannot read the graph file ({e.strerror})") from e
-    try:
-        g = _read_by_line(fh, take=lambda line, section: not _is_passage_row(line, section))
-    except (json.JSONDecodeError, KeyError, TypeError, AttributeError, UnicodeDecodeError):
-        g = None
-    except BaseException:
-        fh.close()
-        raise
-    if g is None:
-        fh.close()
-        return load_graph(path), None
-    return g, fh  # kept open: a newer file saved over this one meanwhile does not mix into it
-
-
-def read_passages(fh, g: nx.MultiDiGraph, path: Any) -> None:
-    """Add the passage rows `load_graph_deferred` left in `fh` to `g`."""
-    fh.seek(0)
-    try:
-        done = _read_by_line(fh, g, take=_is_passage_row)
-    except (json.JSONDecodeError, KeyError, TypeError, AttributeError, UnicodeDecodeError) as e:
-        raise _not_a_graph(Path(path), f"its passages do not read: {e}") from e
-    if done is None:
-        raise _not_a_graph(Path(path), "cut short")
-
-
-def load_graph(path: Path) -> nx.MultiDiGraph:
-    """Read a graph file written by `save_graph`, with a clear error when it is not one."""
-    try:
-        with open(path, encoding="utf-8") as fh:
-            try:
-                g = _read_by_line(fh)
-            except (json.JSONDecodeError, KeyError, TypeError, AttributeError):
-                g = None
-            if g is not None:
-                return g
-            fh.seek(0)
-            data = json.load(fh)
-    except UnicodeDecodeError as e:
-        raise _not_a_graph(path, "not UTF-8 text: damaged, or another kind of file") from e
-    except json.JSONDecodeError as e:
-        raise _not_a_graph(path, f"invalid JSON at line {e.lineno}, cut short or damaged") from e
-    except OSError as e:
-        raise StoreError(f"{path}: cannot read the graph file ({e.strerror})") from e
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise _not_a_graph(path, f"format {data.get('format') if isinstance(data, dict) else None!r}")
-    g = nx.MultiDiGraph()
-    for kind, rows in (("node", data.get("nodes")), ("relationship", data.get("edges"))):
-        for i, row in enumerate(rows if isinstance(rows, list) else [None]):
-            ends = ("id",) if kind == "node" else ("id", "start_id", "end_id")
-            if not isinstance(row, dict) or not all(isinstance(row.get(k), str) and row[k] for k in ends):
-                raise _not_a_graph(path, f"{kind} {i + 1} has no {'/'.join(ends)}")
-            if kind == "node":
-                g.add_node(row["id"], **row)
-            else:
-                g.add_edge(row["start_id"], row["end_id"], key=row["id"], **row)
-    return g
-
-
-def _not_a_graph(path: Path, why: str) -> StoreError:
-    # `fulian build --out FILE` reads FILE first, so the remedy is to move it aside
-    return StoreError(f"{path}: not a fulian graph file ({why}); move it aside (or delete it) and run "
-                      f"`fulian build --out {path}` to build it anew")

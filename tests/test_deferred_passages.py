@@ -94,3 +94,65 @@ def test_a_file_saved_over_a_deferred_store_does_not_mix_into_its_passages(graph
     passages = [n for n, d in store.graph.nodes(data=True) if d.get("label") == "Passage"]
     assert passages and store.graph.number_of_nodes() > before
     store.close()
+
+
+def _shuffled_copy(src, dst):
+    """The same records with one non-passage node moved among the passages (a file written by hand)."""
+    lines = src.read_text(encoding="utf-8").splitlines(keepends=True)
+    mid = lines.index('], "edges": [\n')
+    nodes = lines[1:mid]
+    first_passage = next(i for i, line in enumerate(nodes) if '"label": "Passage"' in line)
+    assert first_passage > 0 and sum('"label": "Passage"' in line for line in nodes) >= 2
+    mover = nodes.pop(0).rstrip("\n").rstrip(",") + ",\n"
+    nodes.insert(first_passage, mover)
+    nodes[-1] = nodes[-1].rstrip("\n").rstrip(",") + "\n"
+    dst.write_text("".join([lines[0], *nodes, *lines[mid:]]), encoding="utf-8")
+
+
+def test_a_file_whose_rows_are_not_in_blocks_is_read_whole_with_the_same_graph(graph_file, tmp_path):
+    from graph.graph_file import _scan, _sections, _Unsorted, _LINK_MARKS, _NODE_MARKS
+    import os
+
+    odd = tmp_path / "odd.json"
+    _shuffled_copy(graph_file, odd)
+    fd = os.open(odd, os.O_RDONLY)
+    (n0, n1), _ = _sections(fd)
+    with pytest.raises(_Unsorted):
+        _scan(fd, n0, n1, _NODE_MARKS, lambda rows: None)
+    os.close(fd)
+    full = load_graph(graph_file)
+    store = NetworkxStore(odd, read_only=True)
+    assert store._rest is None  # not deferred: read whole, as it is
+    assert sorted(store.graph.nodes(data=True), key=lambda t: t[0]) == \
+        sorted(full.nodes(data=True), key=lambda t: t[0])
+    assert store.graph.number_of_edges() == full.number_of_edges()
+    store.close()
+    assert sorted(load_graph(odd).nodes(data=True), key=lambda t: t[0]) == \
+        sorted(full.nodes(data=True), key=lambda t: t[0])
+    assert _LINK_MARKS  # the passage link types are looked for too
+
+
+def test_a_saved_file_is_read_by_blocks(graph_file):
+    store = NetworkxStore(graph_file, read_only=True)
+    assert store._rest is not None and store._rest._fd is not None  # deferred, read by blocks
+    assert sum(1 for _, d in store.graph.nodes(data=True) if d.get("label") == "Passage") > 0
+    assert store._rest is None
+    store.close()
+
+
+@pytest.mark.parametrize("piece", [64, 300, 4096])
+def test_blocks_read_in_small_pieces_give_the_graph_the_line_reader_gives(graph_file, monkeypatch, piece):
+    import graph.graph_file as gf
+
+    with open(graph_file, encoding="utf-8") as fh:
+        by_line = gf._read_by_line(fh)
+    monkeypatch.setattr(gf, "_PIECE", piece)  # blocks, and rows, cut across many pieces
+    for g in (gf.load_graph(graph_file), NetworkxStore(graph_file, read_only=True).graph):
+        assert sorted(g.nodes(data=True), key=lambda t: t[0]) == sorted(by_line.nodes(data=True), key=lambda t: t[0])
+        assert sorted((k, d) for _, _, k, d in g.edges(keys=True, data=True)) == \
+            sorted((k, d) for _, _, k, d in by_line.edges(keys=True, data=True))
+    lean = NetworkxStore(graph_file, read_only=True)
+    assert lean._rest is not None
+    assert {d.get("label") for _, d in lean.graph_without_passages().nodes(data=True)} == \
+        {d.get("label") for _, d in by_line.nodes(data=True)} - {"Passage"}
+    lean.close()

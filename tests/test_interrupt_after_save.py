@@ -6,6 +6,7 @@ import signal
 
 import pytest
 
+import graph.graph_file as graph_file
 import graph.nx_store as nx_store
 from conftest import ROOT
 from fulian import cli
@@ -14,12 +15,12 @@ SAMPLE = ROOT / "data" / "corpus"
 
 
 def signal_inside_save(monkeypatch, sig, fail: bool = False):
-    real = nx_store.save_graph
+    real = graph_file.save_graph
 
     def save(g, path):
         os.kill(os.getpid(), sig)  # pending while the save runs: nothing may interrupt it halfway
         if fail:
-            raise nx_store.StoreError(f"{path}: disk full (test)")
+            raise graph_file.StoreError(f"{path}: disk full (test)")
         real(g, path)
 
     monkeypatch.setattr(nx_store, "save_graph", save)

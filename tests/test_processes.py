@@ -88,8 +88,8 @@ def test_temp_file_of_a_killed_save_is_removed_by_the_next_build(tmp_path):
     assert fulian("build", CORPUS / "002_81c5735885d10893.txt", "--out", out).returncode == 0
     before = out.read_bytes()
     # a save that stalls after its first bytes, killed with SIGKILL while its temp file is open
-    stall = ("import sys, time; from graph import nx_store\n"
-             "nx_store._write_rows = lambda fh, rows: (fh.write('{'), fh.flush(), time.sleep(120))\n"
+    stall = ("import sys, time; from graph import graph_file, nx_store\n"
+             "graph_file._write_rows = lambda fh, rows: (fh.write('{'), fh.flush(), time.sleep(120))\n"
              "nx_store.NetworkxStore(sys.argv[1]).save()\n")
     proc = subprocess.Popen([sys.executable, "-c", stall, out], cwd=ROOT)
     deadline = time.monotonic() + 60

@@ -99,7 +99,7 @@ def test_save_is_atomic_and_leaves_no_temp_files(tmp_path, monkeypatch):
     def boom(*a, **k):
         raise OSError("disk full")
 
-    monkeypatch.setattr("graph.nx_store.json.dumps", boom)
+    monkeypatch.setattr("graph.graph_file.json.dumps", boom)
     with pytest.raises(StoreError, match=r"cannot write .*kg.json: disk full; the graph file is as it was before"):
         store.save()
     assert path.read_bytes() == before
