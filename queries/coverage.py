@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # pandas loads only for the matrix (a second of start-up for 
     import pandas as pd
 
 STATUS_ORDER = {"adopted": 0, "document, no adoption": 1, "no document": 2}
+_EVERY = 2 ** 31  # the page size of "every row" (a statement's limit is a number)
 
 
 def _facts(adoptions: Iterable[Any], year: Optional[int]) -> Optional[tuple[set, set, int]]:
@@ -174,51 +175,53 @@ def coverage_page(store: Any, name: str, *, under: Optional[str] = None, year: O
     """A page of `coverage`: rows `offset` to `offset + limit` (None: to the end) and the total.
 
     The expected divisions (a few dozen) are answered whole; the other adopters, which may be
-    thousands, come from the store already sorted and cut (on Neo4j: ORDER BY, SKIP, LIMIT), at most
-    `limit` + the number of divisions of them, and the two sorted runs are merged.
+    thousands, come from the store already sorted and cut (one `adopter_page` statement: at most
+    `limit` + the number of divisions of them, their adoptions and documents read for those only), and
+    the two sorted runs are merged.
     """
     limit, offset = check(limit, offset)
     labels = target_labels(kind)
     ids = [t["id"] for t in resolve(store, name, labels, variants=variants)]
     if limit is None and offset == 0:
         return _coverage_whole(store, ids, labels, under, year, include_zones)
+
+    def adopter_page(feds: list[str], start: int, count: int) -> dict[str, Any]:
+        return backend.fetch(store, "adopter_page", labels=list(labels), ids=ids, year=year, feds=feds,
+                             offset=start, limit=count)[0]
+
     fed_by_id: dict[str, dict[str, Any]] = {}
-    if under is not None:  # the expected divisions first: one summary also reads their adoptions
-        expected, missing = _under(store, resolve_one(store, under, ("Federation",))["id"], fed_by_id,
-                                   include_zones)
-        summary = backend.fetch(store, "adopter_summary", labels=list(labels), ids=ids, year=year,
-                                feds=list(expected))[0]
-        among = [(fid, name, adoptions) for fid, name, adoptions in summary["among"]]
-    else:
-        summary = backend.fetch(store, "adopter_summary", labels=list(labels), ids=ids, year=year, feds=[])[0]
-        under_id = sorted(tuple(r) for r in summary["regional"])[0][2] if summary["regional"] else None
-        expected, missing = _under(store, under_id, fed_by_id, include_zones)
-        among = [(f["id"], f["name"], f["adoptions"]) for f in _adopter_page(
-            store, labels, ids, year, only=list(expected), exclude=[], offset=0, limit=len(expected))
-                 ] if expected else []
+    if under is not None:
+        under_id = resolve_one(store, under, ("Federation",))["id"]
+    else:  # the default `under` comes from the adopters: ask for them first (no page)
+        regional = adopter_page([], 0, 0)["regional"]
+        under_id = sorted(tuple(r) for r in regional)[0][2] if regional else None
+    expected, missing = _under(store, under_id, fed_by_id, include_zones)
+    # the other adopters that can fall in the page: P[p0:p1] (every expected row may come before the page)
+    p0 = max(0, offset - len(expected) - len(missing))
+    res = adopter_page(list(expected), p0, _EVERY if limit is None else offset + limit - p0)
+    n_other = res["others"]
+    if not res["federations"] and 0 < n_other <= p0:  # the page is past them all: the last places the rest
+        p0 = n_other - 1
+        res = adopter_page(list(expected), p0, 1)
     facts = {}
-    for fid, name, adoptions in among:
+    for fid, fname, adoptions in res["among"]:
         fact = _facts(adoptions, year)
         if fact is not None:
-            facts[fid] = {"federation": name, "years": fact[0], "docs": fact[1]}
+            facts[fid] = {"federation": fname, "years": fact[0], "docs": fact[1]}
     fixed = sorted([_row(fid, fed_by_id.get(fid, {}), facts.get(fid), expected) for fid in expected]
                    + _missing_rows(missing), key=lambda kr: kr[0])
-    n_other = summary["adopters"] - len(facts)
     total = n_other + len(fixed)
     end = total if limit is None else min(total, offset + limit)
     if offset >= total:
         return Page([], total, offset, limit)
-    # the other adopters that can fall in the page: P[p0:p1] (every fixed row may come before the page)
-    p0 = max(0, min(offset - len(fixed), n_other - 1))
-    p1 = max(p0, min(n_other, end))
     window = []
-    if p1 > p0:
-        for f in _adopter_page(store, labels, ids, year, only=None, exclude=list(expected), offset=p0,
-                               limit=p1 - p0):
-            fact = _facts(f["adoptions"], year)
-            a = {"federation": f["name"], "years": fact[0], "docs": fact[1]} if fact else None
-            window.append(_row(f["id"], {"name": f["name"], "level": f["level"], "region_code": f["region_code"],
-                                         "own_documents": f["own_documents"]}, a, {}))
+    for values in res["federations"]:
+        f = dict(zip(ADOPTER_PAGE, values))
+        fact = _facts(f["adoptions"], year)
+        a = {"federation": f["name"], "years": fact[0], "docs": fact[1]} if fact else None
+        window.append(_row(f["id"], {"name": f["name"], "level": f["level"], "region_code": f["region_code"],
+                                     "own_documents": f["own_documents"]}, a, {}))
+    p1 = p0 + len(window)
     window.sort(key=lambda kr: kr[0])  # the store's order (on Neo4j, a collect after ORDER BY), made sure
     placed = [(p0 + i + sum(1 for k, _ in fixed if k < key), row) for i, (key, row) in enumerate(window)]
     for j, (key, row) in enumerate(fixed):
@@ -229,13 +232,6 @@ def coverage_page(store: Any, name: str, *, under: Optional[str] = None, year: O
         placed.append((p0 + sum(1 for k, _ in window if k < key) + j, row))
     return Page([row for pos, row in sorted(placed, key=lambda pr: pr[0]) if offset <= pos < end],
                 total, offset, limit)
-
-
-def _adopter_page(store: Any, labels: tuple[str, ...], ids: list[str], year: Optional[int], **page: Any
-                  ) -> list[dict[str, Any]]:
-    """The rows of the packed `adopter_page` statement, as dicts of its ADOPTER_PAGE columns."""
-    return [dict(zip(ADOPTER_PAGE, values)) for row in backend.fetch(
-        store, "adopter_page", labels=list(labels), ids=ids, year=year, **page) for values in row["federations"]]
 
 
 def _coverage_whole(store: Any, ids: list[str], labels: tuple[str, ...], under: Optional[str],

@@ -166,42 +166,40 @@ def adoption_page() -> str:
     )
 
 
-def adopter_summary() -> str:
-    """How many federations implement the campaigns or laws `$ids` (`$labels`; all when null) up to
-    `$year` (all years when null); those that may stand for a region — national, or a province or
-    prefecture with a region code — as [level key, name, id] (coverage's default `under`); and those of
-    the ids `$feds` (the expected divisions) as [id, name, [[year, doc_id] per IMPLEMENTS]]."""
-    return (
-        _TARGETS
-        + "MATCH (f:Federation)-[r:IMPLEMENTS]->(c)\n" + _UP_TO_YEAR
-        + "WITH f, collect(r) AS rs\n"
-        "WITH f, rs, f.id AS fid, f.level AS lv\n"
-        "RETURN count(f) AS adopters,\n"
-        "       collect(CASE WHEN lv = 'national' OR (lv IN ['province', 'prefecture'] AND f.region_code IS NOT NULL\n"
-        "                    AND f.region_code <> '')\n"
-        "               THEN [" + _LEVEL_KEY + ", f.name, fid] END) AS regional,\n"
-        "       collect(CASE WHEN fid IN $feds THEN [fid, f.name, [r IN rs | [r.year, r.doc_id]]] END) AS among"
-    )
-
-
 ADOPTER_PAGE = ("id", "name", "level", "region_code", "own_documents", "adoptions")
 
 
 def adopter_page() -> str:
-    """Federations implementing the campaigns or laws `$ids` (`$labels`; all when null) up to `$year`
-    (all when null), only those `$only` (all when null), none of `$exclude`, in coverage order (level
-    from the top down, region code, name, id), rows `$offset` to `$offset` + `$limit`, packed in one
-    record: `federations` lists them as [id, name, level, region_code, own_documents (ISSUED_BY links
-    in), adoptions ([year, doc_id] per IMPLEMENTS)] (ADOPTER_PAGE) in that order."""
+    """The federations implementing the campaigns or laws `$ids` (`$labels`; all when null) up to `$year`
+    (all when null), in one record (a coverage page is one statement):
+
+    - `others`: how many of them are not among `$feds` (the expected divisions);
+    - `federations`: those others in coverage order (level from the top down, region code, name, id),
+      rows `$offset` to `$offset` + `$limit`, each [id, name, level, region_code, own_documents
+      (ISSUED_BY links in), adoptions ([year, doc_id] per IMPLEMENTS)] (ADOPTER_PAGE);
+    - `among`: those of `$feds`, as [id, name, adoptions];
+    - `regional`: those that may stand for a region (national, or a province or prefecture with a region
+      code), as [level key, name, id] (coverage's default `under`).
+
+    Adoptions and document counts are read for the page's federations only.
+    """
     return (
         _TARGETS
         + "MATCH (f:Federation)-[r:IMPLEMENTS]->(c)\n" + _UP_TO_YEAR
-        + "WITH f, collect([r.year, r.doc_id]) AS adoptions\n"
-        "WITH f, adoptions, f.id AS fid WHERE ($only IS NULL OR fid IN $only) AND NOT fid IN $exclude\n"
-        "WITH f, fid, adoptions, f.level AS lv, f.region_code AS region_code, f.name AS name\n"
+        + "WITH f, collect(r) AS rs\n"
+        "WITH f, rs, f.id AS fid, f.level AS lv, f.name AS name, f.region_code AS region_code\n"
         "ORDER BY " + _LEVEL_KEY + ", coalesce(region_code, ''), coalesce(name, ''), fid\n"
-        "SKIP $offset LIMIT $limit\n"
-        "RETURN collect([fid, name, lv, region_code, COUNT { ()-[:ISSUED_BY]->(f) }, adoptions]) AS federations"
+        "WITH collect(CASE WHEN NOT fid IN $feds THEN [f, rs] END) AS others,\n"
+        "     collect(CASE WHEN fid IN $feds THEN [fid, name, [r IN rs | [r.year, r.doc_id]]] END) AS among,\n"
+        "     collect(CASE WHEN lv = 'national' OR (lv IN ['province', 'prefecture'] AND region_code IS NOT NULL\n"
+        "                  AND region_code <> '') THEN [" + _LEVEL_KEY + ", name, fid] END) AS regional\n"
+        "CALL (others) {\n"
+        "  UNWIND others[$offset..$offset + $limit] AS x\n"
+        "  WITH x[0] AS f, x[1] AS rs\n"
+        "  RETURN collect([f.id, f.name, f.level, f.region_code, COUNT { ()-[:ISSUED_BY]->(f) },\n"
+        "                  [r IN rs | [r.year, r.doc_id]]]) AS federations\n"
+        "}\n"
+        "RETURN size(others) AS others, federations, among, regional"
     )
 
 
@@ -434,8 +432,7 @@ _READ = {
     "adopters": (adopters, ("labels", "ids")),
     "adoption_summary": (adoption_summary, ("labels", "ids")),
     "adoption_page": (adoption_page, ("labels", "ids", "offset", "limit")),
-    "adopter_summary": (adopter_summary, ("labels", "ids", "year", "feds")),
-    "adopter_page": (adopter_page, ("labels", "ids", "year", "only", "exclude", "offset", "limit")),
+    "adopter_page": (adopter_page, ("labels", "ids", "year", "feds", "offset", "limit")),
     "ancestors": (ancestors, ("id",)),
     "descendants": (descendants, ("id",)),
     "agenda": (agenda, ("id", "year")),

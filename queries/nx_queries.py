@@ -183,30 +183,24 @@ def _adopting(g: nx.MultiDiGraph, labels: list[str], ids: Optional[list[str]], y
     return by_fed
 
 
-def adopter_summary(g: nx.MultiDiGraph, labels: list[str], ids: Optional[list[str]],
-                    year: Optional[int], feds: list[str]) -> list[dict[str, Any]]:
+def adopter_page(g: nx.MultiDiGraph, labels: list[str], ids: Optional[list[str]], year: Optional[int],
+                 feds: list[str], offset: int, limit: int) -> list[dict[str, Any]]:
     by_fed = _adopting(g, labels, ids, year)
     wanted = set(feds)
-    regional, among = [], []
+    others, among, regional = [], [], []
     for f, rs in by_fed.items():
         d = g.nodes[f]
-        if d.get("level") == "national" or (d.get("region_code") and d.get("level") in ("province", "prefecture")):
-            regional.append([level_key(d.get("level")), d.get("name"), f])
         if f in wanted:
             among.append([f, d.get("name"), [[r.get("year"), r.get("doc_id")] for r in rs]])
-    return [{"adopters": len(by_fed), "regional": regional, "among": among}]
-
-
-def adopter_page(g: nx.MultiDiGraph, labels: list[str], ids: Optional[list[str]], year: Optional[int],
-                 only: Optional[list[str]], exclude: list[str], offset: int, limit: int) -> list[dict[str, Any]]:
-    wanted, left_out = None if only is None else set(only), set(exclude)
-    feds = [(f, rs) for f, rs in _adopting(g, labels, ids, year).items()
-            if (wanted is None or f in wanted) and f not in left_out]
-    key = lambda fr: adopter_key(g.nodes[fr[0]].get("level"), g.nodes[fr[0]].get("region_code"),  # noqa: E731
-                                 g.nodes[fr[0]].get("name"), fr[0])
-    return [{"federations": [[f, g.nodes[f].get("name"), g.nodes[f].get("level"), g.nodes[f].get("region_code"),
-                              sum(1 for _ in _in(g, f, "ISSUED_BY")), [[r.get("year"), r.get("doc_id")] for r in rs]]
-                             for f, rs in sorted(feds, key=key)[offset:offset + limit]]}]
+        else:
+            others.append((adopter_key(d.get("level"), d.get("region_code"), d.get("name"), f), f, rs))
+        if d.get("level") == "national" or (d.get("region_code") and d.get("level") in ("province", "prefecture")):
+            regional.append([level_key(d.get("level")), d.get("name"), f])
+    others.sort(key=lambda o: o[0])
+    page = [[f, g.nodes[f].get("name"), g.nodes[f].get("level"), g.nodes[f].get("region_code"),
+             sum(1 for _ in _in(g, f, "ISSUED_BY")), [[r.get("year"), r.get("doc_id")] for r in rs]]
+            for _, f, rs in others[offset:offset + limit]]
+    return [{"others": len(others), "federations": page, "among": among, "regional": regional}]
 
 
 def _federation_row(g: nx.MultiDiGraph, n: str) -> dict[str, Any]:
@@ -457,7 +451,7 @@ def drawn_links(g: nx.MultiDiGraph, ids: list[str], labels: list[str], types: li
 WITHOUT_PASSAGES = frozenset({
     "entity_names", "entity_candidates", "adoptions", "adoption_list", "adopters", "ancestors", "descendants",
     "federations", "federations_at", "profile", "leads_edges", "variants",
-    "adoption_summary", "adoption_page", "adopter_summary", "adopter_page",
+    "adoption_summary", "adoption_page", "adopter_page",
 })
 
 QUERIES = {
@@ -468,7 +462,6 @@ QUERIES = {
     "adopters": adopters,
     "adoption_summary": adoption_summary,
     "adoption_page": adoption_page,
-    "adopter_summary": adopter_summary,
     "adopter_page": adopter_page,
     "ancestors": ancestors,
     "descendants": descendants,

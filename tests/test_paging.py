@@ -122,30 +122,30 @@ def test_both_stores_page_identically(neo4j_paging, reference, name, fn, kw):
 
 
 def test_paged_statements_give_the_same_rows_in_the_same_order(neo4j_paging, reference):
-    """The raw packed statements, unpacked, not reordered: the order of a page is the store's."""
+    """The raw packed statements: the page's rows in the store's order, and what comes with them."""
     from queries import backend
     from queries.cypher import ADOPTER_PAGE, ADOPTION_PAGE
 
-    def unpacked(store, name, params):
-        column, names = ("rows", ADOPTION_PAGE) if name == "adoption_page" else ("federations", ADOPTER_PAGE)
-        return [backend.canonical(dict(zip(names, values)))
-                for row in backend.fetch(store, name, **params) for values in row[column]]
-
     ids = ["campaign:家家幸福安康工程", "law:家家幸福安康工程"]
     labels = ["Campaign", "Law"]
-    for name, params in (
-            ("adoption_page", dict(labels=labels, ids=ids, offset=3, limit=20)),
-            ("adopter_page", dict(labels=labels, ids=ids, year=None, only=None, exclude=["fed:湖南省妇联"],
-                                  offset=2, limit=15)),
-            ("adopter_page", dict(labels=labels, ids=ids, year=2021, only=["fed:岳阳市妇联", "fed:测试0区00妇联"],
-                                  exclude=[], offset=0, limit=5))):
-        got = unpacked(neo4j_paging, name, params)
-        assert len(got) == params["limit"] or name == "adopter_page" and params["only"], name
-        assert got and got == unpacked(reference, name, params), name
-    for name, params in (("adoption_summary", dict(labels=labels, ids=ids)),
-                         ("adopter_summary", dict(labels=labels, ids=None, year=2021,
-                                                  feds=["fed:岳阳市妇联", "fed:测试1区01妇联", "fed:常德市妇联"]))):
-        assert backend.run(neo4j_paging, name, **params) == backend.run(reference, name, **params) != [], name
+    lineage = dict(labels=labels, ids=ids, offset=3, limit=20)
+    got, want = (backend.fetch(s, "adoption_page", **lineage) for s in (neo4j_paging, reference))
+    rows = [[backend.canonical(dict(zip(ADOPTION_PAGE, v))) for v in r[0]["rows"]] for r in (got, want)]
+    assert len(rows[0]) == 20 and rows[0] == rows[1]
+    summary = dict(labels=labels, ids=ids)
+    assert backend.run(neo4j_paging, "adoption_summary", **summary) == \
+        backend.run(reference, "adoption_summary", **summary) != []
+    for year, feds, offset, limit, size in ((None, ["fed:湖南省妇联"], 2, 15, 15),
+                                            (2021, ["fed:岳阳市妇联", "fed:测试1区01妇联"], 0, 5, 5),
+                                            (None, [], 30, 1000, None)):
+        params = dict(labels=labels, ids=ids, year=year, feds=feds, offset=offset, limit=limit)
+        got, want = (backend.fetch(s, "adopter_page", **params)[0] for s in (neo4j_paging, reference))
+        pages = [[backend.canonical(dict(zip(ADOPTER_PAGE, v))) for v in r["federations"]] for r in (got, want)]
+        assert pages[0] == pages[1] and pages[0] and (size is None or len(pages[0]) == size)
+        assert got["others"] == want["others"] and len(pages[0]) == min(limit, got["others"] - offset)
+        assert backend.canonical(got["among"]) == backend.canonical(want["among"])
+        assert backend.canonical(got["regional"]) == backend.canonical(want["regional"]) != []
+        assert {a[0] for a in got["among"]} == set(feds)  # each adopts (up to the year)
 
 
 # -- the CLI ------------------------------------------------------------------------------
