@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # pandas loads only for the matrix (a second of start-up for 
     import pandas as pd
 
 STATUS_ORDER = {"adopted": 0, "document, no adoption": 1, "no document": 2}
-_EVERY = 2 ** 31  # the page size of "every row" (a statement's limit is a number)
+_EVERY = 2 ** 30  # "every row" as a page size: a list slice's bounds are 32-bit integers in Cypher
 
 
 def _facts(adoptions: Iterable[Any], year: Optional[int]) -> Optional[tuple[set, set, int]]:
@@ -187,7 +187,7 @@ def coverage_page(store: Any, name: str, *, under: Optional[str] = None, year: O
 
     def adopter_page(feds: list[str], start: int, count: int) -> dict[str, Any]:
         return backend.fetch(store, "adopter_page", labels=list(labels), ids=ids, year=year, feds=feds,
-                             offset=start, limit=count)[0]
+                             offset=min(start, _EVERY - 1), limit=min(count, _EVERY))[0]
 
     fed_by_id: dict[str, dict[str, Any]] = {}
     if under is not None:

@@ -92,6 +92,11 @@ def test_past_the_end_is_an_empty_page(store):
     assert page.rows == [] and page.total > 0 and page.next_offset is None
     page = coverage_page(store, "家家幸福安康工程", limit=10, offset=10_000)
     assert page.rows == [] and page.total > 0
+    for offset, limit in ((2 ** 31, 10), (3, 2 ** 40)):  # past 32 bits (Cypher's list slices)
+        page = coverage_page(store, "家家幸福安康工程", limit=limit, offset=offset)
+        assert page.rows == queries.coverage(store, "家家幸福安康工程")[offset:offset + limit]
+        page = diffusion_page(store, "家家幸福安康工程", limit=limit, offset=offset)
+        assert page.rows == queries.campaign_diffusion(store, "家家幸福安康工程")[offset:offset + limit]
 
 
 @pytest.mark.parametrize("limit,offset", [(0, 0), (-1, 0), ("10", 0), (True, 0), (10, -1), (10, 1.5), (10, None)])
