@@ -4,7 +4,9 @@
         --manifest /tmp/fulian-bench/docs-10000-seed7/manifest.json --backend neo4j --reps 60
 
 Runs `campaign_diffusion` and `coverage(under=<province federation>)` over the manifest's popular
-campaigns, as `benchmarks.run.measure_queries` does, and prints p50/p95 (ms) per question. With
+campaigns, as `benchmarks.run.measure_queries` does, and prints p50/p95 (ms) per question: the
+first page of `--limit` rows (default 100, what `fulian query` shows; `--offset K` a later page;
+`--limit 0` the whole answer). With
 `--check OUT.json` it also writes every answer so two runs (before/after a change, or the two
 backends) can be compared with `--compare A.json B.json`.
 """
@@ -15,7 +17,7 @@ import argparse
 import json
 import sys
 import time
-from typing import Any
+from typing import Any, Optional
 
 
 def _pct(xs: list[float], p: float) -> float:
@@ -35,26 +37,30 @@ def open_backend(backend: str, graph: str) -> Any:
     return NetworkxStore(graph, read_only=True)
 
 
-def questions(store: Any, manifest: dict) -> dict[str, Any]:
+def questions(store: Any, manifest: dict, limit: Optional[int] = None, offset: int = 0) -> dict[str, Any]:
+    """The benchmark's questions, each a function of a campaign name: a page of `limit` rows from
+    `offset` (limit None: the whole answer)."""
     from queries import QueryError, campaign_diffusion, coverage
 
     province = next(f["name"] for f in manifest["federations"] if f["level"] == "province")
 
     def cover(c: str) -> list:
         try:
-            return coverage(store, c, under=province)
-        except QueryError:
-            return coverage(store, c)
+            return coverage(store, c, under=province, limit=limit, offset=offset)
+        except QueryError as e:
+            if "limit must" in str(e) or "offset must" in str(e):
+                raise
+            return coverage(store, c, limit=limit, offset=offset)
 
-    return {"lineage": lambda c: campaign_diffusion(store, c), "coverage": cover}
+    return {"lineage": lambda c: campaign_diffusion(store, c, limit=limit, offset=offset), "coverage": cover}
 
 
 def measure(store: Any, manifest: dict, reps: int, only: list[str],
-            per_campaign: bool = False) -> tuple[dict, dict]:
+            per_campaign: bool = False, limit: Optional[int] = None, offset: int = 0) -> tuple[dict, dict]:
     from queries import QueryError
 
     out, answers = {}, {}
-    for qname, fn in questions(store, manifest).items():
+    for qname, fn in questions(store, manifest, limit, offset).items():
         if only and qname not in only:
             continue
         usable = []
@@ -88,6 +94,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--backend", choices=["neo4j", "embedded", "both"], default="neo4j")
     ap.add_argument("--reps", type=int, default=40)
     ap.add_argument("--only", action="append", default=[], help="lineage or coverage (repeatable)")
+    ap.add_argument("--limit", type=int, default=100, help="rows of the page asked (0: the whole answer; default 100)")
+    ap.add_argument("--offset", type=int, default=0, help="first row of the page asked (default 0)")
     ap.add_argument("--check", help="write every answer to this JSON file")
     ap.add_argument("--per-campaign", action="store_true", help="also each campaign's rows, min and p50")
     ap.add_argument("--compare", nargs=2, metavar=("A", "B"), help="compare two --check files and exit")
@@ -103,10 +111,12 @@ def main(argv: list[str] | None = None) -> int:
     for b in backends:
         store = open_backend(b, args.graph)
         try:
-            res, answers = measure(store, manifest, args.reps, args.only, args.per_campaign)
+            res, answers = measure(store, manifest, args.reps, args.only, args.per_campaign,
+                                   args.limit or None, args.offset)
         finally:
             getattr(store, "close", lambda: None)()
-        print(json.dumps({"backend": b, **res}, ensure_ascii=False))
+        print(json.dumps({"backend": b, "limit": args.limit or None, "offset": args.offset, **res},
+                         ensure_ascii=False))
         all_answers.update({f"{b}:{k}" if args.backend == "both" else k: v for k, v in answers.items()})
     if args.check:
         with open(args.check, "w", encoding="utf-8") as fh:

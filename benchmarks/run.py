@@ -16,7 +16,8 @@ Rows (metric, measured, baseline, ratio, goal, met?):
   query_cli_s[q,N]       `fulian query lineage|coverage` in a fresh process vs one reading the whole file  < 1 s at 10,000
   add_one_doc_s[N]       `fulian build` of the corpus plus one new document vs building the N from nothing
   rebuild_unchanged_s[N] `fulian build` of the unchanged corpus (the graph file must stay untouched)
-  query_p95_ms[...]      lineage / coverage query latency on the largest graph, both backends         p95 < 50 ms (Neo4j)
+  query_p95_ms[...]      lineage / coverage latency on the largest graph, both backends: the first     p95 < 50 ms (Neo4j)
+                         page of 100 rows (what `fulian query` asks); [lineage-all,…] the whole answer
   quality_micro_f1[N]    strict micro F1 vs the generated gold, ratio to F1 on the real sample corpus
   reuse_p_at_k[N]        planted borrowings among the k strongest REPEATS links (k = planted), rarity-weighted
                          vs similarity alone (benchmarks.reuse_quality); reuse_recall[N]: found at any rank
@@ -483,19 +484,21 @@ def _bench_cleanup(drv: Any, db: str) -> None:
 # query latency
 # ---------------------------------------------------------------------------
 
+QUERY_PAGE = 100  # rows of the page `fulian query lineage/coverage` asks by default (fulian.query_cli)
+
+
 def measure_queries(store: Any, manifest: dict, reps: int) -> dict[str, Any]:
-    from queries import QueryError, campaign_diffusion, coverage
+    """p50/p95 of lineage and coverage: the first page of QUERY_PAGE rows (what the CLI asks), and the
+    whole answer ("lineage-all", "coverage-all")."""
+    from benchmarks.query_latency import questions
+    from queries import QueryError
 
     campaigns = manifest["popular_campaigns"]
-    province = next(f["name"] for f in manifest["federations"] if f["level"] == "province")
     out = {}
-    def cover(c: str) -> list:
-        try:
-            return coverage(store, c, under=province)
-        except QueryError:  # the province federation itself may be missing: let the query pick
-            return coverage(store, c)
-
-    for qname, fn in (("lineage", lambda c: campaign_diffusion(store, c)), ("coverage", cover)):
+    paged = questions(store, manifest, QUERY_PAGE)
+    whole = questions(store, manifest)
+    for qname, fn in (("lineage", paged["lineage"]), ("coverage", paged["coverage"]),
+                      ("lineage-all", whole["lineage"]), ("coverage-all", whole["coverage"])):
         usable = []
         for c in campaigns:  # warm-up, and drop names the extractor never produced
             try:
@@ -734,7 +737,7 @@ def run(args: argparse.Namespace) -> dict:
     log("query latency (embedded) …")
     q_emb = det["queries_embedded"] = measure_queries(NetworkxStore(graph_paths[sizes[-1]], read_only=True),
                                                       manifest, args.query_reps)
-    for q in ("lineage", "coverage"):
+    for q in ("lineage", "coverage", "lineage-all", "coverage-all"):
         rows.append(row(f"query_p50_ms[{q},embedded]", q_emb[q]["p50_ms"], None, "report", None, "ms"))
         rows.append(row(f"query_p95_ms[{q},embedded]", q_emb[q]["p95_ms"], None, "report", None, "ms"))
     if args.neo4j and neo_load:
@@ -746,10 +749,14 @@ def run(args: argparse.Namespace) -> dict:
             q_neo = det["queries_neo4j"] = measure_queries(neo, manifest, args.query_reps)
         finally:
             neo.close()
-        for q in ("lineage", "coverage"):
+        for q in ("lineage", "coverage", "lineage-all", "coverage-all"):
             p95 = q_neo[q]["p95_ms"]
             rows.append(row(f"query_p50_ms[{q},neo4j]", q_neo[q]["p50_ms"], None, "report", None, "ms"))
-            rows.append(row(f"query_p95_ms[{q},neo4j]", p95, None, "< 50 ms", p95 is not None and p95 < 50, "ms"))
+            if q.endswith("-all"):  # the whole answer of thousands of rows: reported; the goal is the page's
+                rows.append(row(f"query_p95_ms[{q},neo4j]", p95, None, "report", None, "ms"))
+            else:
+                rows.append(row(f"query_p95_ms[{q},neo4j]", p95, None, "< 50 ms", p95 is not None and p95 < 50,
+                                "ms"))
 
     log("extraction quality …")
     base = det["quality_sample_corpus"] = measure_quality(SAMPLE_CORPUS, SAMPLE_GOLD, 10 ** 9)

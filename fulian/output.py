@@ -5,7 +5,9 @@
     print_table(rows, columns)        an aligned table, cells cut to fit the width (80 when not a terminal)
 
 Tables show at most TABLE_LIMIT rows unless --limit says otherwise (0: all); the other formats give
-every row unless --limit is set. Notes about what was cut go to stderr, so stdout stays the data.
+every row unless --limit is set. A paged answer (`emit(…, page={total, offset, limit})`: lineage and
+coverage) comes already cut by the store; JSON then wraps the rows as {"total", "offset", "limit",
+"rows"}. Notes about what was cut go to stderr, so stdout stays the data.
 """
 
 from __future__ import annotations
@@ -137,13 +139,26 @@ def choose_columns(rows: list[dict[str, Any]], columns: Optional[list[str]], wan
     return chosen
 
 
-def emit(rows: list[dict[str, Any]], args: argparse.Namespace, columns: Optional[list[str]] = None) -> None:
-    """Print or write `rows` as --format, --columns, --limit, --out and --excel ask."""
+def page_note(total: int, offset: int, shown: int) -> Optional[str]:
+    """What a page of `shown` rows from `offset` of `total` leaves out, and how to get it (None: nothing)."""
+    if shown == 0 and offset >= total > 0:
+        return f"note: no rows at --offset {offset:,}: the answer has {total:,} rows"
+    if shown >= total:
+        return None
+    more = f"; --offset {offset + shown:,} for more" if offset + shown < total else ""
+    return f"note: rows {offset + 1:,}-{offset + shown:,} of {total:,}{more}, --all for everything"
+
+
+def emit(rows: list[dict[str, Any]], args: argparse.Namespace, columns: Optional[list[str]] = None,
+         page: Optional[dict[str, Any]] = None) -> None:
+    """Print or write `rows` as --format, --columns, --limit, --out and --excel ask. `page` (total,
+    offset, limit): the rows are that page of a longer answer, already cut; JSON then prints
+    {"total", "offset", "limit", "rows"} and a note on stderr says what is left."""
     fmt = getattr(args, "format", "table")
     if getattr(args, "excel", False) and fmt != "csv":
         raise OutputError("--excel goes with --format csv")
     cols = choose_columns(rows, columns, getattr(args, "columns", None))
-    limit = getattr(args, "limit", None)
+    limit = 0 if page is not None else getattr(args, "limit", None)
     if limit is not None and limit < 0:
         raise OutputError(f"--limit must be 0 (all) or more, got {limit}")
     if limit is None:
@@ -151,8 +166,10 @@ def emit(rows: list[dict[str, Any]], args: argparse.Namespace, columns: Optional
     shown = rows[:limit] if limit else rows
     out_path = getattr(args, "out", None)
     if fmt == "json":
-        text = json.dumps([{c: r.get(c) for c in cols} for r in shown], ensure_ascii=False, indent=2,
-                          default=str) + "\n"
+        data: Any = [{c: r.get(c) for c in cols} for r in shown]
+        if page is not None:
+            data = {"total": page["total"], "offset": page["offset"], "limit": page["limit"], "rows": data}
+        text = json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
     elif fmt == "jsonl":
         text = "".join(json.dumps({c: r.get(c) for c in cols}, ensure_ascii=False, default=str) + "\n"
                        for r in shown)
@@ -167,6 +184,9 @@ def emit(rows: list[dict[str, Any]], args: argparse.Namespace, columns: Optional
                   f"{','.join(cols[:3])},…, or --format csv / --out FILE for the full text", file=sys.stderr)
     if len(shown) < len(rows):
         print(f"note: {len(shown):,} of {len(rows):,} rows; --limit 0 for all", file=sys.stderr)
+    note = page_note(page["total"], page["offset"], len(shown)) if page is not None else None
+    if note:
+        print(note, file=sys.stderr)
     if out_path:
         path = Path(out_path)
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -10,13 +10,16 @@ from graph import schema
 from graph.schema import LEVELS
 
 TOP_DEFAULT = 20  # campaigns and laws `query top` lists unless --limit says otherwise
+PAGE_DEFAULT = 100  # rows of a lineage or coverage page unless --limit, --offset or --all say otherwise
 
 EPILOG = f"""\
 questions (each takes --format table|json|jsonl|csv [--excel], --out FILE, --columns A,B, --limit N,
---backend embedded|neo4j, --graph FILE; tables fit the terminal and show 100 rows unless --limit says):
+--backend embedded|neo4j, --graph FILE; tables fit the terminal and show 100 rows unless --limit says;
+lineage and coverage answer in pages of 100 rows in every format: --limit N, --offset K, --all):
   lineage NAME        how a campaign or law spread: every adoption in time order, first per level
                         fulian query lineage 家家幸福安康工程
                         fulian query lineage 美家美妇 --variants      (and its VARIANT_OF family)
+                        fulian query lineage 美丽庭院 --offset 100    (the next page; --all: every row)
   chain FEDERATION    its parents up to the top, or with --down every federation under it
                         fulian query chain 长沙市望城区妇联
                         fulian query chain 湖南省妇联 --down
@@ -85,16 +88,55 @@ def _run(fn: Callable[[Any, argparse.Namespace], tuple[list[dict], Optional[list
     return handler
 
 
-def _lineage(store, a):
-    from queries.lineage import campaign_diffusion, first_adopters
+def _page_options(a: argparse.Namespace) -> tuple[Optional[int], int]:
+    """(limit, offset) of a paged question from --limit, --offset and --all (limit None: every row)."""
+    from fulian.output import OutputError
 
-    rows = campaign_diffusion(store, a.name, kind=a.kind, variants=a.variants)
-    if a.first:
-        return first_adopters(rows), None
+    if a.all and a.limit is not None:
+        raise OutputError("--all and --limit ask for different things: give one of them")
+    if a.limit is not None and a.limit < 0:
+        raise OutputError(f"--limit must be 1 or more rows (0 or --all: every row), got {a.limit}")
+    if a.offset < 0:
+        raise OutputError(f"--offset must be 0 or more rows (0: the first row), got {a.offset}")
+    if a.all or a.limit == 0:
+        return None, a.offset
+    return (PAGE_DEFAULT if a.limit is None else a.limit), a.offset
+
+
+def _run_paged(fn: Callable[[Any, argparse.Namespace, Optional[int], int], tuple[Any, Optional[list[str]]]],
+               table: Optional[list[str]] = None):
+    """A handler for a question whose answer comes in pages (queries.paging.Page): the store cuts the page,
+    the output says which rows these are and how to get the rest."""
+    def handler(args: argparse.Namespace) -> int:
+        limit, offset = _page_options(args)
+        store = _open(args)
+        try:
+            page, columns = fn(store, args, limit, offset)
+        finally:
+            store.close()
+        rows = page.rows
+        if args.format == "table" and table and not args.columns and rows:
+            columns = list(dict.fromkeys(c for c in table if c in rows[0]))
+        from fulian.output import emit
+
+        emit(rows, args, columns, page={"total": page.total, "offset": page.offset, "limit": page.limit})
+        return 0
+
+    return handler
+
+
+def _lineage(store, a, limit, offset):
+    from queries.lineage import diffusion_page, first_adopters
+    from queries.paging import window
+
+    if a.first:  # a summary of every adoption, then paged
+        return window(first_adopters(diffusion_page(store, a.name, kind=a.kind, variants=a.variants).rows),
+                      limit, offset), None
+    page = diffusion_page(store, a.name, kind=a.kind, variants=a.variants, limit=limit, offset=offset)
     if a.format == "table" and not a.columns:
-        return rows, ["year"] + (["campaign"] if a.variants else []) + ["federation", "level", "document",
+        return page, ["year"] + (["campaign"] if a.variants else []) + ["federation", "level", "document",
                                                                         "evidence"]
-    return rows, ["year", "campaign", "federation", "level", "region_code", "document", "evidence", "targets",
+    return page, ["year", "campaign", "federation", "level", "region_code", "document", "evidence", "targets",
                   "first_at_level", "issuer", "doc_id"]
 
 
@@ -137,14 +179,14 @@ def _provenance(store, a):
     return rows, None
 
 
-def _coverage(store, a):
-    from queries.coverage import adoption_counts, coverage
+def _coverage(store, a, limit, offset):
+    from queries.coverage import adoption_counts, coverage_page
+    from queries.paging import window
 
     if a.by_level:
-        return adoption_counts(store, a.name, kind=a.kind, variants=a.variants), None
-    rows = coverage(store, a.name, under=a.under, year=a.year, kind=a.kind, include_zones=a.zones,
-                    variants=a.variants)
-    return rows, None
+        return window(adoption_counts(store, a.name, kind=a.kind, variants=a.variants), limit, offset), None
+    return coverage_page(store, a.name, under=a.under, year=a.year, kind=a.kind, include_zones=a.zones,
+                         variants=a.variants, limit=limit, offset=offset), None
 
 
 def _profile(store, a):
@@ -186,6 +228,15 @@ def _cascades(store, a):
     return adoption_cascades(store, a.kind), CASCADE_COLUMNS
 
 
+def _paging_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--offset", type=int, default=0, metavar="K",
+                   help="start at row K of the answer (0: the first; with --limit N, the next page is K+N)")
+    p.add_argument("--all", action="store_true", help=f"every row instead of a page of {PAGE_DEFAULT}")
+    p.epilog = (p.epilog or "") + (f"\n\nanswers come in pages of {PAGE_DEFAULT} rows in every format (--limit N "
+                                   "rows, --offset K to start later, --all for everything); --format json "
+                                   'prints {"total", "offset", "limit", "rows"}')
+
+
 def cmd_query(args: argparse.Namespace) -> int:
     return args.query_func(args)
 
@@ -208,11 +259,12 @@ def register(subparsers: Any) -> None:
         return p
 
     p = add("lineage", "how a campaign or law spread: every adoption in time order",
-            "fulian query lineage 家家幸福安康工程", _run(_lineage))
+            "fulian query lineage 家家幸福安康工程", _run_paged(_lineage))
     p.add_argument("name", metavar="NAME", help="campaign or law (name or alias; substring if no exact match)")
     p.add_argument("--kind", choices=kinds, help="only campaigns or only laws")
     p.add_argument("--variants", action="store_true", help="also its variant family (VARIANT_OF: 美家美妇 → 美家美妇她行动, …)")
     p.add_argument("--first", action="store_true", help="only the first adopters of each level")
+    _paging_options(p)
 
     p = add("chain", "a federation's parents up to the top (or --down: all federations under it)",
             "fulian query chain 长沙市望城区妇联", _run(_chain))
@@ -240,8 +292,8 @@ def register(subparsers: Any) -> None:
 
     p = add("coverage", "who implements a campaign or law, and who under a federation does not",
             "fulian query coverage 家家幸福安康工程 --under 湖南省妇联",
-            _run(_coverage, ["federation", "level", "status", "first_year", "year", "new_adopters",
-                             "total_adopters"]))
+            _run_paged(_coverage, ["federation", "level", "status", "first_year", "year", "new_adopters",
+                                   "total_adopters"]))
     p.add_argument("name", metavar="NAME")
     p.add_argument("--under", metavar="FEDERATION",
                    help="measure against the divisions below this federation (default: the top adopter)")
@@ -250,6 +302,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--variants", action="store_true", help="also its variant family (VARIANT_OF: 美家美妇 → 美家美妇她行动, …)")
     p.add_argument("--zones", action="store_true", help="expect development zones too")
     p.add_argument("--by-level", action="store_true", help="count adopters per level and year instead")
+    _paging_options(p)
 
     p = add("profile", "a federation's campaigns, laws, partners and offices per year",
             "fulian query profile 常德市妇联 --year 2022",

@@ -23,3 +23,17 @@ def year_key(year: Any) -> int:
 def level_key(level: Optional[str]) -> int:
     """Sort key of a level: national first, unknown levels last."""
     return LEVEL_RANK.get(level or "", len(LEVELS))
+
+
+def adoption_key(year: Any, level: Optional[str], federation: Any, doc_id: Any, target: Any, rel_id: Any,
+                 target_id: Any) -> tuple:
+    """The total order of a lineage (one IMPLEMENTS each): year, level from the top down, federation
+    name, document, target name, relationship id, target id (queries.cypher's adoption_page sorts so)."""
+    return (year_key(year), level_key(level), federation or "", doc_id or "", target or "", rel_id or "",
+            target_id or "")
+
+
+def adopter_key(level: Optional[str], region_code: Any, name: Any, fid: Any) -> tuple:
+    """The order of a coverage's adopters: level from the top down, region code, name, id
+    (queries.cypher's adopter_page sorts so)."""
+    return (level_key(level), region_code or "", name or "", fid or "")

@@ -9,15 +9,34 @@ from typing import TYPE_CHECKING, Any, Iterable, Optional, TextIO
 
 from graph.schema import GAZETTEER_RULES, LEVELS
 from queries import backend, gazetteer
+from queries.cypher import ADOPTER_PAGE
 from queries.errors import QueryError
 from queries.lineage import adoption_rows
 from graph.order import known_year, level_key, year_key
+from queries.paging import Page, check
+from queries.resolve import normalize, resolve, resolve_one, target_labels
 
 if TYPE_CHECKING:  # pandas loads only for the matrix (a second of start-up for every other question)
     import pandas as pd
-from queries.resolve import normalize, resolve, resolve_one, target_labels
 
 STATUS_ORDER = {"adopted": 0, "document, no adoption": 1, "no document": 2}
+_EVERY = 2 ** 30  # "every row" as a page size: a list slice's bounds are 32-bit integers in Cypher
+
+
+def _facts(adoptions: Iterable[Any], year: Optional[int]) -> Optional[tuple[set, set, int]]:
+    """(known years, documents, first year key) of a federation's [year, doc_id] adoptions up to `year`
+    (all when None); None when none is left."""
+    years, docs, first = set(), set(), None
+    for y, d in adoptions:
+        known = known_year(y) is not None
+        if year is not None and not (known and y <= year):
+            continue
+        if known:
+            years.add(y)
+        if d:
+            docs.add(d)
+        first = min(first, year_key(y)) if first is not None else year_key(y)
+    return None if first is None else (years, docs, first)
 
 
 def _adopters(store: Any, ids: list[str], labels: tuple[str, ...], year: Optional[int] = None
@@ -27,19 +46,10 @@ def _adopters(store: Any, ids: list[str], labels: tuple[str, ...], year: Optiona
     feds: dict[str, dict[str, Any]] = {}
     for row in backend.fetch(store, "adopters", labels=list(labels), ids=ids):
         for fid, name, level, code, own, adoptions in row["federations"]:
-            years, docs, first = set(), set(), None
-            for y, d in adoptions:
-                known = known_year(y) is not None
-                if year is not None and not (known and y <= year):
-                    continue
-                if known:
-                    years.add(y)
-                if d:
-                    docs.add(d)
-                first = min(first, year_key(y)) if first is not None else year_key(y)
-            if first is not None:  # some adoption left after the year filter
+            facts = _facts(adoptions, year)
+            if facts is not None:  # some adoption left after the year filter
                 feds[fid] = {"federation": name, "level": level, "region_code": code, "own_documents": own,
-                             "years": years, "docs": docs, "first": first}
+                             "years": facts[0], "docs": facts[1], "first": facts[2]}
     return feds
 
 
@@ -94,7 +104,8 @@ def _expected(store: Any, codes: list[str], fed_by_id: dict[str, dict[str, Any]]
 
 
 def coverage(store: Any, name: str, *, under: Optional[str] = None, year: Optional[int] = None,
-             kind: Optional[str] = None, include_zones: bool = False, variants: bool = False) -> list[dict[str, Any]]:
+             kind: Optional[str] = None, include_zones: bool = False, variants: bool = False,
+             limit: Optional[int] = None, offset: int = 0) -> list[dict[str, Any]]:
     """Who implements campaign/law `name` (up to `year` if given), and who under `under` does not.
 
     `under` is a federation (default: the highest-level adopter standing for a region, e.g.
@@ -103,10 +114,130 @@ def coverage(store: Any, name: str, *, under: Optional[str] = None, year: Option
     first: federation, level, region_code, status ("adopted", "document, no adoption": it issued
     documents in the corpus but none adopts it, "no document": nothing of it in the corpus),
     first_year, years, adoption_documents, own_documents, expected (one of the divisions
-    under `under`), in_graph.
+    under `under`), in_graph. With `limit`/`offset`: only rows `offset` to `offset + limit` of that
+    order (`coverage_page` also gives the total).
     """
-    targets = resolve(store, name, target_labels(kind), variants=variants)
-    adopters = _adopters(store, [t["id"] for t in targets], target_labels(kind), year)
+    return coverage_page(store, name, under=under, year=year, kind=kind, include_zones=include_zones,
+                         variants=variants, limit=limit, offset=offset).rows
+
+
+def _under(store: Any, under_id: Optional[str], fed_by_id: dict[str, dict[str, Any]], include_zones: bool
+           ) -> tuple[dict[str, tuple[str, str]], list[dict[str, Any]]]:
+    """`_expected` for the divisions below federation `under_id` (nothing when None)."""
+    if under_id is None:
+        return {}, []
+    if under_id not in fed_by_id:
+        _add_federations(fed_by_id, backend.run(store, "federations_at", ids=[under_id], codes=[]))
+    top = fed_by_id[under_id]
+    if top["level"] == "national":
+        codes = gazetteer.children(None, include_zones)
+    elif top["region_code"]:
+        codes = gazetteer.children(top["region_code"], include_zones)
+    else:
+        raise QueryError(f"{top['name']} has no region code: coverage under it cannot use the gazetteer")
+    return _expected(store, codes, fed_by_id)
+
+
+def _row(fid: str, f: dict[str, Any], a: Optional[dict[str, Any]], expected: dict[str, tuple[str, str]]
+         ) -> tuple[tuple, dict[str, Any]]:
+    """(sort key, coverage row) of the federation `fid` (`f`: its properties, `a`: its adoptions or None)."""
+    own = f.get("own_documents", 0)
+    status = "adopted" if a else ("document, no adoption" if own else "no document")
+    code, level = expected.get(fid, (None, None))
+    row = {
+        "federation": f.get("name") or (a or {}).get("federation"),
+        "level": f.get("level") or level, "region_code": f.get("region_code") or code, "status": status,
+        "first_year": min(a["years"]) if a and a["years"] else None,
+        "years": sorted(a["years"]) if a else [], "adoption_documents": len(a["docs"]) if a else 0,
+        "own_documents": own, "expected": fid in expected, "in_graph": True,
+    }
+    return _key(row, fid), row
+
+
+def _key(row: dict[str, Any], fid: Optional[str]) -> tuple:
+    """The total order of coverage rows: level, status, region code, federation, in the graph first, id."""
+    return (level_key(row["level"]), STATUS_ORDER[row["status"]], row["region_code"] or "", row["federation"] or "",
+            0 if row["in_graph"] else 1, fid or "")
+
+
+def _missing_rows(missing: list[dict[str, Any]]) -> list[tuple[tuple, dict[str, Any]]]:
+    out = []
+    for m in missing:
+        row = {**m, "status": "no document", "first_year": None, "years": [], "adoption_documents": 0,
+               "own_documents": 0, "expected": True, "in_graph": False}
+        out.append((_key(row, None), row))
+    return out
+
+
+def coverage_page(store: Any, name: str, *, under: Optional[str] = None, year: Optional[int] = None,
+                  kind: Optional[str] = None, include_zones: bool = False, variants: bool = False,
+                  limit: Optional[int] = None, offset: int = 0) -> Page:
+    """A page of `coverage`: rows `offset` to `offset + limit` (None: to the end) and the total.
+
+    The expected divisions (a few dozen) are answered whole; the other adopters, which may be
+    thousands, come from the store already sorted and cut (one `adopter_page` statement: at most
+    `limit` + the number of divisions of them, their adoptions and documents read for those only), and
+    the two sorted runs are merged.
+    """
+    limit, offset = check(limit, offset)
+    labels = target_labels(kind)
+    ids = [t["id"] for t in resolve(store, name, labels, variants=variants)]
+    if limit is None and offset == 0:
+        return _coverage_whole(store, ids, labels, under, year, include_zones)
+
+    def adopter_page(feds: list[str], start: int, count: int) -> dict[str, Any]:
+        return backend.fetch(store, "adopter_page", labels=list(labels), ids=ids, year=year, feds=feds,
+                             offset=min(start, _EVERY - 1), limit=min(count, _EVERY))[0]
+
+    fed_by_id: dict[str, dict[str, Any]] = {}
+    if under is not None:
+        under_id = resolve_one(store, under, ("Federation",))["id"]
+    else:  # the default `under` comes from the adopters: ask for them first (no page)
+        regional = adopter_page([], 0, 0)["regional"]
+        under_id = sorted(tuple(r) for r in regional)[0][2] if regional else None
+    expected, missing = _under(store, under_id, fed_by_id, include_zones)
+    # the other adopters that can fall in the page: P[p0:p1] (every expected row may come before the page)
+    p0 = max(0, offset - len(expected) - len(missing))
+    res = adopter_page(list(expected), p0, _EVERY if limit is None else offset + limit - p0)
+    n_other = res["others"]
+    if not res["federations"] and 0 < n_other <= p0:  # the page is past them all: the last places the rest
+        p0 = n_other - 1
+        res = adopter_page(list(expected), p0, 1)
+    facts = {}
+    for fid, fname, adoptions in res["among"]:
+        fact = _facts(adoptions, year)
+        if fact is not None:
+            facts[fid] = {"federation": fname, "years": fact[0], "docs": fact[1]}
+    fixed = sorted([_row(fid, fed_by_id.get(fid, {}), facts.get(fid), expected) for fid in expected]
+                   + _missing_rows(missing), key=lambda kr: kr[0])
+    total = n_other + len(fixed)
+    end = total if limit is None else min(total, offset + limit)
+    if offset >= total:
+        return Page([], total, offset, limit)
+    window = []
+    for values in res["federations"]:
+        f = dict(zip(ADOPTER_PAGE, values))
+        fact = _facts(f["adoptions"], year)
+        a = {"federation": f["name"], "years": fact[0], "docs": fact[1]} if fact else None
+        window.append(_row(f["id"], {"name": f["name"], "level": f["level"], "region_code": f["region_code"],
+                                     "own_documents": f["own_documents"]}, a, {}))
+    p1 = p0 + len(window)
+    window.sort(key=lambda kr: kr[0])  # the store's order (on Neo4j, a collect after ORDER BY), made sure
+    placed = [(p0 + i + sum(1 for k, _ in fixed if k < key), row) for i, (key, row) in enumerate(window)]
+    for j, (key, row) in enumerate(fixed):
+        if window and p0 > 0 and key < window[0][0]:
+            continue  # before P[p0]: before the page
+        if window and p1 < n_other and key > window[-1][0]:
+            continue  # after P[p1 - 1] and the page's end
+        placed.append((p0 + sum(1 for k, _ in window if k < key) + j, row))
+    return Page([row for pos, row in sorted(placed, key=lambda pr: pr[0]) if offset <= pos < end],
+                total, offset, limit)
+
+
+def _coverage_whole(store: Any, ids: list[str], labels: tuple[str, ...], under: Optional[str],
+                    year: Optional[int], include_zones: bool) -> Page:
+    """Every coverage row, from one packed read of the adopters."""
+    adopters = _adopters(store, ids, labels, year)
     if under is not None:
         under_id = resolve_one(store, under, ("Federation",))["id"]
     else:
@@ -114,38 +245,11 @@ def coverage(store: Any, name: str, *, under: Optional[str] = None, year: Option
     fed_by_id: dict[str, dict[str, Any]] = {
         fid: {"id": fid, "name": a["federation"], "level": a["level"], "region_code": a["region_code"],
               "own_documents": a["own_documents"]} for fid, a in adopters.items()}
-    expected: dict[str, tuple[str, str]] = {}  # federation key -> (region code, level)
-    missing: list[dict[str, Any]] = []
-    if under_id is not None:
-        if under_id not in fed_by_id:
-            _add_federations(fed_by_id, backend.run(store, "federations_at", ids=[under_id], codes=[]))
-        top = fed_by_id[under_id]
-        if top["level"] == "national":
-            codes = gazetteer.children(None, include_zones)
-        elif top["region_code"]:
-            codes = gazetteer.children(top["region_code"], include_zones)
-        else:
-            raise QueryError(f"{top['name']} has no region code: coverage under it cannot use the gazetteer")
-        expected, missing = _expected(store, codes, fed_by_id)
-    out = []
-    for fid in sorted(set(adopters) | set(expected)):
-        f = fed_by_id.get(fid, {})
-        a = adopters.get(fid)
-        own = f.get("own_documents", 0)
-        status = "adopted" if a else ("document, no adoption" if own else "no document")
-        code, level = expected.get(fid, (None, None))
-        out.append({
-            "federation": f.get("name") or (a or {}).get("federation"),
-            "level": f.get("level") or level, "region_code": f.get("region_code") or code, "status": status,
-            "first_year": min(a["years"]) if a and a["years"] else None,
-            "years": sorted(a["years"]) if a else [], "adoption_documents": len(a["docs"]) if a else 0,
-            "own_documents": own, "expected": fid in expected, "in_graph": True,
-        })
-    for m in missing:
-        out.append({**m, "status": "no document", "first_year": None, "years": [], "adoption_documents": 0,
-                    "own_documents": 0, "expected": True, "in_graph": False})
-    return sorted(out, key=lambda r: (level_key(r["level"]), STATUS_ORDER[r["status"]],
-                                      r["region_code"] or "", r["federation"] or ""))
+    expected, missing = _under(store, under_id, fed_by_id, include_zones)
+    keyed = [_row(fid, fed_by_id.get(fid, {}), adopters.get(fid), expected)
+             for fid in set(adopters) | set(expected)] + _missing_rows(missing)
+    rows = [row for _, row in sorted(keyed, key=lambda kr: kr[0])]
+    return Page(rows, len(rows), 0, None)
 
 
 def adoption_counts(store: Any, name: str, *, kind: Optional[str] = None,

@@ -12,9 +12,11 @@ are written in backticks.
 from __future__ import annotations
 
 from graph.cypher import FULLTEXT_INDEX
-from graph.schema import NODE_LABELS
+from graph.order import NO_YEAR
+from graph.schema import LEVELS, NODE_LABELS
 
-__all__ = ["STATEMENTS", "PARAMETERS", "FULLTEXT_INDEX", "DRAWN_NODE", "DRAWN_RELATIONSHIP"]
+__all__ = ["STATEMENTS", "PARAMETERS", "FULLTEXT_INDEX", "DRAWN_NODE", "DRAWN_RELATIONSHIP", "ADOPTION_PAGE",
+           "ADOPTER_PAGE"]
 
 
 def entity_names() -> str:
@@ -110,6 +112,94 @@ def adoption_list() -> str:
         "                    r.evidence, coalesce(r.targets, [])]) AS adoptions\n"
         "RETURN c.id AS target_id, labels(c)[0] AS kind, c.name AS target,\n"
         "       collect([f.id, f.name, f.level, f.region_code, adoptions]) AS federations"
+    )
+
+
+# The total orders pages follow, as Cypher expressions (graph.order's keys; the level ranks are the
+# schema's LEVELS, fixed text). Strings compare by code point on both stores; ties end at an id.
+# Each property is read once (`y` = r.year, `lv` = f.level) and the target's once per target, not per adoption.
+_YEAR_KEY = "CASE WHEN y IS :: INTEGER AND y > 0 THEN y ELSE " + str(NO_YEAR) + " END"
+_LEVEL_KEY = ("CASE lv " + " ".join("WHEN '" + level + "' THEN " + str(i) for i, level in enumerate(LEVELS))
+              + " ELSE " + str(len(LEVELS)) + " END")
+# adoptions up to `$year` (every one when null): those with a known year no later
+_UP_TO_YEAR = "WHERE $year IS NULL OR (r.year IS :: INTEGER AND r.year > 0 AND r.year <= $year)\n"
+
+
+def adoption_summary() -> str:
+    """Per campaign or law (`$labels`; only `$ids` unless null) and adopter level: how many IMPLEMENTS,
+    and the earliest year key (graph.order.year_key) among them (a lineage page's total and first_at_level)."""
+    return (
+        _TARGETS
+        + "WITH c, c.id AS cid\n"
+        "MATCH (f:Federation)-[r:IMPLEMENTS]->(c)\n"
+        "WITH cid, f.level AS level, r.year AS y\n"
+        "RETURN cid AS target_id, level, count(*) AS adoptions, min(" + _YEAR_KEY + ") AS first_key"
+    )
+
+
+ADOPTION_PAGE = ("target_id", "kind", "target", "federation_id", "federation", "level", "region_code", "year",
+                 "doc_id", "document", "document_year", "issuers", "evidence", "targets", "rule", "rel_id")
+
+
+def adoption_page() -> str:
+    """`adoptions` in lineage order (year, level from the top down, federation, document, target,
+    relationship id, target id), rows `$offset` to `$offset` + `$limit`, packed in one record: `rows`
+    lists them as [the ADOPTION_PAGE columns] in that order.
+
+    Every property is read in the stream (cheap) before the sort, and only the page's documents
+    after it; one record, not one per row (the driver's cost is per record).
+    """
+    return (
+        _TARGETS
+        + "WITH c, c.id AS cid, labels(c)[0] AS kind, c.name AS target\n"
+        "MATCH (f:Federation)-[r:IMPLEMENTS]->(c)\n"
+        "WITH cid, kind, target, f.id AS fid, f.name AS federation, f.level AS lv, f.region_code AS region_code,\n"
+        "     r.year AS y, r.doc_id AS doc_id, r.evidence AS evidence, coalesce(r.targets, []) AS targets,\n"
+        "     r.rule AS rule, r.id AS rel_id\n"
+        "ORDER BY " + _YEAR_KEY + ", " + _LEVEL_KEY + ", coalesce(federation, ''), coalesce(doc_id, ''),\n"
+        "     coalesce(target, ''), coalesce(rel_id, ''), cid\n"
+        "SKIP $offset LIMIT $limit\n"
+        "OPTIONAL MATCH (d:Document {id: doc_id})\n"
+        "RETURN collect([cid, kind, target, fid, federation, lv, region_code, y, doc_id, d.title, d.year,\n"
+        "                coalesce([(d)-[:ISSUED_BY]->(i:Federation) | i.name], []), evidence, targets, rule,\n"
+        "                rel_id]) AS rows"
+    )
+
+
+ADOPTER_PAGE = ("id", "name", "level", "region_code", "own_documents", "adoptions")
+
+
+def adopter_page() -> str:
+    """The federations implementing the campaigns or laws `$ids` (`$labels`; all when null) up to `$year`
+    (all when null), in one record (a coverage page is one statement):
+
+    - `others`: how many of them are not among `$feds` (the expected divisions);
+    - `federations`: those others in coverage order (level from the top down, region code, name, id),
+      rows `$offset` to `$offset` + `$limit`, each [id, name, level, region_code, own_documents
+      (ISSUED_BY links in), adoptions ([year, doc_id] per IMPLEMENTS)] (ADOPTER_PAGE);
+    - `among`: those of `$feds`, as [id, name, adoptions];
+    - `regional`: those that may stand for a region (national, or a province or prefecture with a region
+      code), as [level key, name, id] (coverage's default `under`).
+
+    Adoptions and document counts are read for the page's federations only.
+    """
+    return (
+        _TARGETS
+        + "MATCH (f:Federation)-[r:IMPLEMENTS]->(c)\n" + _UP_TO_YEAR
+        + "WITH f, collect(r) AS rs\n"
+        "WITH f, rs, f.id AS fid, f.level AS lv, f.name AS name, f.region_code AS region_code\n"
+        "ORDER BY " + _LEVEL_KEY + ", coalesce(region_code, ''), coalesce(name, ''), fid\n"
+        "WITH collect(CASE WHEN NOT fid IN $feds THEN [f, rs] END) AS others,\n"
+        "     collect(CASE WHEN fid IN $feds THEN [fid, name, [r IN rs | [r.year, r.doc_id]]] END) AS among,\n"
+        "     collect(CASE WHEN lv = 'national' OR (lv IN ['province', 'prefecture'] AND region_code IS NOT NULL\n"
+        "                  AND region_code <> '') THEN [" + _LEVEL_KEY + ", name, fid] END) AS regional\n"
+        "CALL (others) {\n"
+        "  UNWIND others[$offset..$offset + $limit] AS x\n"
+        "  WITH x[0] AS f, x[1] AS rs\n"
+        "  RETURN collect([f.id, f.name, f.level, f.region_code, COUNT { ()-[:ISSUED_BY]->(f) },\n"
+        "                  [r IN rs | [r.year, r.doc_id]]]) AS federations\n"
+        "}\n"
+        "RETURN size(others) AS others, federations, among, regional"
     )
 
 
@@ -340,6 +430,9 @@ _READ = {
     "adoptions": (adoptions, ("labels", "ids")),
     "adoption_list": (adoption_list, ("labels", "ids")),
     "adopters": (adopters, ("labels", "ids")),
+    "adoption_summary": (adoption_summary, ("labels", "ids")),
+    "adoption_page": (adoption_page, ("labels", "ids", "offset", "limit")),
+    "adopter_page": (adopter_page, ("labels", "ids", "year", "feds", "offset", "limit")),
     "ancestors": (ancestors, ("id",)),
     "descendants": (descendants, ("id",)),
     "agenda": (agenda, ("id", "year")),

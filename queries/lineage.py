@@ -8,7 +8,9 @@ from typing import Any, Optional
 from graph.schema import ENTITY_LABELS, GAZETTEER_RULES, REL_TYPES, TARGET_LABELS
 from queries import backend
 from queries.errors import QueryError
-from graph.order import NO_YEAR, level_key, year_key
+from graph.order import NO_YEAR, adoption_key, level_key, year_key
+from queries.cypher import ADOPTION_PAGE
+from queries.paging import Page, check
 from queries.resolve import resolve, resolve_one, target_labels
 
 
@@ -17,8 +19,8 @@ def adoption_rows(store: Any, ids: Optional[list[str]], labels: tuple[str, ...] 
     rows = backend.run(store, "adoptions", labels=list(labels), ids=ids)
     for r in rows:
         r["issuer"] = r["issuers"][0] if r["issuers"] else None
-    return sorted(rows, key=lambda r: (year_key(r["year"]), level_key(r["level"]), r["federation"] or "",
-                                       r["doc_id"] or "", r["target"] or "", r["rel_id"] or ""))
+    return sorted(rows, key=lambda r: adoption_key(r["year"], r["level"], r["federation"], r["doc_id"], r["target"],
+                                                   r["rel_id"], r["target_id"]))
 
 
 def _diffusion(r: dict[str, Any]) -> dict[str, Any]:
@@ -54,24 +56,54 @@ def _diffusion_rows(store: Any, ids: list[str], labels: tuple[str, ...]) -> list
     return [(target_id, row) for _, target_id, row in keyed]
 
 
-def campaign_diffusion(store: Any, name: str, *, kind: Optional[str] = None,
-                       variants: bool = False) -> list[dict[str, Any]]:
-    """Every adoption of the campaign (or law) `name` in time order.
+def campaign_diffusion(store: Any, name: str, *, kind: Optional[str] = None, variants: bool = False,
+                       limit: Optional[int] = None, offset: int = 0) -> list[dict[str, Any]]:
+    """Every adoption of the campaign (or law) `name` in time order (year, level from the top down,
+    federation, document, then ids: graph.order.adoption_key); with `limit`/`offset` only rows
+    `offset` to `offset + limit` of that order (`diffusion_page` also gives the total).
 
     Rows: campaign, kind, year, federation, level, region_code, document, doc_id, issuer,
     evidence, targets, first_at_level (True for the earliest adopters of each level, per campaign).
     `variants` also follows the campaigns' variant families (VARIANT_OF, written by the build:
     美家美妇 → 美家美妇她行动, 美家美妇美庭院).
     """
-    targets = resolve(store, name, target_labels(kind), variants=variants)
-    rows = _diffusion_rows(store, [t["id"] for t in targets], target_labels(kind))
-    first: dict[tuple[str, Optional[str]], int] = {}
-    for target_id, r in rows:
-        key = (target_id, r["level"])
-        first[key] = min(first.get(key, NO_YEAR), year_key(r["year"]))
-    for target_id, r in rows:
-        r["first_at_level"] = year_key(r["year"]) == first[(target_id, r["level"])]
-    return [r for _, r in rows]
+    return diffusion_page(store, name, kind=kind, variants=variants, limit=limit, offset=offset).rows
+
+
+def diffusion_page(store: Any, name: str, *, kind: Optional[str] = None, variants: bool = False,
+                   limit: Optional[int] = None, offset: int = 0) -> Page:
+    """A page of `campaign_diffusion`: its rows `offset` to `offset + limit` (None: to the end) and the
+    total. The store sorts and cuts (on Neo4j: ORDER BY, SKIP, LIMIT), so a page reads only its own
+    documents; first_at_level comes from a per-level summary of every adoption."""
+    limit, offset = check(limit, offset)
+    labels = target_labels(kind)
+    ids = [t["id"] for t in resolve(store, name, labels, variants=variants)]
+    if limit is None and offset == 0:
+        every = _diffusion_rows(store, ids, labels)
+        first: dict[tuple[str, Optional[str]], int] = {}
+        for target_id, r in every:
+            key = (target_id, r["level"])
+            first[key] = min(first.get(key, NO_YEAR), year_key(r["year"]))
+        for target_id, r in every:
+            r["first_at_level"] = year_key(r["year"]) == first[(target_id, r["level"])]
+        return Page([r for _, r in every], len(every), 0, None)
+    summary = backend.fetch(store, "adoption_summary", labels=list(labels), ids=ids)
+    total = sum(s["adoptions"] for s in summary)
+    firsts = {(s["target_id"], s["level"]): s["first_key"] for s in summary}
+    if offset >= total:
+        return Page([], total, offset, limit)
+    packed = backend.fetch(store, "adoption_page", labels=list(labels), ids=ids, offset=offset,
+                           limit=total - offset if limit is None else limit)
+    rows = [backend.canonical(dict(zip(ADOPTION_PAGE, values))) for p in packed for values in p["rows"]]
+    rows.sort(key=lambda r: adoption_key(r["year"], r["level"], r["federation"], r["doc_id"], r["target"],
+                                         r["rel_id"], r["target_id"]))
+    out = []
+    for r in rows:
+        r["issuer"] = r["issuers"][0] if r["issuers"] else None
+        d = _diffusion(r)
+        d["first_at_level"] = year_key(r["year"]) == firsts[(r["target_id"], r["level"])]
+        out.append(d)
+    return Page(out, total, offset, limit)
 
 
 def first_adopters(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -12,6 +12,7 @@ from typing import Any, Iterable, Optional
 
 import networkx as nx
 
+from graph.order import NO_YEAR, adopter_key, adoption_key, known_year, level_key
 from graph.schema import ENTITY_LABELS, TARGET_LABELS
 from graph.walk import distances
 from queries.cypher import DRAWN_NODE, DRAWN_RELATIONSHIP
@@ -130,6 +131,76 @@ def adopters(g: nx.MultiDiGraph, labels: list[str], ids: Optional[list[str]] = N
         feds.append([f, fd.get("name"), fd.get("level"), fd.get("region_code"),
                      sum(1 for _ in _in(g, f, "ISSUED_BY")), pairs])
     return [{"federations": feds}]
+
+
+def _adoption_rows(g: nx.MultiDiGraph, labels: list[str], ids: Optional[list[str]]) -> list[dict[str, Any]]:
+    rows = []
+    for c in _targets(g, labels, ids):
+        cd = g.nodes[c]
+        for f, r in _implements(g, c):
+            fd = g.nodes[f]
+            rows.append({"c": c, "f": f, "r": r, "key": adoption_key(
+                r.get("year"), fd.get("level"), fd.get("name"), r.get("doc_id"), cd.get("name"), r.get("id"), c)})
+    return rows
+
+
+def adoption_summary(g: nx.MultiDiGraph, labels: list[str], ids: Optional[list[str]] = None) -> list[dict[str, Any]]:
+    groups: dict[tuple, list[int]] = {}
+    for a in _adoption_rows(g, labels, ids):
+        n = groups.setdefault((a["c"], g.nodes[a["f"]].get("level")), [0, NO_YEAR])
+        n[0] += 1
+        n[1] = min(n[1], a["key"][0])
+    return [{"target_id": c, "level": level, "adoptions": n, "first_key": k} for (c, level), (n, k) in groups.items()]
+
+
+def adoption_page(g: nx.MultiDiGraph, labels: list[str], ids: Optional[list[str]], offset: int,
+                  limit: int) -> list[dict[str, Any]]:
+    page = sorted(_adoption_rows(g, labels, ids), key=lambda a: a["key"])[offset:offset + limit]
+    rows = []
+    for a in page:
+        c, f, r = a["c"], a["f"], a["r"]
+        fd, cd = g.nodes[f], g.nodes[c]
+        doc = r.get("doc_id")
+        doc = doc if _is(g, doc, "Document") else None
+        dd = g.nodes[doc] if doc else {}
+        rows.append([c, cd.get("label"), cd.get("name"), f, fd.get("name"), fd.get("level"), fd.get("region_code"),
+                     r.get("year"), r.get("doc_id"), dd.get("title"), dd.get("year"), _issuer_names(g, doc),
+                     r.get("evidence"), list(r.get("targets") or []), r.get("rule"), r.get("id")])
+    return [{"rows": rows}]
+
+
+def _up_to(r: dict, year: Optional[int]) -> bool:
+    return year is None or known_year(r.get("year")) is not None and r["year"] <= year
+
+
+def _adopting(g: nx.MultiDiGraph, labels: list[str], ids: Optional[list[str]], year: Optional[int]
+              ) -> dict[str, list[dict]]:
+    by_fed: dict[str, list[dict]] = {}
+    for c in _targets(g, labels, ids):
+        for f, r in _implements(g, c):
+            if _up_to(r, year):
+                by_fed.setdefault(f, []).append(r)
+    return by_fed
+
+
+def adopter_page(g: nx.MultiDiGraph, labels: list[str], ids: Optional[list[str]], year: Optional[int],
+                 feds: list[str], offset: int, limit: int) -> list[dict[str, Any]]:
+    by_fed = _adopting(g, labels, ids, year)
+    wanted = set(feds)
+    others, among, regional = [], [], []
+    for f, rs in by_fed.items():
+        d = g.nodes[f]
+        if f in wanted:
+            among.append([f, d.get("name"), [[r.get("year"), r.get("doc_id")] for r in rs]])
+        else:
+            others.append((adopter_key(d.get("level"), d.get("region_code"), d.get("name"), f), f, rs))
+        if d.get("level") == "national" or (d.get("region_code") and d.get("level") in ("province", "prefecture")):
+            regional.append([level_key(d.get("level")), d.get("name"), f])
+    others.sort(key=lambda o: o[0])
+    page = [[f, g.nodes[f].get("name"), g.nodes[f].get("level"), g.nodes[f].get("region_code"),
+             sum(1 for _ in _in(g, f, "ISSUED_BY")), [[r.get("year"), r.get("doc_id")] for r in rs]]
+            for _, f, rs in others[offset:offset + limit]]
+    return [{"others": len(others), "federations": page, "among": among, "regional": regional}]
 
 
 def _federation_row(g: nx.MultiDiGraph, n: str) -> dict[str, Any]:
@@ -380,6 +451,7 @@ def drawn_links(g: nx.MultiDiGraph, ids: list[str], labels: list[str], types: li
 WITHOUT_PASSAGES = frozenset({
     "entity_names", "entity_candidates", "adoptions", "adoption_list", "adopters", "ancestors", "descendants",
     "federations", "federations_at", "profile", "leads_edges", "variants",
+    "adoption_summary", "adoption_page", "adopter_page",
 })
 
 QUERIES = {
@@ -388,6 +460,9 @@ QUERIES = {
     "adoptions": adoptions,
     "adoption_list": adoption_list,
     "adopters": adopters,
+    "adoption_summary": adoption_summary,
+    "adoption_page": adoption_page,
+    "adopter_page": adopter_page,
     "ancestors": ancestors,
     "descendants": descendants,
     "agenda": agenda,

@@ -121,3 +121,31 @@ def lineage_graph() -> KnowledgeGraph:
     for variant in find_variants(kg.node_rows("Campaign")):
         kg.add_relationship(variant)
     return kg
+
+
+# -- a lineage long enough to page ----------------------------------------------------------
+
+def paging_graph(counties: int = 30) -> KnowledgeGraph:
+    """`lineage_graph` with many more adopters of 家家幸福安康工程 than its expected divisions: counties of
+    Hunan (some adopting twice, in two documents of one year), prefecture-level federations outside
+    the gazetteer (they sort among the expected divisions), federations of no level or below the county,
+    years unknown (0) or shared, and a law named like the campaign (same name, other id)."""
+    kg = lineage_graph()
+    prov, jjxf = "fed:湖南省妇联", "campaign:家家幸福安康工程"
+    twin = kg.add_node(Law(name="家家幸福安康工程"))
+    years = [2020, 2021, 0, 2021, 2019, 2022, 2021]
+    levels = ["county", "county", "county", None, "township", "county"]
+    for i in range(counties):
+        level = levels[i % len(levels)]
+        code = f"4301{i:02d}" if level == "county" else None
+        fed = kg.add_node(Federation(name=f"测试{i % 7}区{i:02d}妇联", level=level, region_code=code))
+        rel(kg, "LEADS", prov, fed, rule="hierarchy")
+        year = years[i % len(years)]
+        text = f"推进“家家幸福安康工程”第{i}项。"
+        _doc(kg, f"t{i:02d}a", fed, year, text, [(fed, jjxf)] + ([(fed, twin)] if i % 5 == 0 else []))
+        if i % 4 == 0:
+            _doc(kg, f"t{i:02d}b", fed, year, text, [(fed, jjxf)])
+    for i, code in enumerate(["439901", "430450", "430001"]):  # prefecture level, not gazetteer divisions
+        fed = kg.add_node(Federation(name=f"测试地区{i}妇联", level="prefecture", region_code=code))
+        _doc(kg, f"p{i}", fed, 2021, "推进“家家幸福安康工程”。", [(fed, jjxf)])
+    return kg

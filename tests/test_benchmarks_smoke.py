@@ -82,7 +82,8 @@ def test_runner_reports_every_metric_with_a_number(tmp_path, capsys):
     assert e2e["read"] > 0, f"the pipeline rejected every generated document: {e2e}"
     expected = ["startup_s", "extract_throughput", "parallel_speedup", f"e2e_time_s[{N}]", f"e2e_peak_rss_mb[{N}]",
                 f"quality_micro_f1[{N}]"]
-    expected += [f"query_{p}_ms[{q},embedded]" for q in ("lineage", "coverage") for p in ("p50", "p95")]
+    expected += [f"query_{p}_ms[{q},embedded]" for q in ("lineage", "coverage", "lineage-all", "coverage-all")
+                 for p in ("p50", "p95")]
     expected += [f"query_cli_s[lineage,{N}]", f"query_cli_s[coverage,{N}]", f"add_one_doc_s[{N}]",
                  f"rebuild_unchanged_s[{N}]"]
     for metric in expected:

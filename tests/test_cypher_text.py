@@ -114,6 +114,7 @@ def test_statements_parse_on_neo4j(empty_neo4j):
     empty_store.ensure_schema()
     dummy = {"labels": ["Campaign"], "ids": None, "id": "x", "year": None, "rel_id": "x", "head_id": "x",
              "tail_id": "y", "type": None, "index": cypher.FULLTEXT_INDEX, "query": "美家", "codes": [],
-             "normalized": "美家", "types": ["IMPLEMENTS"], "others": ["Federation"]}
+             "normalized": "美家", "types": ["IMPLEMENTS"], "others": ["Federation"], "offset": 0, "limit": 10,
+             "only": None, "exclude": [], "feds": []}
     for name, text in cypher.STATEMENTS.items():
         empty_store.read("EXPLAIN " + text, {p: dummy[p] for p in cypher.PARAMETERS[name]})

@@ -45,8 +45,9 @@ def test_lineage_table_json_csv(graph_file, capsys):
     code, out, _ = run(capsys, "lineage", "美家美妇")
     assert code == 0 and "湖南省妇联" in out and "2019" in out
     code, out, _ = run(capsys, "lineage", "美家美妇", "--format", "json", "--variants")
-    rows = json.loads(out)
-    assert [r["year"] for r in rows] == [2019, 2021, 2022, 2022]
+    page = json.loads(out)
+    assert [r["year"] for r in page["rows"]] == [2019, 2021, 2022, 2022]
+    assert (page["total"], page["offset"], page["limit"]) == (4, 0, 100)
     code, out, _ = run(capsys, "cascades", "--format", "csv", "--graph", str(graph_file))
     rows = list(csv.DictReader(io.StringIO(out)))
     assert rows[0].keys() == {"campaign", "kind", "federation", "level", "region_code", "year", "doc_id"}
@@ -106,6 +107,9 @@ def test_json_rows_are_the_librarys_answer(graph_file, capsys, args, ask):
     code, out, err = run(capsys, *args, "--format", "json")
     assert code == 0, err
     printed = json.loads(out)
+    if args[0] in ("lineage", "coverage"):  # paged: {"total", "offset", "limit", "rows"}
+        assert printed["total"] == len(printed["rows"]) and printed["offset"] == 0
+        printed = printed["rows"]
     store = NetworkxStore(graph_file, read_only=True)
     try:
         expected = json.loads(json.dumps(ask(store), ensure_ascii=False, default=str))

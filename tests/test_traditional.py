@@ -117,6 +117,6 @@ def test_fulian_query_lineage_in_traditional(tmp_path, monkeypatch, capsys):
     answers = []
     for name in ("美丽庭院", "美麗庭院"):
         assert main(["query", "lineage", name, "--format", "json"]) == 0
-        answers.append(json.loads(capsys.readouterr().out))
+        answers.append(json.loads(capsys.readouterr().out)["rows"])
     assert answers[0] and answers[0] == answers[1]
     assert id_key(answers[1][0]["campaign"]) == "美丽庭院"

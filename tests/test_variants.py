@@ -223,7 +223,7 @@ def test_cli_lineage_variants_json_equals_the_library(backend_name, corpus_store
     if backend_name == "embedded":
         args += ["--graph", str(corpus_store.path)]
     assert main(args) == 0
-    got = json.loads(capsys.readouterr().out)
+    got = json.loads(capsys.readouterr().out)["rows"]
     want = json.loads(json.dumps(queries.campaign_diffusion(store, "美家美妇", variants=True), ensure_ascii=False,
                                  default=str))
     columns = list(got[0])  # the lineage columns of `--format json` (every one but kind)
