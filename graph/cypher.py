@@ -198,6 +198,14 @@ def relationship_properties(rel_type: str) -> str:
             "RETURN r.id AS id, properties(r) AS props")
 
 
+def relationship_properties_from(rel_type: str, start_label: str, end_label: str) -> str:
+    """Id and properties of the relationships of one type in `$rows` of {id, start_id, end_id}, found
+    from their start node (through its label's id constraint): for types without an id index."""
+    return (f"UNWIND $rows AS row MATCH (a:{_label(start_label)} {{id: row.start_id}})"
+            f"-[r:{_rel_type(rel_type)}]->(b:{_label(end_label)}) WHERE r.id = row.id AND b.id = row.end_id "
+            "RETURN r.id AS id, properties(r) AS props")
+
+
 def relationships_with_properties(rel_type: str) -> str:
     """Id, element id and properties of every relationship of one type (a derived type's whole set)."""
     return (f"MATCH ()-[r:{_rel_type(rel_type)}]->() "
@@ -221,6 +229,38 @@ def relationship_ids(rel_type: str) -> str:
             "CASE WHEN docless THEN endNode(r).id END AS end_id")
 
 
+#: Document property holding a digest of the derived links the document states (graph.load.derived_digests):
+#: a load re-reads only the links of documents whose digest differs from the source's.
+DERIVED_DIGEST = "derived_digest"
+
+
+def document_relationship_ids(rel_type: str) -> str:
+    """Like `relationship_ids` for the links stated by the documents `$doc_ids` (a type hanging from
+    passages: REPEATS), found through the passages' `doc_id` index instead of a scan of the type."""
+    if any(start != "Passage" for start, _ in schema.REL_TYPES[_rel_type(rel_type)].ends):
+        raise ValueError(f"{rel_type} relationships do not start at passages")
+    return (f"MATCH (p:Passage) WHERE p.doc_id IN $doc_ids "
+            f"MATCH (p)-[r:{_rel_type(rel_type)}]->() WHERE r.doc_id = p.doc_id "
+            "RETURN r.id AS id, r.doc_id AS doc_id, elementId(r) AS element_id, r.score AS score, "
+            "r.rule AS rule, r.start AS start, r.source_start AS source_start, "
+            "null AS start_id, null AS end_id")
+
+
+def derived_digests() -> str:
+    """Id and derived-link digest of every document."""
+    return f"MATCH (d:Document) RETURN d.id AS id, d.{DERIVED_DIGEST} AS digest"
+
+
+def set_derived_digests() -> str:
+    """Set the derived-link digests `$rows` of {id, digest} on their documents."""
+    return f"UNWIND $rows AS row MATCH (d:Document {{id: row.id}}) SET d.{DERIVED_DIGEST} = row.digest"
+
+
+def clear_derived_digests() -> str:
+    """Forget every document's derived-link digest (the derived links were changed outside a load)."""
+    return f"MATCH (d:Document) WHERE d.{DERIVED_DIGEST} IS NOT NULL REMOVE d.{DERIVED_DIGEST}"
+
+
 def delete_relationships_by_element_id() -> str:
     """Remove the relationships whose element ids are in `$ids` (from `relationship_ids`)."""
     return "UNWIND $ids AS eid MATCH ()-[r]->() WHERE elementId(r) = eid DELETE r"
@@ -234,6 +274,10 @@ def delete_document() -> str:
     """
     parts = [f"CALL () {{ MATCH ()-[r:{_rel_type(t)} {{doc_id: $doc_id}}]->() DELETE r }}"
              for t in schema.EXTRACTED_REL_TYPES]
+    # the documents whose derived links end at its passages lose them: their digests no longer hold
+    parts.append("CALL () { MATCH (:Passage {doc_id: $doc_id})<-[r:REPEATS]-(q:Passage) "
+                 "WITH DISTINCT q.doc_id AS other MATCH (o:Document {id: other}) "
+                 f"REMOVE o.{DERIVED_DIGEST} }}")
     parts.append("CALL () { MATCH (p:Passage {doc_id: $doc_id}) DETACH DELETE p }")
     parts.append("CALL () { MATCH (d:Document {id: $doc_id}) DETACH DELETE d }")
     return "\n".join(parts)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from dataclasses import dataclass, field
@@ -12,6 +13,8 @@ from graph.model import KnowledgeGraph, Relationship, legacy_document_id, node_f
 from graph.store import BulkTarget, GraphStore, StoreError, pack_groups, slices
 
 DERIVED = schema.DERIVED_REL_TYPES  # recomputed over the whole graph after a build: synced by id, not per document
+# derived types hanging from passages: read per document (through the passages' doc_id index)
+_BY_DOCUMENT = tuple(t for t in DERIVED if all(a == "Passage" for a, _ in schema.REL_TYPES[t].ends))
 
 
 def store_to_graph(store: GraphStore) -> KnowledgeGraph:
@@ -48,6 +51,7 @@ class LoadPlan:
     written: int = 0                                         # rows sent to the target (after the load)
     partial: bool = False                                    # the target holds documents the source lacks
     timings: dict[str, float] = field(default_factory=dict)  # seconds per step (bulk loads)
+    derived_read: int = 0                                    # derived links read from the target (sync)
 
     def rows(self) -> int:
         return (len(self.shared_nodes) + len(self.shared_rels) + len(self.derived)
@@ -250,6 +254,16 @@ def _version(row: dict) -> tuple:
     return (row.get("score"), row.get("rule"), row.get("start"), row.get("source_start"))
 
 
+def derived_digests(rows: Iterable[dict], docs: Iterable[str]) -> dict[str, str]:
+    """doc id -> a digest of the derived links it states (id and version of each), for every doc of `docs`."""
+    by_doc: dict[str, list] = {d: [] for d in docs}
+    for r in rows:
+        if r.get("doc_id") in by_doc:
+            by_doc[r["doc_id"]].append((r["id"],) + _version(r))
+    return {d: hashlib.sha1(json.dumps(sorted(v, key=str), default=str).encode()).hexdigest()
+            for d, v in by_doc.items()}
+
+
 def sync_derived(plan: LoadPlan, target: BulkTarget, progress: Optional[Callable[[int], Any]] = None) -> int:
     """Make the target's derived links those of the source; returns how many were created.
 
@@ -257,20 +271,37 @@ def sync_derived(plan: LoadPlan, target: BulkTarget, progress: Optional[Callable
     without a document whose both ends it holds (VARIANT_OF between its campaigns); links of
     documents only the target has are kept. A link whose score or clauses changed (rarity depends
     on the whole corpus) is replaced.
+
+    Only the links of documents that may differ are read: the pending ones, those whose links end
+    at a pending document's passages, and those whose digest of links (`derived_digests`, kept on
+    the Document node) differs from the source's; the links without a document are all read.
     """
     def ours(r: dict) -> bool:
         if r.get("doc_id"):
             return r["doc_id"] in plan.source_docs
         return r.get("start_id") in plan.source_entities and r.get("end_id") in plan.source_entities
 
-    existing = [r for rel_type in DERIVED for r in target.relationship_ids(rel_type)]
-    wanted = {r["id"]: _version(r) for r in plan.derived}
+    digests = derived_digests(plan.derived, plan.source_docs)
+    stored = target.derived_digests()
+    pending_nodes = {n["id"] for nodes, _ in plan.documents.values() for n in nodes}
+    check = {d for d, v in digests.items() if stored.get(d) != v} | set(plan.documents)
+    check |= {r["doc_id"] for r in plan.derived if r.get("doc_id") and r.get("end_id") in pending_nodes}
+    existing = []
+    for rel_type in DERIVED:
+        if rel_type in _BY_DOCUMENT:
+            existing += target.document_relationship_ids(rel_type, sorted(check))
+        else:
+            existing += target.relationship_ids(rel_type)
+    plan.derived_read = len(existing)
+    derived = [r for r in plan.derived if not r.get("doc_id") or r["doc_id"] in check]
+    wanted = {r["id"]: _version(r) for r in derived}
     have = {r["id"] for r in existing if wanted.get(r["id"]) == _version(r)}
     doomed = sorted(r["element_id"] for r in existing if r["id"] not in have and (r["id"] in wanted or ours(r)))
     target.delete_relationship_elements(doomed)
-    new = [r for r in plan.derived if r["id"] not in have]
+    new = [r for r in derived if r["id"] not in have]
     batches = [([], chunk) for chunk in slices(new, target.batch_rows)]
     target.write_batches(batches, create=True, progress=progress, workers=target.writers)
+    target.set_derived_digests({d: v for d, v in digests.items() if stored.get(d) != v})
     if progress is not None:
         progress(len(plan.derived) - len(new))
     return len(new)
@@ -299,6 +330,7 @@ def sync_all_derived(wanted: list[dict], target: BulkTarget, progress: Optional[
     new = [r for i, r in by_id.items() if i not in existing]
     target.write_batches([([], chunk) for chunk in slices(new, target.batch_rows)], create=True,
                          progress=progress, workers=target.writers)
+    target.set_derived_digests(derived_digests(wanted, target.derived_digests()))
     return len(new)
 
 

@@ -41,8 +41,11 @@ def _comparable(props: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in props.items() if v is not None and v != []}
 
 
+_INTERNAL = ("aliases_text", cypher.DERIVED_DIGEST)  # kept by the database for itself, not part of the graph
+
+
 def _node_row(label: str, props: dict[str, Any]) -> dict[str, Any]:
-    row = {k: v for k, v in props.items() if k != "aliases_text"}
+    row = {k: v for k, v in props.items() if k not in _INTERNAL}
     row["label"] = label
     for k in list_fields(label):  # the offline importer stores no empty arrays
         row.setdefault(k, [])
@@ -195,6 +198,8 @@ class Neo4jStore:
     def write(self, kg: KnowledgeGraph, progress: Optional[Any] = None) -> None:
         """Write document by document; several documents share a transaction, none is split.
         Entities keep the aliases other documents gave them (as in the embedded store)."""
+        self.ensure_schema()
+        self._write_tx(lambda tx: tx.run(cypher.clear_derived_digests()).consume())  # links written outside a load
         self.write_batches(document_batches(kg, self.batch_rows), progress=progress, keep_aliases=True)
         self.settle()
 
@@ -259,10 +264,10 @@ class Neo4jStore:
 
     def changed_rows(self, node_rows: list[dict], rel_rows: list[dict]) -> tuple[list[dict], list[dict]]:
         """The rows the database does not hold as they are (absent, or other properties): shared rows
-        that an incremental load need not write again. Reads by id through the id constraints;
-        relationships of types without one are all kept."""
+        that an incremental load need not write again. Reads by id through the id constraints
+        (relationships of types without one: from their start node)."""
         def same(stored: dict, props: dict) -> bool:
-            return _comparable(stored) == _comparable(props)
+            return _comparable({k: v for k, v in stored.items() if k != cypher.DERIVED_DIGEST}) == _comparable(props)
 
         out_nodes: list[dict] = []
         by_label: dict[str, list[dict]] = defaultdict(list)
@@ -280,12 +285,18 @@ class Neo4jStore:
         from graph import schema
 
         for rel_type, rows in sorted(by_type.items()):
-            if rel_type not in schema.EXTRACTED_REL_TYPES:
-                out_rels += rows
-                continue
-            for chunk in slices(rows, self.batch_rows):
-                stored = {r["id"]: r["props"] for r in
-                          self.read_values(cypher.relationship_properties(rel_type), {"ids": [r["id"] for r in chunk]})}
+            by_ends: dict[tuple[str, str], list[dict]] = defaultdict(list)
+            for r in rows:  # without an id index: found from their start node
+                by_ends[(r["start_label"], r["end_label"])].append(r)
+            if rel_type in schema.EXTRACTED_REL_TYPES:
+                groups = [(cypher.relationship_properties(rel_type), rows)]
+            else:
+                groups = [(cypher.relationship_properties_from(rel_type, *ends), group)
+                          for ends, group in sorted(by_ends.items())]
+            for query, chunk in ((q, c) for q, group in groups for c in slices(group, self.batch_rows)):
+                params = ({"ids": [r["id"] for r in chunk]} if rel_type in schema.EXTRACTED_REL_TYPES else
+                          {"rows": [{"id": r["id"], "start_id": r["start_id"], "end_id": r["end_id"]} for r in chunk]})
+                stored = {r["id"]: r["props"] for r in self.read_values(query, params)}
                 out_rels += [r for r in chunk if r["id"] not in stored or not same(
                     stored[r["id"]], {k: v for k, v in r.items() if k not in _REL_ENDS})]
         return out_nodes, out_rels
@@ -316,6 +327,23 @@ class Neo4jStore:
     def relationship_ids(self, rel_type: str) -> list[dict[str, Any]]:
         """{id, doc_id, element_id, start_id, end_id (without a document only)} of every relationship of one type."""
         return self.read(cypher.relationship_ids(rel_type))
+
+    def document_relationship_ids(self, rel_type: str, doc_ids: list[str]) -> list[dict[str, Any]]:
+        """Like `relationship_ids`, for the links the documents `doc_ids` state (REPEATS; through the passages' index)."""
+        out: list[dict[str, Any]] = []
+        for chunk in slices(sorted(doc_ids), self.batch_rows):
+            out += self.read_values(cypher.document_relationship_ids(rel_type), {"doc_ids": chunk})
+        return out
+
+    def derived_digests(self) -> dict[str, Optional[str]]:
+        """doc id -> the digest of its derived links when they were last synced (None: unknown)."""
+        return {r["id"]: r["digest"] for r in self.read_values(cypher.derived_digests())}
+
+    def set_derived_digests(self, digests: dict[str, str]) -> None:
+        """Record documents' derived-link digests, in transactions of `batch_rows`."""
+        rows = [{"id": d, "digest": v} for d, v in sorted(digests.items())]
+        for chunk in slices(rows, self.batch_rows):
+            self._write_tx(lambda tx, c=chunk: tx.run(cypher.set_derived_digests(), rows=c).consume())
 
     def delete_relationship_elements(self, element_ids: list[str]) -> None:
         """Remove relationships by element id (from `relationship_ids`), in transactions of `batch_rows`."""
@@ -372,7 +400,11 @@ class Neo4jStore:
             self._write_tx(lambda tx: tx.run(cypher.delete_nodes(), ids=doomed).consume())
 
     def delete_relationships(self, rel_type: str) -> None:
-        self._write_tx(lambda tx: tx.run(cypher.delete_relationships(rel_type)).consume())
+        def work(tx: Any) -> None:
+            tx.run(cypher.delete_relationships(rel_type)).consume()
+            tx.run(cypher.clear_derived_digests()).consume()  # the documents' digests no longer hold
+
+        self._write_tx(work)
 
     def clear(self) -> None:
         """Delete everything, in small transactions (a large graph would exceed the memory of one)."""

@@ -226,3 +226,35 @@ def test_schema_from_an_earlier_version_is_upgraded(neo, tmp_path):
     hits = neo.read("CALL db.index.fulltext.queryNodes('fulian_text', '庭院') YIELD node RETURN node.id AS id")
     assert "campaign:美丽庭院" in {h["id"] for h in hits}  # settled: searchable when the load returns
     same(neo, src)
+
+
+@pytest.mark.neo4j
+def test_derived_sync_reads_only_the_links_that_can_differ(neo, tmp_path):
+    """Each Document keeps a digest of its derived links: a load reads the links of pending documents,
+    of documents linking into them and of documents whose digest moved, and the result is the full sync's."""
+    src = two_docs(tmp_path)
+    src.write(document_graph("doc_c", campaign="美丽庭院"))
+    add_repeats(src, "doc_a", "doc_b")
+    add_repeats(src, "doc_a", "doc_c")
+    store_to_neo4j(src, neo)
+    same(neo, src)
+    base = store_to_neo4j(src, neo)
+    assert base.derived_read == 0  # nothing changed: no link read
+    for _, _, d in src.graph.edges(data=True):  # a score moved (rarity is corpus-wide): doc_b's digest differs
+        if d["type"] == "REPEATS" and d["doc_id"] == "doc:doc_b":
+            d["score"] = 0.5
+    plan = store_to_neo4j(src, neo)
+    assert plan.derived_read == 1 and plan.written == base.written + 1
+    same(neo, src)
+    neo.delete_document("doc:doc_a")  # outside a load: doc_b's and doc_c's links go, and with them their digests
+    plan = store_to_neo4j(src, neo)
+    assert set(plan.documents) == {"doc:doc_a"} and plan.derived_read == 0
+    same(neo, src)
+    neo.delete_relationships("REPEATS")  # every digest is forgotten: the next load reads every document's links
+    plan = store_to_neo4j(src, neo)
+    assert plan.written == base.written + 2
+    same(neo, src)
+    neo._write_tx(lambda tx: tx.run(cypher.clear_derived_digests()).consume())
+    plan = store_to_neo4j(src, neo)  # the full sync (every link read) finds what the fast path left right
+    assert plan.derived_read == 2 and plan.written == base.written
+    same(neo, src)
