@@ -272,9 +272,9 @@ def sync_derived(plan: LoadPlan, target: BulkTarget, progress: Optional[Callable
     documents only the target has are kept. A link whose score or clauses changed (rarity depends
     on the whole corpus) is replaced.
 
-    Only the links of documents that may differ are read: the pending ones, those whose links end
-    at a pending document's passages, and those whose digest of links (`derived_digests`, kept on
-    the Document node) differs from the source's; the links without a document are all read.
+    Only the links of documents that may differ are read: the pending ones, those whose digest of
+    links (`derived_digests`, kept on the Document node) differs from the source's or is missing,
+    and those whose links end at the passages of either; the links without a document are all read.
     """
     def ours(r: dict) -> bool:
         if r.get("doc_id"):
@@ -284,8 +284,11 @@ def sync_derived(plan: LoadPlan, target: BulkTarget, progress: Optional[Callable
     digests = derived_digests(plan.derived, plan.source_docs)
     stored = target.derived_digests()
     pending_nodes = {n["id"] for nodes, _ in plan.documents.values() for n in nodes}
-    check = {d for d, v in digests.items() if stored.get(d) != v} | set(plan.documents)
-    check |= {r["doc_id"] for r in plan.derived if r.get("doc_id") and r.get("end_id") in pending_nodes}
+    unsynced = {d for d, v in digests.items() if stored.get(d) != v} | set(plan.documents)
+    # a document without its digest may be new since its links were synced (a load interrupted before its
+    # derived step): the links into it are checked too
+    check = unsynced | {r["doc_id"] for r in plan.derived if r.get("doc_id") and (
+        r.get("end_id") in pending_nodes or r.get("source_doc_id") in unsynced)}
     existing = []
     for rel_type in DERIVED:
         if rel_type in _BY_DOCUMENT:
