@@ -234,13 +234,15 @@ def relationship_ids(rel_type: str) -> str:
 DERIVED_DIGEST = "derived_digest"
 
 
-def document_relationship_ids(rel_type: str) -> str:
-    """Like `relationship_ids` for the links stated by the documents `$doc_ids` (a type hanging from
-    passages: REPEATS), found through the passages' `doc_id` index instead of a scan of the type."""
-    if any(start != "Passage" for start, _ in schema.REL_TYPES[_rel_type(rel_type)].ends):
-        raise ValueError(f"{rel_type} relationships do not start at passages")
-    return (f"MATCH (p:Passage) WHERE p.doc_id IN $doc_ids "
-            f"MATCH (p)-[r:{_rel_type(rel_type)}]->() WHERE r.doc_id = p.doc_id "
+def document_relationship_ids(rel_type: str, into: bool = False) -> str:
+    """Like `relationship_ids` for the links stated by the documents `$doc_ids` (a type between
+    passages: REPEATS), or with `into` for the links ending at their passages, found through the
+    passages' `doc_id` index instead of a scan of the type."""
+    if any(ends != ("Passage", "Passage") for ends in schema.REL_TYPES[_rel_type(rel_type)].ends):
+        raise ValueError(f"{rel_type} relationships do not join passages")
+    link = (f"MATCH (:Passage)-[r:{rel_type}]->(p) " if into else
+            f"MATCH (p)-[r:{rel_type}]->() WHERE r.doc_id = p.doc_id ")
+    return ("MATCH (p:Passage) WHERE p.doc_id IN $doc_ids " + link +
             "RETURN r.id AS id, r.doc_id AS doc_id, elementId(r) AS element_id, r.score AS score, "
             "r.rule AS rule, r.start AS start, r.source_start AS source_start, "
             "null AS start_id, null AS end_id")

@@ -272,9 +272,11 @@ def sync_derived(plan: LoadPlan, target: BulkTarget, progress: Optional[Callable
     documents only the target has are kept. A link whose score or clauses changed (rarity depends
     on the whole corpus) is replaced.
 
-    Only the links of documents that may differ are read: the pending ones, those whose digest of
-    links (`derived_digests`, kept on the Document node) differs from the source's or is missing,
-    and those whose links end at the passages of either; the links without a document are all read.
+    Only the links that may differ are read, through the passages' index: those into fresh
+    documents (pending ones, and those without a digest: new since their links were synced, or
+    whose links were cut), and all the links of each document whose digest of links
+    (`derived_digests`, kept on the Document node) differs from the source's even when its links
+    into fresh documents are left out; the links without a document are all read.
     """
     def ours(r: dict) -> bool:
         if r.get("doc_id"):
@@ -283,20 +285,27 @@ def sync_derived(plan: LoadPlan, target: BulkTarget, progress: Optional[Callable
 
     digests = derived_digests(plan.derived, plan.source_docs)
     stored = target.derived_digests()
-    pending_nodes = {n["id"] for nodes, _ in plan.documents.values() for n in nodes}
-    unsynced = {d for d, v in digests.items() if stored.get(d) != v} | set(plan.documents)
-    # a document without its digest may be new since its links were synced (a load interrupted before its
-    # derived step): the links into it are checked too
-    check = unsynced | {r["doc_id"] for r in plan.derived if r.get("doc_id") and (
-        r.get("end_id") in pending_nodes or r.get("source_doc_id") in unsynced)}
-    existing = []
+    node_doc = {n["id"]: d for d, (nodes, _) in plan.documents.items() for n in nodes}
+    fresh = set(plan.documents) | {d for d in plan.source_docs if stored.get(d) is None}
+
+    def into_fresh(r: dict) -> bool:
+        return (node_doc.get(r.get("end_id")) or r.get("source_doc_id")) in fresh
+
+    moved = {d for d, v in digests.items() if stored.get(d) != v}
+    if moved:  # a document whose links differ only by links into fresh documents has only those read
+        kept = derived_digests((r for r in plan.derived if not into_fresh(r)), moved)
+        moved = {d for d in moved if d in fresh or stored.get(d) != kept[d]}
+    existing = {}
     for rel_type in DERIVED:
         if rel_type in _BY_DOCUMENT:
-            existing += target.document_relationship_ids(rel_type, sorted(check))
+            rows = (target.document_relationship_ids(rel_type, sorted(moved))
+                    + target.document_relationship_ids(rel_type, sorted(fresh), into=True))
         else:
-            existing += target.relationship_ids(rel_type)
+            rows = target.relationship_ids(rel_type)
+        existing.update((r["element_id"], r) for r in rows)
+    existing = list(existing.values())
     plan.derived_read = len(existing)
-    derived = [r for r in plan.derived if not r.get("doc_id") or r["doc_id"] in check]
+    derived = [r for r in plan.derived if not r.get("doc_id") or r["doc_id"] in moved or into_fresh(r)]
     wanted = {r["id"]: _version(r) for r in derived}
     have = {r["id"] for r in existing if wanted.get(r["id"]) == _version(r)}
     doomed = sorted(r["element_id"] for r in existing if r["id"] not in have and (r["id"] in wanted or ours(r)))

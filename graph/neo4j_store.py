@@ -328,11 +328,12 @@ class Neo4jStore:
         """{id, doc_id, element_id, start_id, end_id (without a document only)} of every relationship of one type."""
         return self.read(cypher.relationship_ids(rel_type))
 
-    def document_relationship_ids(self, rel_type: str, doc_ids: list[str]) -> list[dict[str, Any]]:
-        """Like `relationship_ids`, for the links the documents `doc_ids` state (REPEATS; through the passages' index)."""
+    def document_relationship_ids(self, rel_type: str, doc_ids: list[str], into: bool = False) -> list[dict[str, Any]]:
+        """Like `relationship_ids`, for the links the documents `doc_ids` state (REPEATS; through the passages'
+        index), or with `into` the links that end at their passages."""
         out: list[dict[str, Any]] = []
         for chunk in slices(sorted(doc_ids), self.batch_rows):
-            out += self.read_values(cypher.document_relationship_ids(rel_type), {"doc_ids": chunk})
+            out += self.read_values(cypher.document_relationship_ids(rel_type, into), {"doc_ids": chunk})
         return out
 
     def derived_digests(self) -> dict[str, Optional[str]]:
