@@ -18,6 +18,7 @@ from typing import Any, Callable, Iterator, Optional
 import networkx as nx
 
 from graph import schema
+from graph.errors import FulianError
 from graph.lock import pid_alive
 from graph.schema import PASSAGE_REL_TYPES
 from graph.store import StoreError, cannot_write
@@ -166,7 +167,7 @@ _PIECE = 8 << 20  # bytes read, searched and parsed at once
 _READ_ERRORS = (json.JSONDecodeError, KeyError, TypeError, AttributeError, UnicodeDecodeError, OSError)
 
 
-class _Unsorted(Exception):
+class _Unsorted(FulianError):
     """The rows of one kind do not lie together (or the file is not laid out as saved): read it line by line."""
 
 
