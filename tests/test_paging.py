@@ -14,6 +14,7 @@ from graph_samples import paging_graph
 from queries import QueryError
 from queries.coverage import coverage_page
 from queries.lineage import diffusion_page
+from test_queries_cli import run  # one helper for `fulian query` in-process
 
 QUESTIONS = [  # (id, page function, its arguments)
     ("lineage", diffusion_page, dict(name="家家幸福安康工程")),
@@ -163,12 +164,6 @@ def graph_file(tmp_path, monkeypatch):
     store.save()
     monkeypatch.setenv("FULIAN_GRAPH", str(path))
     return path
-
-
-def run(capsys, *args):
-    code = main(["query", *args])
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 CLI = [  # (command line, library page it stands for)
