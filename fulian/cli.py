@@ -437,13 +437,11 @@ def _saving(code: int):
     import signal
     import threading
 
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        _SAVED.append(code)
-        return
     held: list[int] = []
-    previous = {sig: signal.signal(sig, lambda signum, _frame: held.append(signum))
-                for sig in (signal.SIGINT, signal.SIGTERM)}
+    previous = {}  # signal handlers belong to the main thread; elsewhere nothing is held back
+    if threading.current_thread() is threading.main_thread():
+        previous = {sig: signal.signal(sig, lambda signum, _frame: held.append(signum))
+                    for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         yield
         _SAVED.append(code)

@@ -17,7 +17,6 @@ from typing import Any, Callable, Iterator, Optional
 
 import networkx as nx
 
-from graph import schema
 from graph.errors import FulianError
 from graph.lock import pid_alive
 from graph.schema import PASSAGE_REL_TYPES
@@ -121,7 +120,6 @@ def remove_stale_temps(path: Path) -> list[Path]:
 # read-only store reads the others first and these on first need. A record's line shows which it is
 # (keys are sorted and unescaped; a quote inside a value is escaped, so a value never matches).
 _PASSAGE_NODE = '"label": "Passage"'
-_PASSAGE_ID = schema.NODE_IDS["Passage"][0] + ":"
 _PASSAGE_LINKS = tuple(f'"type": "{t}"' for t in PASSAGE_REL_TYPES)
 
 

@@ -11,7 +11,6 @@ import networkx as nx
 
 from graph import schema
 from graph.graph_file import Deferred, load_graph, load_graph_deferred, save_graph
-from graph.graph_file import remove_stale_temps  # noqa: F401  (the store's file helpers, also used from here)
 from graph.lock import file_lock
 from graph.model import KnowledgeGraph, counts_of
 from graph.schema import PASSAGE_REL_TYPES

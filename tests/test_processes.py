@@ -106,7 +106,7 @@ def test_temp_file_of_a_killed_save_is_removed_by_the_next_build(tmp_path):
 
 
 def test_a_live_writers_temp_file_is_kept(tmp_path):
-    from graph.nx_store import remove_stale_temps
+    from graph.graph_file import remove_stale_temps
 
     sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     try:
