@@ -39,6 +39,9 @@ ROOT = Path(__file__).resolve().parents[1]
 GAZETTEER = ROOT / "graph" / "data" / "gazetteer"
 YEARS = list(range(2014, 2024))  # a decade of work years
 DEFAULT_OUT = Path("/tmp/fulian-bench")
+DEFAULT_PROVINCE = "湖南省"
+PROVINCE_ROOM = 20_000  # documents one province holds at most (湖南省 has room for about 21,000)
+NATIONAL = "湖南省,四川省,河南省,山东省,河北省"  # each has room for PROVINCE_ROOM: 100,000 documents
 
 ENTITY_TYPES = ("Federation", "Department", "Campaign", "Law", "Person")
 RELATION_TYPES = ("IMPLEMENTS", "LEADS", "COORDINATES", "PART_OF")
@@ -1002,10 +1005,43 @@ def validate_gold(gold: dict) -> list[str]:
 
 # ---------------------------------------------------------------------------
 
-def generate(n_docs: int, out: str | Path, seed: int = 7, province: str = "湖南省") -> dict:
+def provinces_for(n_docs: int, province: str = DEFAULT_PROVINCE) -> str:
+    """PROVINCE, or the national list when it is the default and N is more than one province holds."""
+    return NATIONAL if province == DEFAULT_PROVINCE and n_docs > PROVINCE_ROOM else province
+
+
+def generate(n_docs: int, out: str | Path, seed: int = 7, province: str = DEFAULT_PROVINCE) -> dict:
+    """Write N documents to OUT/corpus, their gold to OUT/gold and OUT/manifest.json. PROVINCE may
+    name several provinces, comma-separated: the documents are shared out evenly (a national corpus;
+    one province has room for about 20,000)."""
     out = Path(out)
     (out / "corpus").mkdir(parents=True, exist_ok=True)
     (out / "gold").mkdir(parents=True, exist_ok=True)
+    provinces = [p.strip() for p in province.split(",") if p.strip()]
+    if len(provinces) > 1:
+        parts = [_one_province(n_docs // len(provinces) + (k < n_docs % len(provinces)), out, seed, p)
+                 for k, p in enumerate(provinces)]
+        manifest = _merged(parts, province, n_docs)
+    else:
+        manifest = _one_province(n_docs, out, seed, provinces[0])
+    (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+    return manifest
+
+
+def _merged(parts: list[dict], province: str, n_docs: int) -> dict:
+    """One manifest for the provinces' corpora written side by side."""
+    first = parts[0]
+    adoption: dict[str, list] = {}
+    for m in parts:
+        for c, rows in m["adoption"].items():
+            adoption.setdefault(c, []).extend(rows)
+    return {**first, "province": province, "docs": n_docs, "chars": sum(m["chars"] for m in parts),
+            "federations": [f for m in parts for f in m["federations"]], "adoption": adoption,
+            "documents": [d for m in parts for d in m["documents"]],
+            "borrowings": [b for m in parts for b in m["borrowings"]]}
+
+
+def _one_province(n_docs: int, out: Path, seed: int, province: str) -> dict:
     root, slots, items, used_people = build_world(province, n_docs, seed)
     by_name = {it.name: it for it in items}
     rng = random.Random(f"slots:{seed}:{province}")
@@ -1047,7 +1083,6 @@ def generate(n_docs: int, out: str | Path, seed: int = 7, province: str = "湖�
                 "borrowings": [{"document": file_name(j) + ".txt", "source": file_name(i) + ".txt",
                                 "kind": "parent" if slots[i][0] is slots[j][0].parent else "sibling",
                                 "clause": clause} for j, i, clause in borrowed]}
-    (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
     return manifest
 
 
@@ -1056,8 +1091,11 @@ def main(argv: Optional[list[str]] = None) -> int:
     p.add_argument("--docs", type=int, required=True, help="number of documents (e.g. 100, 1000, 10000)")
     p.add_argument("--out", default=None, help=f"output folder (default {DEFAULT_OUT}/docs-N)")
     p.add_argument("--seed", type=int, default=7)
-    p.add_argument("--province", default="湖南省", help="province whose federations write (gazetteer name)")
+    p.add_argument("--province", default=DEFAULT_PROVINCE,
+                   help=f"province whose federations write (gazetteer name), or several, comma-separated; "
+                        f"more than {PROVINCE_ROOM:,} documents with the default: {NATIONAL}")
     args = p.parse_args(argv)
+    args.province = provinces_for(args.docs, args.province)
     out = Path(args.out) if args.out else DEFAULT_OUT / f"docs-{args.docs}"
     m = generate(args.docs, out, seed=args.seed, province=args.province)
     ents = sum(d["entities"] for d in m["documents"])
