@@ -205,7 +205,7 @@ class _Background:
 
 
 _IMPORT_STAGES = ("Node import", "Relationship import", "Relationship linking", "Post processing", "IMPORT DONE")
-_DURATION = r"((?:\d+h\s*)?(?:\d+m\s*)?(?:\d+s\s*)?(?:\d+ms)?)"
+_DURATION = r"((?:\d+(?:ms|h|m|s)\b\s*)+)"  # "1h 2m 3s 456ms", any part left out; "ms" before "m"
 
 
 def import_phases(output: str) -> dict[str, float]:
