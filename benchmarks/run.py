@@ -420,9 +420,8 @@ def database_size() -> dict[str, float]:
     def mb(d: Path) -> float:
         return sum(f.stat().st_size for f in d.rglob("*") if f.is_file()) / 2 ** 20 if d.exists() else 0.0
 
-    home = neo4j_server.server_home()
-    return {"db_store_mb": mb(home / "data" / "databases" / neo4j_server.DATABASE),
-            "db_tx_log_mb": mb(home / "data" / "transactions" / neo4j_server.DATABASE)}
+    store, tx_logs = neo4j_server.database_dirs(neo4j_server.server_home())
+    return {"db_store_mb": mb(store), "db_tx_log_mb": mb(tx_logs)}
 
 
 def run_e2e(corpus_dir: Path, graph: Path, jobs: int, neo4j: bool = False, clear: bool = False,
@@ -636,8 +635,7 @@ def run(args: argparse.Namespace) -> dict:
         """Write what is measured so far, so a failure late in a long run keeps the earlier sizes."""
         if args.json:
             results["rows"] = rows
-            Path(args.json).parent.mkdir(parents=True, exist_ok=True)
-            Path(args.json).write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+            write_results(Path(args.json), results)
 
     dirs = {n: ensure_corpus(data, n, args.seed, args.province) for n in sizes}
     largest = dirs[sizes[-1]]
@@ -860,6 +858,11 @@ def run(args: argparse.Namespace) -> dict:
     return results
 
 
+def write_results(path: Path, results: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -908,8 +911,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         results = run(args)
     print(format_markdown(results["rows"]) if args.markdown else format_table(results["rows"]))
     if args.json and not args.from_json:
-        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.json).write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+        write_results(Path(args.json), results)
         log(f"results written to {args.json}")
     return 0
 

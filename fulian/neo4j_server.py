@@ -757,7 +757,8 @@ def serves(uri: str) -> bool:
     return bool(info["running"]) and port == info["bolt_port"]
 
 
-def _database_dirs(home: Path) -> list[Path]:
+def database_dirs(home: Path) -> list[Path]:
+    """The folders of the database under HOME: its store files, then its transaction logs."""
     return [home / "data" / "databases" / DATABASE, home / "data" / "transactions" / DATABASE]
 
 
@@ -805,7 +806,7 @@ def import_full(nodes: list[Path], relationships: list[Path], *, multiline: list
     seconds = time.monotonic() - t0
     output = log.read_text(encoding="utf-8", errors="replace")
     if proc.returncode != 0 or "IMPORT DONE" not in output:
-        for d in _database_dirs(home):
+        for d in database_dirs(home):
             shutil.rmtree(d, ignore_errors=True)
         tail = "\n".join(_strip_ansi(output).splitlines()[-15:])
         raise Neo4jServerError(
