@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Optional
 
+from .literals import literal_alternation, words_regex
 from .registry import mention_rule
 from .resources import Resources, get_resources
 
@@ -99,8 +100,7 @@ class KnownNames:
                 names.setdefault(name, (typ, name))
         if not names:
             return None
-        rx = re.compile("|".join(re.escape(n) for n in sorted(names, key=lambda n: (-len(n), n))))
-        return cls(names, rx)
+        return cls(names, words_regex(names))  # a prefix tree: the names grow with the corpus
 
 
 class CampaignFinder:
@@ -127,12 +127,10 @@ class CampaignFinder:
         self.object_before = tuple(self.p["quote_object_before"])
         self.collective_re = re.compile(self.p["list_collective_re"])
         self.activity_re = re.compile(self.p["list_activity_re"])
-        self.boundary_re = re.compile("|".join(re.escape(w) for w in sorted(
-            (w for w in self.boundary if len(w) > 1), key=len, reverse=True)))
+        self.boundary_re = words_regex(w for w in self.boundary if len(w) > 1)
         self.slogan_verbs = tuple(self.p["quote_slogan_verbs"])
         # 发挥妇女群众“她力量” / 视为工作“生命线”: the verb, then at most a few words of its object
-        self.metaphor_re = re.compile("(?:%s)[^，。；“”、]{0,6}$" % "|".join(
-            map(re.escape, sorted(self.p["quote_metaphor_before"], key=len, reverse=True))))
+        self.metaphor_re = re.compile("(?:%s)[^，。；“”、]{0,6}$" % literal_alternation(self.p["quote_metaphor_before"]))
         self.award_tails = sorted(self.p["award_tails"], key=len, reverse=True)
         self.suffix_verb_after = {k: tuple(v) for k, v in self.p["suffix_verb_after"].items()}
 

@@ -8,6 +8,7 @@ from functools import lru_cache
 from typing import Optional
 
 from graph.gazetteer import Gazetteer, get_gazetteer
+from .literals import words_regex
 from .registry import mention_rule
 from .resources import get_resources
 
@@ -415,7 +416,7 @@ def vote_province(text: str, gaz: Optional[Gazetteer] = None) -> Optional[str]:
 def _place_regex_cached() -> re.Pattern:
     gaz = get_gazetteer()
     names = {r.name for r in gaz.regions.values() if r.level in ("province", "prefecture") and not gaz.is_transparent(r.code)}
-    return re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)))
+    return words_regex(names)
 
 
 def _place_regex(gaz: Gazetteer) -> re.Pattern:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Iterable, Optional
 
 from graph.gazetteer import get_gazetteer
+from .literals import words_regex
 from .registry import mention_rule
 from .resources import get_resources
 from .structure import Table
@@ -179,7 +180,7 @@ def _joint_clauses(text: str, words) -> "Iterable[re.Match]":
 
 @lru_cache(maxsize=8)
 def _words_re(words: tuple) -> re.Pattern:
-    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+    return words_regex(words)
 
 
 def _body_prefix(s: str, body: re.Pattern) -> int:

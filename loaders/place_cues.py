@@ -18,6 +18,7 @@ from typing import Callable, Iterable, Optional
 
 from .federations import Context, FedMention, marker_fits, short_form_marker
 from graph.gazetteer import Gazetteer
+from .literals import literal_alternation
 from .resources import get_resources
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
@@ -39,22 +40,18 @@ class ShortForm:
     level: str  # the level it names: prefecture for 市, township for 街道 …
 
 
-def _alternation(words) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-
-
 @lru_cache(maxsize=1)
 def _media_re() -> re.Pattern:
     """A paper or media centre named with its place: 永州日报, 桑植县融媒体中心."""
     words = get_resources().patterns["issuer_media_words"]
-    return re.compile(r"([\u4e00-\u9fff]{2,10}?)(?:" + _alternation(words) + ")")
+    return re.compile(r"([\u4e00-\u9fff]{2,10}?)(?:" + literal_alternation(words) + ")")
 
 
 @lru_cache(maxsize=1)
 def _chair_after_re() -> re.Pattern:
     """A federation's chair named after it: 市妇联党组书记、主席黄玉芳 (roles ending in a leading one)."""
     p = get_resources().patterns
-    run, leading = _alternation(p["person_roles"]), _alternation(p["person_roles_leading"])
+    run, leading = literal_alternation(p["person_roles"]), literal_alternation(p["person_roles_leading"])
     return re.compile(f"(?:{run}|、|，|,|\\s)*(?:{leading})(?:、|，|,|\\s)*([\u4e00-\u9fff]{{2,3}})")
 
 

@@ -14,6 +14,7 @@ from functools import cached_property
 from typing import Any, Optional
 
 from graph.gazetteer import get_gazetteer
+from .literals import literal_alternation
 from .registry import relation_part, relation_rule, relation_rules
 from .structure import Sentence
 from .types import ExtractedRelation, PassageRecord
@@ -45,10 +46,6 @@ def targets_in(text: str, a: int, b: int, units: str) -> list[str]:
         if m and not re.search(r"\d{4}年", m.group()):
             out.append(piece.strip())
     return out
-
-
-def _alternation(words) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
 @dataclass
@@ -121,20 +118,20 @@ class RelationContext:
 
     @cached_property
     def _join_re(self) -> re.Pattern:
-        return re.compile(r"\s*(?:" + _alternation(self.pats["list_separators"]) + r")\s*")
+        return re.compile(r"\s*(?:" + literal_alternation(self.pats["list_separators"]) + r")\s*")
 
     @cached_property
     def _authored_re(self) -> re.Pattern:
-        return re.compile("(?:" + _alternation(self.pats["authoring_words"]) + ")?的?《")
+        return re.compile("(?:" + literal_alternation(self.pats["authoring_words"]) + ")?的?《")
 
     @cached_property
     def _partner_gap_re(self) -> re.Pattern:
-        words = _alternation(self.pats["list_separators"] + self.pats["coordinates_triggers"])
+        words = literal_alternation(self.pats["list_separators"] + self.pats["coordinates_triggers"])
         return re.compile(r"[^，。；]{0,12}?(?:" + words + r")[^，。；]*")
 
     @cached_property
     def _coord_before_re(self) -> re.Pattern:
-        return re.compile("(?:" + _alternation(self.pats["coordinates_triggers"]) + r")\s*$")
+        return re.compile("(?:" + literal_alternation(self.pats["coordinates_triggers"]) + r")\s*$")
 
     def doer_chain(self, pos: int) -> list:
         """Federations named as doers of what follows pos: the nearest one before a doing word plus
@@ -312,7 +309,7 @@ def implements_passive(ctx: RelationContext) -> None:
 def notice_recipients(ctx: RelationContext) -> None:
     """The federations a notice is addressed to (各街镇妇联…：现将《…》印发给你们) implement the document it transmits."""
     text = ctx.text
-    m = re.search(_alternation(ctx.pats["notice_markers"]), text[:3000])
+    m = re.search(literal_alternation(ctx.pats["notice_markers"]), text[:3000])
     if not m:
         return
     doc_laws = [(c, e) for c, e in ctx.cand_ents if e.type == "Law" and c.start < m.start() + 200]
@@ -418,7 +415,7 @@ def extract_relations(ctx: RelationContext) -> list[ExtractedRelation]:
 # ---- chairs ---------------------------------------------------------------------------------
 def _leading_role(roles: str, pats: dict) -> Optional[str]:
     """The chair's title in a run of titles (主席、党组书记 → 主席); 副主席 alone leads nothing."""
-    for m in re.finditer(_alternation(pats["title_run_words"]), roles):
+    for m in re.finditer(literal_alternation(pats["title_run_words"]), roles):
         if m.group() in pats["person_roles_leading"]:
             return m.group()
     return None
@@ -426,8 +423,8 @@ def _leading_role(roles: str, pats: dict) -> Optional[str]:
 
 def chairs(text: str, persons, feds, pats: dict) -> list:
     """(person mention, federation mention, role) for persons the text names as a federation's chair."""
-    run = re.compile(r"(?:" + _alternation(pats["title_run_words"]) + r"|[、，,：: ])*")
-    leading = _alternation(pats["person_roles_leading"])
+    run = re.compile(r"(?:" + literal_alternation(pats["title_run_words"]) + r"|[、，,：: ])*")
+    leading = literal_alternation(pats["person_roles_leading"])
     out = []
     by_end = {f.end: f for f in feds}
     for pm in persons:

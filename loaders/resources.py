@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 
+from .literals import words_regex
 from .patterns import DataFileError, load_patterns
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -60,8 +61,7 @@ class Lexicon:
             for a in aliases:
                 lex.surface.setdefault(a, canon)
         if lex.surface:
-            alts = sorted(lex.surface, key=len, reverse=True)
-            lex.regex = re.compile("|".join(re.escape(a) for a in alts))
+            lex.regex = words_regex(lex.surface)
         return lex
 
 
@@ -99,8 +99,7 @@ def get_resources() -> Resources:
         for a in aliases.split("|"):
             if a.strip():
                 surface.setdefault(a.strip(), name)
-    full_names = sorted(kinds, key=len, reverse=True)
-    dep_re = re.compile("|".join(re.escape(n) for n in full_names))
+    dep_re = words_regex(kinds)
     surnames = set()
     for no, line in _numbered_lines("surnames.txt"):
         for w in line.split():
