@@ -54,6 +54,18 @@ def _progress(total: int, desc: str, unit: str = "doc"):
     return tqdm(total=total, desc=desc, unit=unit, file=sys.stderr, disable=None, leave=False)
 
 
+def _stage_line(bar):
+    """A build's `stage` callback: one line on stderr per step after extraction, on a terminal only
+    (like the progress bar), so scripts reading stderr see what they saw before."""
+    if not sys.stderr.isatty():
+        return None
+
+    def say(message: str) -> None:
+        bar.clear()
+        print(f"{message} …", file=sys.stderr, flush=True)
+    return say
+
+
 def print_counts(counts: dict[str, dict[str, int]]) -> None:
     print_table([{"label": k, "nodes": v} for k, v in counts["nodes"].items()])
     print()
@@ -97,7 +109,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     bar = _progress(len(files), "extracting")
     try:
         report = build(paths, store, jobs=_jobs(args), force=args.force, prune=args.prune,
-                       progress=lambda _: bar.update(1), manifest=manifest, shard=args.shard)
+                       progress=lambda _: bar.update(1), manifest=manifest, shard=args.shard,
+                       stage=_stage_line(bar))
     finally:
         bar.close()
     if args.shard and not report.read and not report.unchanged and not report.rejected:

@@ -8,6 +8,7 @@ import pickle
 import unicodedata
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from itertools import islice
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -141,7 +142,8 @@ def build(paths: Iterable[str | Path], store: GraphStore, *, jobs: int = 1,
           progress: Optional[Callable[[str], None]] = None, force: bool = False,
           link_text: bool = True, corpus_pass: bool = True,
           manifest: Optional[Manifest | str | os.PathLike] = None, prune: bool = False,
-          shard: Optional[tuple[int, int]] = None) -> BuildReport:
+          shard: Optional[tuple[int, int]] = None,
+          stage: Optional[Callable[[str], None]] = None) -> BuildReport:
     """Read `paths` (files or folders) into `store`; each document is written whole or not at all.
 
     `manifest` (a Manifest, or the path of a manifest CSV) gives documents their hints (region,
@@ -153,6 +155,7 @@ def build(paths: Iterable[str | Path], store: GraphStore, *, jobs: int = 1,
     (REPEATS, see loaders.text_reuse). Campaign variant families (VARIANT_OF, loaders.variants) are
     then recomputed over every campaign. `shard` (K, N): only the documents of shard K of N
     (`in_shard`), for graph files that `fulian load` merges (links across shards are recomputed there).
+    `stage(message)` is told when each step after extraction starts (they take minutes on a large corpus).
     """
     from loaders.read import MAX_FILE_MB_ENV, iter_input_files, max_file_bytes
 
@@ -174,7 +177,7 @@ def build(paths: Iterable[str | Path], store: GraphStore, *, jobs: int = 1,
                          "give .txt, .md, .docx, .pdf or .html files")
     with store.writing():
         return _build(paths, files, store, report, jobs=jobs, progress=progress, force=force,
-                      link_text=link_text, corpus_pass=corpus_pass, manifest=manifest, prune=prune)
+                      link_text=link_text, corpus_pass=corpus_pass, manifest=manifest, prune=prune, stage=stage)
 
 
 def in_shard(path: str, shard: tuple[int, int]) -> bool:
@@ -216,9 +219,7 @@ def derived_rows(store: GraphStore) -> list[dict]:
 
 def _build(paths: list[Path], files: list[Path], store: GraphStore, report: BuildReport, *, jobs: int,
            progress: Optional[Callable[[str], None]], force: bool, link_text: bool, corpus_pass: bool,
-           manifest: Optional[Manifest], prune: bool) -> BuildReport:
-    from loaders.corpus_pass import entity_keys
-
+           manifest: Optional[Manifest], prune: bool, stage: Optional[Callable[[str], None]]) -> BuildReport:
     def hints_for(f: Path) -> Optional[DocHints]:
         return manifest.hints_for(f) if manifest else None
 
@@ -235,45 +236,33 @@ def _build(paths: list[Path], files: list[Path], store: GraphStore, report: Buil
     extracted: list[tuple[str, str, set]] = []  # (path, doc id, its campaign/law keys) for the corpus pass
     written: dict[str, tuple[Target, Optional[DocHints]]] = {}
     results: Iterable[DocumentGraph]
-    if jobs > 1 and len(todo) > 1:
-        from loaders.workers import die_with_parent
-
-        pool = ProcessPoolExecutor(max_workers=jobs, initializer=die_with_parent, initargs=(os.getpid(),))
-        # a few documents per task: one round trip through the pool costs the parent several ms
-        # of thread hand-offs, as much as extracting a short document
-        size = max(1, min(_MAX_CHUNK, len(todo) // (jobs * 8)))
-        chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
-        results = (dg for part in bounded_map(pool, _process_files_pickled, chunks, window=jobs * 2)
-                   for dg in pickle.loads(part))
-    else:
-        pool = None
-        results = (process_file(t.file, h, target=t) for t, h in todo)
+    workers = Workers(jobs)
     try:
-        for (target, hints), dg in zip(todo, results):
-            if dg.unresolved:
-                report.unresolved.append((dg.source, dg.unresolved))
-            if dg.error:
-                report.rejected.append((dg.source, dg.error))
-            elif _write(store, identity, target, dg, report) and corpus_pass:
-                extracted.append((dg.source, dg.doc_id, entity_keys(dg.graph)))
-                written[dg.source] = (target, hints)
-            if progress:
-                progress(dg.source)
+        if jobs > 1 and len(todo) > 1:
+            # a few documents per task: one round trip through the pool costs the parent several ms
+            # of thread hand-offs, as much as extracting a short document
+            size = max(1, min(_MAX_CHUNK, len(todo) // (jobs * 8)))
+            chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
+            results = (dg for part in workers.map(_process_files_pickled, chunks) for dg in pickle.loads(part))
+        else:
+            results = (process_file(t.file, h, target=t) for t, h in todo)
+        _extract_all(store, identity, todo, results, report, extracted, written, corpus_pass, progress)
+        updates = identity.document_updates()
+        if updates.nodes:
+            store.write(updates)
+        if prune:  # files gone, and files now rejected: a fresh build of the folder has neither
+            report.removed = remove_gone(store, rejected=frozenset(os.path.realpath(p) for p, _ in report.rejected))
+        marks = KnowledgeGraph()
+        if corpus_pass:
+            passed, marks = _corpus_pass(store, files, extracted, written, hints_for, workers, stage)
+            report.second_pass = passed.to_dict()
     finally:
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
-    updates = identity.document_updates()
-    if updates.nodes:
-        store.write(updates)
-    if prune:  # files gone, and files now rejected: a fresh build of the folder has neither
-        report.removed = remove_gone(store, rejected=frozenset(os.path.realpath(p) for p, _ in report.rejected))
-    marks = KnowledgeGraph()
-    if corpus_pass:
-        passed, marks = _corpus_pass(store, files, extracted, written, hints_for)
-        report.second_pass = passed.to_dict()
+        workers.close()
     if link_text and (report.read or report.removed or marks.nodes):
         from loaders.text_reuse import link_repeats
 
+        if stage:
+            stage("text reuse: linking passages that repeat other documents' wording")
         link_repeats(store)
     from loaders.variants import link_variants
 
@@ -284,19 +273,35 @@ def _build(paths: list[Path], files: list[Path], store: GraphStore, report: Buil
     return report
 
 
+def _extract_all(store: GraphStore, identity: Identity, todo: list, results: Iterable[DocumentGraph],
+                 report: BuildReport, extracted: list, written: dict, corpus_pass: bool,
+                 progress: Optional[Callable[[str], None]]) -> None:
+    """Write each extracted document as it arrives (in order), noting what the corpus pass needs."""
+    from loaders.corpus_pass import entity_keys
+
+    for (target, hints), dg in zip(todo, results):
+        if dg.unresolved:
+            report.unresolved.append((dg.source, dg.unresolved))
+        if dg.error:
+            report.rejected.append((dg.source, dg.error))
+        elif _write(store, identity, target, dg, report) and corpus_pass:
+            extracted.append((dg.source, dg.doc_id, entity_keys(dg.graph)))
+            written[dg.source] = (target, hints)
+        if progress:
+            progress(dg.source)
+
+
 def _corpus_pass(store: GraphStore, files: list[Path], extracted: list[tuple[str, str, set]],
                  written: dict[str, tuple[Target, Optional[DocHints]]],
-                 hints_for: Optional[Callable[[Path], Optional[DocHints]]]):
+                 hints_for: Optional[Callable[[Path], Optional[DocHints]]], workers: Optional["Workers"] = None,
+                 stage: Optional[Callable[[str], None]] = None):
     """The corpus pass (loaders.corpus_pass) over the store's documents: those this build extracted, and
     those it found unchanged, copied or renamed, or that earlier builds read from files still there
-    (each read again only when the names to look for changed since it was last looked at)."""
+    (each read again only when the names to look for changed since it was last looked at). With
+    `workers`, many documents are read, scanned and extracted again in the build's worker processes."""
     from loaders.corpus_pass import PassDoc, graph_names, second_pass
-    from loaders.read import ReadError, read_document
-    from loaders.to_graph import content_hash
 
-    plan: dict[str, tuple[Target, Optional[DocHints], Optional[dict]]] = dict(
-        (p, (t, h, None)) for p, (t, h) in written.items())
-    docs = [PassDoc(Path(p), d, first) for p, d, first in extracted]
+    docs = [PassDoc(Path(p), d, first, *written[p]) for p, d, first in extracted]
     done = {d for _, d, _ in extracted}
     inputs = {os.path.realpath(f): f for f in files}
     for row in store.nodes("Document"):
@@ -313,34 +318,104 @@ def _corpus_pass(store: GraphStore, files: list[Path], extracted: list[tuple[str
         f = inputs[recorded[i]] if here else Path(recorded[i])
         target = Target(f, row["paths"][i], row.get("id_path") or row["paths"][i], paths=list(row["paths"]),
                         files=recorded)
-        plan[str(f)] = (target, hints_for(f) if here else None, row)
-        docs.append(PassDoc(f, row["id"]))
+        docs.append(PassDoc(f, row["id"], None, target, hints_for(f) if here and hints_for else None))
+    names = graph_names(store)
+    if stage and docs:
+        stage(f"corpus pass: looking in {len(docs):,} documents for the campaign and law names others quote")
+    return second_pass(store, docs, names, lambda todo, known: _looks(todo, known, workers))
 
-    def read(p: Path) -> Optional[str]:
-        target, hints, row = plan[str(p)]
-        try:
-            text = read_document(p).text
-        except ReadError:
-            return None
-        return text if row is None or content_hash(text, hints) == row.get("content_hash") else None
 
-    def again(p: Path, known) -> Optional[KnowledgeGraph]:
-        target, hints, row = plan[str(p)]
-        kg = process_file(p, hints, known, target=target).graph
-        if kg is None:
-            return None
-        node = kg.nodes[target.doc_id]
-        stored = row if row is not None else store.node(target.doc_id)
-        if stored is not None:  # every file it is known by, also copies this build found of it
-            node.paths = list(stored.get("paths") or node.paths)
-            node.files = list(stored.get("files") or node.files)
-        if row is not None:  # named as stored (its first path)
-            node.source = row.get("source") or node.source
-            if not node.title:
-                node.name = row.get("name") or node.name
-        return kg
+def _pass_read(doc, row: dict) -> Optional[str]:
+    """A document's text for the corpus pass; one from an earlier build only while its content is as stored."""
+    from loaders.read import ReadError, read_document
+    from loaders.to_graph import content_hash
 
-    return second_pass(store, docs, graph_names(store), read, again)
+    try:
+        text = read_document(doc.path).text
+    except ReadError:
+        return None
+    return text if doc.first is not None or content_hash(text, doc.hints) == row.get("content_hash") else None
+
+
+def _pass_extract(doc, row: dict, known) -> Optional[KnowledgeGraph]:
+    """A document extracted again (with the corpus names `known`), known by every file it is stored with."""
+    kg = process_file(doc.path, doc.hints, known, target=doc.target).graph
+    if kg is None:
+        return None
+    node = kg.nodes[doc.doc_id]
+    node.paths = list(row.get("paths") or node.paths)  # also copies this build found of it
+    node.files = list(row.get("files") or node.files)
+    if doc.first is None:  # of an earlier build: named as stored (its first path)
+        node.source = row.get("source") or node.source
+        if not node.title:
+            node.name = row.get("name") or node.name
+    return kg
+
+
+def _look(item, known):
+    from loaders.corpus_pass import look
+
+    doc, row = item
+    return look(doc, row, known, _pass_read, _pass_extract)
+
+
+_PASS_KNOWN: dict = {}  # in a worker: the names looked for, read once from the file the build wrote
+
+
+def _look_pickled(known_file: str, items: list) -> bytes:
+    """`_look` over one task's documents, with the names of `known_file`; pickled in the worker."""
+    if known_file not in _PASS_KNOWN:
+        _PASS_KNOWN.clear()
+        with open(known_file, "rb") as fh:
+            _PASS_KNOWN[known_file] = pickle.load(fh)
+    known = _PASS_KNOWN[known_file]
+    return pickle.dumps([_look(item, known) for item in items], protocol=pickle.HIGHEST_PROTOCOL)
+
+
+_PASS_POOL_MIN = 200  # fewer documents are looked at in the build's own process
+
+
+def _looks(todo: list, known, workers: Optional["Workers"]) -> Iterator:
+    """`loaders.corpus_pass.look` over `todo`, in order; in the build's worker processes when it is
+    worth it (the names go to them once, through a file, not with every task)."""
+    if workers is None or workers.jobs <= 1 or len(todo) < _PASS_POOL_MIN or known is None:
+        yield from (_look(item, known) for item in todo)
+        return
+    import tempfile
+
+    fd, known_file = tempfile.mkstemp(prefix="fulian-names-", suffix=".pickle")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(known, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        size = max(1, min(_MAX_CHUNK * 4, len(todo) // (workers.jobs * 8)))
+        chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
+        for part in workers.map(partial(_look_pickled, known_file), chunks):
+            yield from pickle.loads(part)
+    finally:
+        os.unlink(known_file)
+
+
+class Workers:
+    """The build's worker processes: started when first needed (forked while the graph is small, at the
+    start of a fresh build) and shared by extraction and the corpus pass."""
+
+    def __init__(self, jobs: int):
+        self.jobs = jobs
+        self._pool: Optional[ProcessPoolExecutor] = None
+
+    def map(self, fn: Callable, items: list) -> Iterator:
+        """`fn` over `items` in the workers, results in order, a few tasks in flight (`bounded_map`)."""
+        if self._pool is None:
+            from loaders.workers import die_with_parent
+
+            self._pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=die_with_parent,
+                                             initargs=(os.getpid(),))
+        return bounded_map(self._pool, fn, items, window=self.jobs * 2)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
 
 
 def _write(store: GraphStore, identity: Identity, target: Target, dg: DocumentGraph, report: BuildReport) -> bool:

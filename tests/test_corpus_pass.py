@@ -86,3 +86,26 @@ def test_a_document_read_again_keeps_the_copies_found_of_it(tmp_path, empty_stor
     assert sorted(doc["files"]) == sorted(str((tmp_path / p).resolve()) for p in ("b.txt", "copies/b副本.txt"))
     assert sorted(doc["paths"]) == ["b.txt", "copies/b副本.txt"]
     assert "巾帼家美积分" in _campaigns_of(empty_store, "b.txt")
+
+
+def test_worker_processes_give_the_graph_one_process_gives(tmp_path, monkeypatch):
+    """The pass in worker processes (read, scan and extract again there) writes what the serial pass
+    writes, for a fresh build and for an incremental one that looks at earlier documents again."""
+    from test_incremental_fresh import differences, snapshot
+
+    import loaders.pipeline as pipeline
+
+    monkeypatch.setattr(pipeline, "_PASS_POOL_MIN", 1)
+    root = tmp_path / "docs"
+    root.mkdir()
+    for i in range(6):
+        (root / f"plain{i}.txt").write_text(PLAIN.replace("120", str(100 + i)), encoding="utf-8")
+    stores = {jobs: NetworkxStore(tmp_path / f"g{jobs}.json") for jobs in (1, 2)}
+    for jobs, store in stores.items():
+        build([root], store, jobs=jobs)
+    (root / "a.txt").write_text(QUOTING, encoding="utf-8")  # now the plain documents gain the name
+    reports = {jobs: build([root], store, jobs=jobs) for jobs, store in stores.items()}
+    assert len(reports[2].second_pass["documents"]) == 6
+    assert reports[1].second_pass == reports[2].second_pass
+    assert all("巾帼家美积分" in _campaigns_of(stores[2], f"plain{i}.txt") for i in range(6))
+    assert not differences(snapshot(stores[1]), snapshot(stores[2]))
