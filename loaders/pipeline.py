@@ -319,10 +319,13 @@ def _corpus_pass(store: GraphStore, files: list[Path], extracted: list[tuple[str
         target = Target(f, row["paths"][i], row.get("id_path") or row["paths"][i], paths=list(row["paths"]),
                         files=recorded)
         docs.append(PassDoc(f, row["id"], None, target, hints_for(f) if here and hints_for else None))
-    names = graph_names(store)
-    if stage and docs:
-        stage(f"corpus pass: looking in {len(docs):,} documents for the campaign and law names others quote")
-    return second_pass(store, docs, names, lambda todo, known: _looks(todo, known, workers))
+
+    def looks(todo: list, known) -> Iterator:
+        if stage and todo:
+            stage(f"corpus pass: looking in {len(todo):,} documents for the campaign and law names others quote")
+        return _looks(todo, known, workers)
+
+    return second_pass(store, docs, graph_names(store), looks)
 
 
 def _pass_read(doc, row: dict) -> Optional[str]:

@@ -109,3 +109,16 @@ def test_worker_processes_give_the_graph_one_process_gives(tmp_path, monkeypatch
     assert reports[1].second_pass == reports[2].second_pass
     assert all("巾帼家美积分" in _campaigns_of(stores[2], f"plain{i}.txt") for i in range(6))
     assert not differences(snapshot(stores[1]), snapshot(stores[2]))
+
+
+def test_build_says_when_each_step_after_extraction_starts(tmp_path):
+    (tmp_path / "a.txt").write_text(QUOTING, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(PLAIN, encoding="utf-8")
+    said: list[str] = []
+    store = NetworkxStore(tmp_path / "g.json")
+    build([tmp_path], store, stage=said.append)
+    assert [m.split(":")[0] for m in said] == ["corpus pass", "text reuse"]
+    assert "2 documents" in said[0]
+    said.clear()
+    build([tmp_path], store, stage=said.append)  # nothing changed: nothing to look at or link again
+    assert said == []
