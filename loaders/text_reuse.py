@@ -36,6 +36,11 @@ Scaling (standard phrasing such as 坚持以习近平新时代中国特色社会
 
 - identical normalized clauses are grouped first; similarity is computed between distinct clauses
   only, then expanded to their occurrences;
+- each distinct clause keeps its `max_near` (default 32) most similar near-copies: a template
+  written with every county's name (…县妇联开展“美丽庭院”创建) makes a cluster of near-identical
+  clauses as large as the province, whose pairs grow with its square (846,045 pairs at 10,000
+  generated documents, 47× the 1,000-document count, and over 20 GB at 100,000); wording with
+  that many near-copies is common phrasing anyway (below), linked to its nearest ancestor's copy;
 - a clause found in more than `max_df` documents (default 8), counting the documents of its
   near-copies, is common phrasing: each occurrence gets one link only, vertical to the nearest
   ancestor federation that used it at or before that year (best score, then latest year), or,
@@ -54,6 +59,7 @@ Scaling (standard phrasing such as 坚持以习近平新时代中国特色社会
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import defaultdict
 from dataclasses import dataclass
@@ -72,6 +78,7 @@ DEFAULT_MIN_CHARS = MIN_CHARS
 DEFAULT_N = SHINGLE_N
 DEFAULT_MAX_DF = 8
 DEFAULT_MAX_LINKS = 5
+DEFAULT_MAX_NEAR = 32
 
 
 class ReuseError(FulianError, ValueError):
@@ -79,16 +86,21 @@ class ReuseError(FulianError, ValueError):
 
 
 def similar_pairs(sets: Sequence[frozenset], threshold: float,
-                  allowed=None) -> list[tuple[int, int, float]]:
+                  allowed=None, max_near: Optional[int] = None) -> list[tuple[int, int, float]]:
     """Every (i, j, jaccard) with i < j and jaccard ≥ threshold, by prefix filtering.
 
     Sets are taken smallest first; each is probed with its first |s| − ⌈t·|s|⌉ + 1 shingles
     (rarest first) against the sets before it, which were indexed by their first
     |r| − ⌈2t/(1+t)·|r|⌉ + 1 (a smaller r needs that much overlap with any s at least as large),
     and sets smaller than t·|s| are dropped from the front of each index list for good.
-    `allowed(i, j)` may veto a pair before it is scored (e.g. same document)."""
+    `allowed(i, j)` may veto a pair before it is scored (e.g. same document). With `max_near`, a pair
+    is kept only when it is among the `max_near` most similar of one of its sets (higher Jaccard, then
+    the lower index), so a cluster of k near-identical sets gives at most k × max_near pairs, not k²/2."""
     if not 0 < threshold <= 1:
         raise ReuseError(f"threshold must be in (0, 1], got {threshold}")
+    if max_near is not None and max_near < 1:
+        raise ReuseError(f"max_near must be at least 1, got {max_near}")
+    near: Optional[dict[int, list]] = {} if max_near is not None else None
     freq: dict = defaultdict(int)
     for s in sets:
         for g in s:
@@ -120,11 +132,30 @@ def similar_pairs(sets: Sequence[frozenset], threshold: float,
             t = sets[j]
             inter = len(s & t)
             score = inter / (n + size[j] - inter)
-            if score >= threshold - 1e-12:
+            if score < threshold - 1e-12:
+                continue
+            if near is None:
                 found.append((j, i, score) if j < i else (i, j, score))
+            else:
+                _keep_near(near, i, j, score, max_near)
+                _keep_near(near, j, i, score, max_near)
         for g in ordered[:n - math.ceil(index_share * n - 1e-9) + 1]:
             index[g].append(i)
+    if near is not None:
+        found = list({(min(i, j), max(i, j), score) for i, heap in near.items() for score, j in
+                      ((sc, -neg) for sc, neg in heap)})
     return sorted(found)
+
+
+def _keep_near(near: dict[int, list], i: int, j: int, score: float, k: int) -> None:
+    """Offer j as a near-copy of i; i keeps its k best (a min-heap of (score, -j): the worst on top)."""
+    heap = near.get(i)
+    if heap is None:
+        near[i] = [(score, -j)]
+    elif len(heap) < k:
+        heapq.heappush(heap, (score, -j))
+    elif (score, -j) > heap[0]:
+        heapq.heapreplace(heap, (score, -j))
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,17 +258,18 @@ def _link_key(rep: _Clause, score: float) -> tuple:
 
 def find_repeats(store: GraphStore, threshold: float = DEFAULT_THRESHOLD, *, min_chars: int = DEFAULT_MIN_CHARS,
                  n: int = DEFAULT_N, kinds: Iterable[str] = KINDS, max_df: Optional[int] = DEFAULT_MAX_DF,
-                 max_links: Optional[int] = DEFAULT_MAX_LINKS,
-                 weigh: bool = True) -> tuple[list[Relationship], dict[str, dict]]:
+                 max_links: Optional[int] = DEFAULT_MAX_LINKS, weigh: bool = True,
+                 max_near: Optional[int] = DEFAULT_MAX_NEAR) -> tuple[list[Relationship], dict[str, dict]]:
     """The REPEATS relationships the store's passages support (not written), and the passages' properties.
 
     `max_df`: wording found in more than this many documents (counting near-copies) is common
     phrasing and only gets nearest-ancestor vertical/upward links (None: no limit).
     `max_links`: at most this many links from one repeating passage, strongest first (None: no cap).
     `weigh`: score = similarity × rarity (default); False: similarity alone (the method before rarity).
+    `max_near`: each distinct clause keeps its this many most similar near-copies (None: all of them).
     """
     links, props = _repeat_links(store, threshold, min_chars=min_chars, n=n, kinds=kinds, max_df=max_df,
-                                 max_links=max_links, weigh=weigh)
+                                 max_links=max_links, weigh=weigh, max_near=max_near)
     return [_relationship(*link, props) for link in links], props
 
 
@@ -260,8 +292,8 @@ def _relationship(rp: str, sp: str, kind: str, score: float, rep: "_Clause", src
 
 
 def _repeat_links(store: GraphStore, threshold: float, *, min_chars: int, n: int, kinds: Iterable[str],
-                  max_df: Optional[int], max_links: Optional[int],
-                  weigh: bool = True) -> tuple[list[tuple], dict[str, dict]]:
+                  max_df: Optional[int], max_links: Optional[int], weigh: bool = True,
+                  max_near: Optional[int] = DEFAULT_MAX_NEAR) -> tuple[list[tuple], dict[str, dict]]:
     """(repeating passage, source passage, kind, score, repeating clause, source clause, similarity,
     rarity) of each link, in relationship order, and the properties of every passage."""
     kinds = set(kinds)
@@ -293,7 +325,7 @@ def _repeat_links(store: GraphStore, threshold: float, *, min_chars: int, n: int
     norms = sorted(by_norm)
     groups = [sorted(by_norm[u], key=lambda c: (c.doc_id, c.passage, c.doc_start)) for u in norms]
     del by_norm
-    pairs = similar_pairs(_shingle_ids([shingles(u, n) for u in norms]), threshold)
+    pairs = similar_pairs(_shingle_ids([shingles(u, n) for u in norms]), threshold, max_near=max_near)
     neighbours: dict[int, list[tuple[int, float]]] = defaultdict(list)
     for i, j, score in pairs:
         neighbours[i].append((j, score))
@@ -497,15 +529,15 @@ def _neg_year(year: Optional[int]) -> tuple:
 def link_repeats(store: GraphStore, threshold: float = DEFAULT_THRESHOLD, *, min_chars: int = DEFAULT_MIN_CHARS,
                  n: int = DEFAULT_N, kinds: Iterable[str] = KINDS, replace: bool = True,
                  max_df: Optional[int] = DEFAULT_MAX_DF, max_links: Optional[int] = DEFAULT_MAX_LINKS,
-                 weigh: bool = True) -> int:
+                 weigh: bool = True, max_near: Optional[int] = DEFAULT_MAX_NEAR) -> int:
     """Compute REPEATS links over every passage of `store` and write them; returns how many.
 
     With `replace` (default) earlier REPEATS links are removed first, so a run reflects the
     current passages and threshold. Call it after each build; the store must be writable.
-    `max_df`, `max_links` and `weigh`: see `find_repeats`.
+    `max_df`, `max_links`, `weigh` and `max_near`: see `find_repeats`.
     """
     links, props = _repeat_links(store, threshold, min_chars=min_chars, n=n, kinds=kinds, max_df=max_df,
-                                 max_links=max_links, weigh=weigh)
+                                 max_links=max_links, weigh=weigh, max_near=max_near)
     if replace:
         store.delete_relationships("REPEATS")
     # written in slices: the records of one slice at a time, not of every link at once

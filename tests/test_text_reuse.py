@@ -45,6 +45,28 @@ def test_prefix_filtering_finds_exactly_the_brute_force_pairs(texts, threshold):
     assert all(abs(a[2] - b[2]) < 1e-12 for a, b in zip(got, brute))
 
 
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(_alphabet, min_size=1, max_size=8), min_size=2, max_size=16), st.integers(1, 4))
+def test_max_near_keeps_each_sets_most_similar_and_nothing_else(texts, k):
+    sets = [shingles(t, 2) for t in texts]
+    every = similar_pairs(sets, 0.3)
+    best: dict[int, set] = {}
+    for i in range(len(sets)):
+        mine = sorted(((s, -(j if a == i else a)) for a, j, s in every if i in (a, j)), reverse=True)[:k]
+        best[i] = {-neg for _, neg in mine}
+    want = [(i, j) for i, j, _ in every if j in best[i] or i in best[j]]
+    assert [(i, j) for i, j, _ in similar_pairs(sets, 0.3, max_near=k)] == want
+
+
+def test_max_near_bounds_a_cluster_of_near_copies():
+    names = [f"{chr(0x4e00 + i)}{chr(0x4e80 + i)}县妇联开展美丽庭院创建活动" for i in range(200)]
+    sets = [shingles(t, 3) for t in names]
+    assert len(similar_pairs(sets, 0.6)) == 200 * 199 // 2
+    assert len(similar_pairs(sets, 0.6, max_near=8)) <= 200 * 8
+    with pytest.raises(ValueError, match="max_near"):
+        similar_pairs(sets, 0.6, max_near=0)
+
+
 # -- common phrasing at scale (a synthetic province, no extraction) ------------------
 
 import random  # noqa: E402
