@@ -344,7 +344,12 @@ def e2e_child(params: dict) -> dict:
     else:
         store = NetworkxStore(params["graph"])
         store.clear()
-        report = build(files, store, jobs=params["jobs"], force=True)
+        marks: list[tuple[str, float]] = [("extract", t0)]  # each step of the build and when it began
+
+        def stage(message: str) -> None:
+            marks.append((message.split(":")[0].replace(" ", "_"), time.perf_counter()))
+            log(f"  {message} ({time.perf_counter() - t0:.0f} s in)")
+        report = build(files, store, jobs=params["jobs"], force=True, stage=stage)
     t_build = time.perf_counter() - t0
     if report is not None:
         store.save()
@@ -355,6 +360,9 @@ def e2e_child(params: dict) -> dict:
            "rejected": len(report.rejected) if report else 0, "reused": report is None,
            "nodes": g.number_of_nodes(), "edges": g.number_of_edges(), "build_s": t_build,
            "save_s": t_saved - t_build}
+    if report is not None:  # extract, corpus_pass, text_reuse (the rest of the build: variants, marks)
+        ends = [t for _, t in marks[1:]] + [t0 + t_build]
+        out["build_phases"] = {f"{name}_s": round(end - start, 2) for (name, start), end in zip(marks, ends)}
     if params.get("neo4j"):
         from fulian.neo4j_server import LocalServer
         from fulian.stores import neo4j_store
@@ -693,7 +701,7 @@ def run(args: argparse.Namespace) -> dict:
                                          bulk=bulk, incremental_docs=incremental,
                                          reuse=args.reuse_graphs, tx_first=tx_first)
         checkpoint()
-        for key in ("neo4j_phases", "bulk_phases", "incremental_phases"):
+        for key in ("build_phases", "neo4j_phases", "bulk_phases", "incremental_phases"):
             if key in e:
                 log(f"  {key} [{n}]: " + ", ".join(f"{k} {v:.2f}" for k, v in e[key].items()))
     if any(det["e2e"][str(n)]["reused"] for n in sizes):
