@@ -27,21 +27,13 @@ def literal_alternation(words: Iterable[str]) -> str:
 
 
 def _branch(node: dict) -> str:
-    """The pattern for what may follow a prefix tree node (its own end, if a word ends there, last)."""
-    ends = "" in node
-    longer, singles = [], []
-    for ch in sorted(k for k in node if k):
-        rest = _branch(node[ch])
-        if rest:
-            longer.append(re.escape(ch) + rest)
-        else:
-            singles.append(re.escape(ch))
-    if len(singles) > 1:
-        longer.append("[" + "".join(singles) + "]")
-    else:
-        longer += singles
+    """The pattern for what may follow a prefix tree node (its own end, if a word ends there, last).
+    Every branch starts with a literal, never a character class: then `re` skips, by their first
+    character, the positions where no word starts."""
+    longer = [re.escape(ch) + _branch(node[ch]) for ch in sorted(k for k in node if k)]
     if not longer:
         return ""
+    ends = "" in node
     body = longer[0] if len(longer) == 1 and not ends else "(?:" + "|".join(longer) + ")"
     return body + "?" if ends else body
 
