@@ -126,6 +126,12 @@ def _process_files_pickled(items: list[tuple[Target, Optional[DocHints]]]) -> by
 _MAX_CHUNK = 8
 
 
+def _chunks(items: list, jobs: int, most: int) -> list[list]:
+    """`items` in tasks of at most `most`, and small enough that each of `jobs` workers gets about eight."""
+    size = max(1, min(most, len(items) // (jobs * 8)))
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
 def _file_hash(path: Path, hints: Optional[DocHints]) -> Optional[str]:
     """Content hash of the decoded text and its manifest row, to skip unchanged documents before
     extracting."""
@@ -241,9 +247,8 @@ def _build(paths: list[Path], files: list[Path], store: GraphStore, report: Buil
         if jobs > 1 and len(todo) > 1:
             # a few documents per task: one round trip through the pool costs the parent several ms
             # of thread hand-offs, as much as extracting a short document
-            size = max(1, min(_MAX_CHUNK, len(todo) // (jobs * 8)))
-            chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
-            results = (dg for part in workers.map(_process_files_pickled, chunks) for dg in pickle.loads(part))
+            results = (dg for part in workers.map(_process_files_pickled, _chunks(todo, jobs, _MAX_CHUNK))
+                       for dg in pickle.loads(part))
         else:
             results = (process_file(t.file, h, target=t) for t, h in todo)
         _extract_all(store, identity, todo, results, report, extracted, written, corpus_pass, progress)
@@ -390,9 +395,7 @@ def _looks(todo: list, known, workers: Optional["Workers"]) -> Iterator:
     try:
         with os.fdopen(fd, "wb") as fh:
             pickle.dump(known, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        size = max(1, min(_MAX_CHUNK * 4, len(todo) // (workers.jobs * 8)))
-        chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
-        for part in workers.map(partial(_look_pickled, known_file), chunks):
+        for part in workers.map(partial(_look_pickled, known_file), _chunks(todo, workers.jobs, _MAX_CHUNK * 4)):
             yield from pickle.loads(part)
     finally:
         os.unlink(known_file)
