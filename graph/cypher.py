@@ -169,6 +169,11 @@ def merge_relationships(rel_type: str, start_label: str, end_label: str) -> str:
     )
 
 
+def merge_links(rel_type: str, start_label: str, end_label: str) -> str:
+    """`merge_relationships`, returning how many rows found both endpoints (`written`)."""
+    return merge_relationships(rel_type, start_label, end_label) + " RETURN count(r) AS written"
+
+
 def create_nodes(label: str) -> str:
     """Create a batch `$rows` of {id, props} of one label (nodes known to be absent: a new document's own)."""
     return f"UNWIND $rows AS row CREATE (n:{_label(label)}) SET n = row.props"

@@ -10,7 +10,7 @@ import networkx as nx
 
 from graph import cypher
 from graph.lock import WriterLock, database_lock
-from graph.model import KnowledgeGraph, list_fields
+from graph.model import KnowledgeGraph, Relationship, list_fields
 from graph.nx_store import unbacked_nodes
 from graph.store import StoreError, alias_claims, aliases_lost, pack_groups, slices, sorted_rows
 
@@ -201,6 +201,28 @@ class Neo4jStore:
         self.ensure_schema()
         self._write_tx(lambda tx: tx.run(cypher.clear_derived_digests()).consume())  # links written outside a load
         self.write_batches(document_batches(kg, self.batch_rows), progress=progress, keep_aliases=True)
+        self.settle()
+
+    def write_links(self, rels: Iterable[Relationship]) -> None:
+        """Merge relationships between nodes already in the database, a batch per transaction; a batch
+        with a missing endpoint is refused whole (StoreError), the batches before it stay written."""
+        self.ensure_schema()
+        self._write_tx(lambda tx: tx.run(cypher.clear_derived_digests()).consume())  # links written outside a load
+        by_rel: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
+        for rel in rels:
+            row = rel.properties()
+            props = {k: v for k, v in row.items() if k not in _REL_ENDS}
+            by_rel[(row["type"], row["start_label"], row["end_label"])].append(
+                {"id": row["id"], "start_id": row["start_id"], "end_id": row["end_id"], "props": props})
+        for key, rows in sorted(by_rel.items()):
+            query = cypher.merge_links(*key)
+            for chunk in slices(rows, self.batch_rows):
+                def work(tx, chunk=chunk):
+                    written = tx.run(query, rows=chunk).single()["written"]
+                    if written != len(chunk):
+                        raise StoreError(f"{len(chunk) - written} of {len(chunk)} {key[0]} links refer to nodes "
+                                         "this database does not hold: write those nodes first (store.write)")
+                self._write_tx(work)
         self.settle()
 
     def write_rows(self, node_rows: list[dict], rel_rows: list[dict], create: bool = False,

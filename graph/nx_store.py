@@ -5,14 +5,14 @@ from __future__ import annotations
 import contextlib
 import os
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Iterable, Optional
 
 import networkx as nx
 
 from graph import schema
 from graph.graph_file import Deferred, load_graph, load_graph_deferred, save_graph
 from graph.lock import file_lock
-from graph.model import KnowledgeGraph, counts_of
+from graph.model import KnowledgeGraph, Relationship, counts_of
 from graph.schema import PASSAGE_REL_TYPES
 from graph.store import StoreError, alias_claims, aliases_lost, sorted_rows
 
@@ -109,7 +109,18 @@ class NetworkxStore:
                 changed = True
             if progress is not None:
                 progress(1)
-        for row in kg.rel_rows():
+        changed = self._put_relationships(kg.rel_rows(), progress) or changed
+        if self._by_doc is not None:
+            for n in kg.nodes.values():
+                if n.label == "Passage":
+                    self._by_doc.setdefault(n.doc_id, (set(), set()))[1].add(n.id)
+        self.dirty = self.dirty or changed
+
+    def _put_relationships(self, rows: Iterable[dict], progress: Optional[Any] = None) -> bool:
+        """Add or update relationship rows (endpoints present); whether anything changed."""
+        g = self.graph
+        changed = False
+        for row in rows:
             held = g.get_edge_data(row["start_id"], row["end_id"], row["id"])
             if held is None or any(held.get(k, _ABSENT) != v for k, v in row.items()):
                 g.add_edge(row["start_id"], row["end_id"], key=row["id"], **row)
@@ -119,11 +130,18 @@ class NetworkxStore:
                     (row["start_id"], row["end_id"], row["id"]))
             if progress is not None:
                 progress(1)
-        if self._by_doc is not None:
-            for n in kg.nodes.values():
-                if n.label == "Passage":
-                    self._by_doc.setdefault(n.doc_id, (set(), set()))[1].add(n.id)
-        self.dirty = self.dirty or changed
+        return changed
+
+    def write_links(self, rels: Iterable[Relationship]) -> None:
+        self._check_writable()
+        g = self.graph
+        rows = [r.properties() for r in rels]
+        for row in rows:  # all checked before any is written
+            for end in ("start_id", "end_id"):
+                if row[end] not in g:
+                    raise StoreError(f"{row['type']} {row['id']} refers to {row[end]!r}, which this store "
+                                     "does not hold: write its node first (store.write)")
+        self.dirty = self._put_relationships(rows) or self.dirty
 
     def replace_document(self, doc_id: str, kg: KnowledgeGraph) -> None:
         self._check_writable()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Iterable, Iterator, Optional, Protocol, runtime_checkable
 
 from graph.errors import FulianError
-from graph.model import KnowledgeGraph
+from graph.model import KnowledgeGraph, Relationship
 from graph.schema import BACKENDS, default_graph
 
 
@@ -32,6 +32,10 @@ class GraphStore(Protocol):
 
     def delete_documents(self, doc_ids: Iterable[str]) -> None:
         """`delete_document` for several, pruning what is left unbacked once."""
+
+    def write_links(self, rels: Iterable[Relationship]) -> None:
+        """Merge relationships between nodes the store already holds (derived links such as
+        REPEATS), without writing their endpoints again; a missing endpoint is a StoreError."""
 
     def delete_relationships(self, rel_type: str) -> None:
         """Remove every relationship of one type (for derived links that are recomputed)."""

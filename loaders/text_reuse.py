@@ -67,7 +67,7 @@ from typing import Any, Iterable, Optional, Sequence
 
 from graph.clauses import MIN_CHARS, SHINGLE_N, clauses, shingles
 from graph.errors import FulianError
-from graph.model import KnowledgeGraph, Relationship, node_from_properties
+from graph.model import Relationship
 from graph.order import year_key
 from graph.schema import REPEATS_KINDS as KINDS, REPEATS_RULE as RULE
 from graph.store import GraphStore
@@ -110,6 +110,7 @@ def similar_pairs(sets: Sequence[frozenset], threshold: float,
     size = [len(s) for s in sets]
     found = []
     index_share = 2 * threshold / (1 + threshold)
+    bulk = _Overlaps(sets, freq, near, max_near) if allowed is None else None
     for i in sorted((k for k in range(len(sets)) if size[k]), key=lambda k: (size[k], k)):
         s = sets[i]
         n = size[i]
@@ -126,25 +127,104 @@ def similar_pairs(sets: Sequence[frozenset], threshold: float,
                 h += 1
             head[g] = h
             cands.update(lst[h:] if h else lst)
-        for j in cands:
-            if allowed is not None and not (allowed(j, i) if j < i else allowed(i, j)):
-                continue
-            t = sets[j]
-            inter = len(s & t)
-            score = inter / (n + size[j] - inter)
-            if score < threshold - 1e-12:
-                continue
-            if near is None:
-                found.append((j, i, score) if j < i else (i, j, score))
-            else:
-                _keep_near(near, i, j, score, max_near)
-                _keep_near(near, j, i, score, max_near)
+        if bulk is not None and len(cands) >= _BULK_CANDIDATES:
+            bulk.score(i, s, cands, threshold, found)
+        else:
+            for j in cands:
+                if allowed is not None and not (allowed(j, i) if j < i else allowed(i, j)):
+                    continue
+                t = sets[j]
+                inter = len(s & t)
+                score = inter / (n + size[j] - inter)
+                if score < threshold - 1e-12:
+                    continue
+                if near is None:
+                    found.append((j, i, score) if j < i else (i, j, score))
+                else:
+                    _keep_near(near, i, j, score, max_near)
+                    _keep_near(near, j, i, score, max_near)
+                    if bulk is not None:
+                        bulk.seen(j)
+            if bulk is not None and near is not None:
+                bulk.seen(i)
         for g in ordered[:n - math.ceil(index_share * n - 1e-9) + 1]:
             index[g].append(i)
     if near is not None:
         found = list({(min(i, j), max(i, j), score) for i, heap in near.items() for score, j in
                       ((sc, -neg) for sc, neg in heap)})
     return sorted(found)
+
+
+_BULK_CANDIDATES = 48  # from this many candidates on, a set's overlaps are counted in numpy
+
+
+class _Overlaps:
+    """Scores one set against many candidates at once (numpy), for the clusters of near-identical
+    clauses a template makes, where every set meets hundreds of others: the same scores as
+    `len(s & t) / (|s| + |t| - len(s & t))` in the loop, and the same heaps (the loop's `_keep_near`,
+    offered only the candidates that beat a heap's worst entry, which is kept in an array)."""
+
+    def __init__(self, sets: Sequence[frozenset], freq: dict, near: Optional[dict[int, list]],
+                 max_near: Optional[int]):
+        import numpy as np
+
+        self.np = np
+        ids = {g: k for k, g in enumerate(freq)}
+        self.size = np.fromiter((len(s) for s in sets), dtype=np.int64, count=len(sets))
+        self.start = np.zeros(len(sets), dtype=np.int64)
+        np.cumsum(self.size[:-1], out=self.start[1:])
+        self.flat = np.fromiter((ids[g] for s in sets for g in s), dtype=np.int64,
+                                count=int(self.size.sum()))
+        self.flat = np.append(self.flat, len(ids))  # the last slot: padding, never marked
+        self.pad = len(self.flat) - 1
+        self.mark = np.zeros(len(ids) + 1, dtype=bool)
+        self.ids = ids
+        self.near = near
+        self.k = max_near
+        # per set: its heap's worst (score, index) once the heap is full; (-1, 0) before
+        self.worst = np.full(len(sets), -1.0)
+        self.worst_j = np.zeros(len(sets), dtype=np.int64)
+
+    def seen(self, i: int) -> None:
+        """Note set i's heap after the loop changed it."""
+        heap = self.near.get(i) if self.near is not None else None
+        if heap is not None and len(heap) >= self.k:
+            self.worst[i], self.worst_j[i] = heap[0][0], -heap[0][1]
+
+    def score(self, i: int, s: frozenset, cands: set, threshold: float, found: list) -> None:
+        np = self.np
+        n = len(s)
+        j = np.fromiter(cands, dtype=np.int64, count=len(cands))
+        j.sort()
+        cols = np.arange(n)
+        where = self.start[j][:, None] + cols
+        where = np.where(cols < self.size[j][:, None], where, self.pad)  # candidates are no larger than s
+        members = np.fromiter((self.ids[g] for g in s), dtype=np.int64, count=n)
+        self.mark[members] = True
+        inter = self.mark[self.flat[where]].sum(axis=1)
+        self.mark[members] = False
+        scores = inter / (n + self.size[j] - inter)
+        keep = scores >= threshold - 1e-12
+        j, scores = j[keep], scores[keep]
+        if self.near is None:
+            found.extend((a, i, sc) if a < i else (i, a, sc) for a, sc in zip(j.tolist(), scores.tolist()))
+            return
+        k = self.k
+        # set i's own heap: its k best candidates (score, then the lower index), then what it held
+        if len(j) > k:
+            top = np.lexsort((j, -scores))[:k]
+            mine_j, mine_s = j[top], scores[top]
+        else:
+            mine_j, mine_s = j, scores
+        for a, sc in zip(mine_j.tolist(), mine_s.tolist()):
+            _keep_near(self.near, i, a, sc, k)
+        self.seen(i)
+        # the candidates' heaps: only where (score, -i) beats the worst entry of a full heap
+        w, wj = self.worst[j], self.worst_j[j]
+        beats = (scores > w) | ((scores == w) & (i < wj))
+        for a, sc in zip(j[beats].tolist(), scores[beats].tolist()):
+            _keep_near(self.near, a, i, sc, k)
+            self.seen(a)
 
 
 def _keep_near(near: dict[int, list], i: int, j: int, score: float, k: int) -> None:
@@ -540,15 +620,9 @@ def link_repeats(store: GraphStore, threshold: float = DEFAULT_THRESHOLD, *, min
                                  max_links=max_links, weigh=weigh, max_near=max_near)
     if replace:
         store.delete_relationships("REPEATS")
-    # written in slices: the records of one slice at a time, not of every link at once
+    # between passages the store holds, in slices: the records of one slice at a time, not of every link
     for a in range(0, len(links), _WRITE_SLICE):
-        part = links[a:a + _WRITE_SLICE]
-        kg = KnowledgeGraph()
-        for pid in sorted({x for link in part for x in link[:2]}):
-            kg.add_node(node_from_properties({**props[pid], "label": "Passage"}))
-        for link in part:
-            kg.add_relationship(_relationship(*link, props))
-        store.write(kg)
+        store.write_links([_relationship(*link, props) for link in links[a:a + _WRITE_SLICE]])
     return len(links)
 
 

@@ -139,6 +139,30 @@ def test_delete_relationships_of_one_type(empty_store):
     assert sum(after["relationships"].values()) == sum(before["relationships"].values()) - 1
 
 
+def _repeats(a: str, b: str) -> "Relationship":
+    from graph.model import Relationship
+
+    return Relationship(type="REPEATS", start_id=a, start_label="Passage", end_id=b, end_label="Passage",
+                        doc_id="d", year=2023, evidence="x", start=0, end=1, rule="shingle-jaccard:self",
+                        score=0.9, similarity=0.9, rarity=1.0)
+
+
+def test_write_links_joins_held_nodes_and_refuses_a_missing_end(empty_store):
+    kg = document_graph("甲", 2023)
+    kg.merge(document_graph("乙", 2024))
+    empty_store.write(kg)
+    a, b = sorted(n["id"] for n in empty_store.nodes("Passage"))
+    nodes = empty_store.nodes()
+    empty_store.write_links([_repeats(a, b)])
+    assert [(r["start_id"], r["end_id"], r["score"]) for r in empty_store.relationships("REPEATS")] == [(a, b, 0.9)]
+    empty_store.write_links([_repeats(a, b)])  # merged: no second copy
+    assert len(empty_store.relationships("REPEATS")) == 1
+    with pytest.raises(StoreError, match="write those nodes first|write its node first"):
+        empty_store.write_links([_repeats(b, a), _repeats(a, "passage:gone")])
+    assert len(empty_store.relationships("REPEATS")) == 1  # the refused batch wrote nothing
+    assert empty_store.nodes() == nodes  # and no node came or went
+
+
 def test_read_only_store_of_a_missing_file_names_the_remedy(tmp_path):
     with pytest.raises(StoreError, match=r"kg.json: no graph file; build one with `fulian build --out"):
         open_store("embedded", str(tmp_path / "kg.json"), read_only=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import random
 
 from hypothesis import given, settings, strategies as st
 
@@ -58,6 +59,49 @@ def test_max_near_keeps_each_sets_most_similar_and_nothing_else(texts, k):
     assert [(i, j) for i, j, _ in similar_pairs(sets, 0.3, max_near=k)] == want
 
 
+def _both_ways(sets, threshold, **kw):
+    """similar_pairs with every set scored in the loop, then every set scored in numpy."""
+    import loaders.text_reuse as tr
+
+    was = tr._BULK_CANDIDATES
+    try:
+        tr._BULK_CANDIDATES = 10 ** 9
+        loop = similar_pairs(sets, threshold, **kw)
+        tr._BULK_CANDIDATES = 1
+        bulk = similar_pairs(sets, threshold, **kw)
+    finally:
+        tr._BULK_CANDIDATES = was
+    return loop, bulk
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(_alphabet, min_size=1, max_size=8), min_size=2, max_size=24),
+       st.sampled_from([None, 1, 2, 5]), st.sampled_from([0.3, 0.6, 1.0]))
+def test_numpy_scoring_gives_the_loops_pairs_and_heaps(texts, k, threshold):
+    loop, bulk = _both_ways([shingles(t, 2) for t in texts], threshold, max_near=k)
+    assert bulk == loop
+
+
+def test_numpy_scoring_of_a_template_cluster():
+    names = [f"{chr(0x4e00 + i)}{chr(0x4e80 + i % 7)}县妇联开展美丽庭院创建活动{'家' * (i % 3)}" for i in range(300)]
+    sets = [shingles(t, 3) for t in names]
+    ties = [frozenset(range(10)) | {100 + i} for i in range(60)]  # every pair scores 10/12: ties decide
+    for k in (None, 4, 32):
+        for group in (sets, ties):
+            loop, bulk = _both_ways(group, 0.6, max_near=k)
+            assert bulk == loop and loop
+
+
+def test_numpy_scoring_breaks_ties_as_the_loop_does():
+    """Small sets over 8 shingles: many equal scores, sets of every size in every index order."""
+    rng = random.Random(5)
+    for _ in range(40):
+        sets = [frozenset(rng.sample(range(8), rng.randint(2, 6))) for _ in range(40)]
+        for k in (1, 3):
+            loop, bulk = _both_ways(sets, 0.3, max_near=k)
+            assert bulk == loop
+
+
 def test_max_near_bounds_a_cluster_of_near_copies():
     names = [f"{chr(0x4e00 + i)}{chr(0x4e80 + i)}县妇联开展美丽庭院创建活动" for i in range(200)]
     sets = [shingles(t, 3) for t in names]
@@ -69,7 +113,6 @@ def test_max_near_bounds_a_cluster_of_near_copies():
 
 # -- common phrasing at scale (a synthetic province, no extraction) ------------------
 
-import random  # noqa: E402
 from collections import Counter  # noqa: E402
 
 import pytest  # noqa: E402
