@@ -41,6 +41,8 @@ Scaling (standard phrasing such as 坚持以习近平新时代中国特色社会
   clauses as large as the province, whose pairs grow with its square (846,045 pairs at 10,000
   generated documents, 47× the 1,000-document count, and over 20 GB at 100,000); wording with
   that many near-copies is common phrasing anyway (below), linked to its nearest ancestor's copy;
+  finding those 32 still means scoring the whole cluster, so a clause with many candidates is
+  scored against all of them at once in numpy (same scores, same kept pairs as one at a time);
 - a clause found in more than `max_df` documents (default 8), counting the documents of its
   near-copies, is common phrasing: each occurrence gets one link only, vertical to the nearest
   ancestor federation that used it at or before that year (best score, then latest year), or,
