@@ -19,6 +19,16 @@ WRITERS = 2  # concurrent write transactions in a bulk load (FULIAN_NEO4J_WRITER
 _REL_ENDS = ("type", "start_id", "end_id", "start_label", "end_label")
 
 
+def _by_rel_key(rel_rows: Iterable[dict]) -> dict[tuple[str, str, str], list[dict]]:
+    """Relationship rows as the MERGE/CREATE statements take them, per (type, start label, end label)."""
+    by_rel: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
+    for row in rel_rows:
+        props = {k: v for k, v in row.items() if k not in _REL_ENDS}
+        by_rel[(row["type"], row["start_label"], row["end_label"])].append(
+            {"id": row["id"], "start_id": row["start_id"], "end_id": row["end_id"], "props": props})
+    return by_rel
+
+
 def connection_help(uri: str, err: Exception) -> str:
     from neo4j.exceptions import AuthError
 
@@ -175,11 +185,7 @@ class Neo4jStore:
         by_label: dict[str, list[dict]] = defaultdict(list)
         for row in node_rows:
             by_label[row["label"]].append({"id": row["id"], "props": _node_props(row)})
-        by_rel: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
-        for row in rel_rows:
-            props = {k: v for k, v in row.items() if k not in _REL_ENDS}
-            by_rel[(row["type"], row["start_label"], row["end_label"])].append(
-                {"id": row["id"], "start_id": row["start_id"], "end_id": row["end_id"], "props": props})
+        by_rel = _by_rel_key(rel_rows)
         node_q = (cypher.create_nodes if create else
                   cypher.merge_nodes_keeping_aliases if keep_aliases else cypher.merge_nodes)
         rel_q = cypher.create_relationships if create else cypher.merge_relationships
@@ -208,13 +214,7 @@ class Neo4jStore:
         with a missing endpoint is refused whole (StoreError), the batches before it stay written."""
         self.ensure_schema()
         self._write_tx(lambda tx: tx.run(cypher.clear_derived_digests()).consume())  # links written outside a load
-        by_rel: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
-        for rel in rels:
-            row = rel.properties()
-            props = {k: v for k, v in row.items() if k not in _REL_ENDS}
-            by_rel[(row["type"], row["start_label"], row["end_label"])].append(
-                {"id": row["id"], "start_id": row["start_id"], "end_id": row["end_id"], "props": props})
-        for key, rows in sorted(by_rel.items()):
+        for key, rows in sorted(_by_rel_key(r.properties() for r in rels).items()):
             query = cypher.merge_links(*key)
             for chunk in slices(rows, self.batch_rows):
                 def work(tx, chunk=chunk):
