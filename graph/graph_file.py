@@ -1,8 +1,9 @@
 """The graph file: node-link JSON with one record per line, written atomically, read fast.
 
 Records are sorted by id (nodes, then relationships), so the rows of one kind lie together: the
-Passage nodes (ids `passage:…`) and each passage link type (ids `TYPE:…`) form a block each. A
-read-only store skips those blocks, most of a file, until a caller needs them (`load_graph_deferred`).
+Passage nodes (ids `passage:…`) and the links of each type (ids `TYPE:…`) form a block each, found by
+binary search. A read-only store reads the other nodes, and each block when a caller first needs it,
+or of a block only the links ending at given nodes (`load_graph_deferred`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import networkx as nx
 
 from graph.errors import FulianError
 from graph.lock import pid_alive
-from graph.schema import PASSAGE_REL_TYPES
+from graph.schema import PASSAGE_REL_TYPES, REL_TYPES
 from graph.store import StoreError, cannot_write
 
 FORMAT = "fulian-kg/node-link/1"
@@ -116,13 +117,6 @@ def remove_stale_temps(path: Path) -> list[Path]:
     return removed
 
 
-# Rows of Passages and of their links (IN_DOCUMENT, MENTIONS, REPEATS) are most of a graph file; a
-# read-only store reads the others first and these on first need. A record's line shows which it is
-# (keys are sorted and unescaped; a quote inside a value is escaped, so a value never matches).
-_PASSAGE_NODE = '"label": "Passage"'
-_PASSAGE_LINKS = tuple(f'"type": "{t}"' for t in PASSAGE_REL_TYPES)
-
-
 def _read_by_line(fh) -> Optional[nx.MultiDiGraph]:
     """The graph of a file in the record-per-line layout, or None when the file has another layout."""
     if fh.readline() != _HEAD:
@@ -159,14 +153,14 @@ def _read_by_line(fh) -> Optional[nx.MultiDiGraph]:
 # -- reading by blocks: large pieces read with pread, searched and parsed in C ---------------------
 
 _B_HEAD, _B_MIDDLE, _B_TAIL = _HEAD.encode(), _MIDDLE.encode(), _TAIL.encode()
-_NODE_MARKS = (_PASSAGE_NODE.encode(),)
-_LINK_MARKS = tuple(m.encode() for m in _PASSAGE_LINKS)
 _PIECE = 8 << 20  # bytes read, searched and parsed at once
+_PROBE = 1 << 14  # bytes read to find one line while seeking a block
 _READ_ERRORS = (json.JSONDecodeError, KeyError, TypeError, AttributeError, UnicodeDecodeError, OSError)
+_PASSAGE_PREFIX = "passage:"
 
 
 class _Unsorted(FulianError):
-    """The rows of one kind do not lie together (or the file is not laid out as saved): read it line by line."""
+    """The file is not laid out as saved (or its rows are not where the layout puts them): read it line by line."""
 
 
 def _pieces(fd: int, a: int, b: int) -> Iterator[tuple[int, bytes]]:
@@ -193,87 +187,146 @@ def _sections(fd: int) -> tuple[tuple[int, int], tuple[int, int]]:
     if os.pread(fd, len(_B_HEAD), 0) != _B_HEAD or os.pread(fd, len(_B_TAIL), size - len(_B_TAIL)) != _B_TAIL:
         raise _Unsorted()
     n0 = len(_B_HEAD)
-    for off, data in _pieces(fd, n0, size):  # a record is one line: only the separator starts a line with "],"
-        if data.startswith(_B_MIDDLE):
-            mid = off
-        else:
-            k = data.find(b"\n" + _B_MIDDLE)
-            if k < 0:
-                continue
-            mid = off + k + 1
-        e0, e1 = mid + len(_B_MIDDLE), size - len(_B_TAIL)
-        if e1 < e0:
+    if os.pread(fd, len(_B_MIDDLE), n0) == _B_MIDDLE:  # no nodes
+        mid = n0
+    else:  # a record is one line: only the separator starts a line with "],"; the edges are most of a file
+        lo, hi = n0, size - len(_B_TAIL)
+        mid = _line_start(fd, _first(fd, lo, hi, lambda line: line.startswith(_B_MIDDLE) or not line.startswith(b"{")
+                                     or json.loads(line.rstrip(b",\n")).get("start_id") is not None), hi)
+        if os.pread(fd, len(_B_MIDDLE), mid) != _B_MIDDLE:
             raise _Unsorted()
-        return (n0, mid), (e0, e1)
-    raise _Unsorted()
+    e0, e1 = mid + len(_B_MIDDLE), size - len(_B_TAIL)
+    if e1 < e0:
+        raise _Unsorted()
+    return (n0, mid), (e0, e1)
 
 
-def _scan(fd: int, lo: int, hi: int, marks: tuple[bytes, ...], rows: Callable[[bytes], None]) -> list[tuple[int, int]]:
-    """Hand the rows of [lo, hi) whose line holds none of `marks` to `rows`; return the byte range of the
-    lines holding each mark (one block per mark; _Unsorted when its lines do not lie together)."""
-    state = dict.fromkeys(marks, 0)  # 0 not seen yet, 1 inside its block, 2 past it
-    blocks: dict[bytes, list[int]] = {}
-    for off, data in _pieces(fd, lo, hi):
-        spans = []
-        for m in marks:
-            found = data.count(m)
-            if not found:
-                state[m] = 2 if state[m] else 0
-                continue
-            if state[m] == 2:
-                raise _Unsorted()
-            s = data.rfind(b"\n", 0, data.find(m)) + 1
-            e = data.find(b"\n", data.rfind(m)) + 1 or len(data)
-            if (state[m] == 1 and s != 0) or data.count(b"\n", s, e) != found:
-                raise _Unsorted()
-            if state[m] == 1:
-                blocks[m][1] = off + e
-            else:
-                blocks[m] = [off + s, off + e]
-            state[m] = 1 if e == len(data) else 2
-            spans.append((s, e))
-        a = 0
-        for s, e in sorted(spans):
-            if s < a:
-                raise _Unsorted()
-            if s > a:
-                rows(data[a:s])
-            a = e
-        if a < len(data):
-            rows(data[a:])
-    return sorted((s, e) for s, e in blocks.values())
+def _line_start(fd: int, pos: int, hi: int) -> int:
+    """The first line start at or after `pos` (`hi` when none comes before it)."""
+    while pos < hi:
+        if os.pread(fd, 1, pos - 1) == b"\n":
+            return pos
+        data = os.pread(fd, min(_PROBE, hi - pos), pos)
+        k = data.find(b"\n")
+        if k >= 0:
+            return min(pos + k + 1, hi)
+        if not data:
+            raise _Unsorted()
+        pos += len(data)
+    return hi
 
 
-def _adder(g: nx.MultiDiGraph, nodes: bool) -> Callable[[bytes], None]:
-    def add(chunk: bytes) -> None:
-        chunk = chunk.rstrip(b",\n")
-        if not chunk:
-            return
-        if nodes:
-            for row in json.loads(b"[" + chunk + b"]"):
-                g.add_node(row["id"], **row)
+def _line(fd: int, pos: int, hi: int) -> tuple[bytes, int]:
+    """The line starting at `pos` (before `hi`) and where the next one starts."""
+    size = _PROBE
+    while True:
+        data = os.pread(fd, min(size, hi - pos), pos)
+        k = data.find(b"\n")
+        if k >= 0:
+            return data[:k + 1], pos + k + 1
+        if pos + len(data) >= hi:
+            return data, pos + len(data)
+        if not data:
+            raise _Unsorted()
+        size *= 2
+
+
+def _first(fd: int, lo: int, hi: int, past: Callable[[bytes], bool]) -> int:
+    """The first line start in [lo, hi) whose line is `past` (hi when none), for lines where every
+    line `past` comes after every line not (binary search; `lo` is a line start)."""
+    while lo < hi:
+        s = _line_start(fd, (lo + hi) // 2, hi)
+        if s >= hi:
+            s = lo  # no line starts in the upper half: look at the first line left
+        line, nxt = _line(fd, s, hi)
+        if past(line):
+            hi = s
         else:
-            for row in json.loads(b"[" + chunk + b"]"):
-                g.add_edge(row["start_id"], row["end_id"], key=row["id"], **row)
-    return add
+            lo = nxt
+    return lo
+
+
+def _id_past(key: str) -> Callable[[bytes], bool]:
+    return lambda line: json.loads(line.rstrip(b",\n"))["id"] >= key
+
+
+def _block(fd: int, lo: int, hi: int, prefix: str) -> tuple[int, int]:
+    """Byte range of the rows whose id starts with `prefix`, in a section sorted by id."""
+    a = _first(fd, lo, hi, _id_past(prefix))
+    return a, _first(fd, a, hi, _id_past(prefix[:-1] + chr(ord(prefix[-1]) + 1)))
+
+
+def _rows(chunk: bytes) -> list[dict]:
+    chunk = chunk.rstrip(b",\n")
+    return json.loads(b"[" + chunk + b"]") if chunk else []
+
+
+def _add_nodes(g: nx.MultiDiGraph, rows: list[dict]) -> None:
+    g.add_nodes_from((row["id"], row) for row in rows)
+
+
+def _add_edges(g: nx.MultiDiGraph, rows: list[dict]) -> None:
+    g.add_edges_from((row["start_id"], row["end_id"], row["id"], row) for row in rows)
+
+
+def _read(fd: int, a: int, b: int, add: Callable[[list[dict]], None]) -> None:
+    for _, data in _pieces(fd, a, b):
+        add(_rows(data))
 
 
 class Deferred:
-    """The passage rows of a graph file not read yet; `read_into(g)` adds them (once), `close()` lets go."""
+    """What a read-only store has not read of its graph file yet: the Passage nodes and the links of
+    each type, each a block of the file. `read(g, types, ends)` adds the links of `types` (of a type in
+    `ends`, only those ending at the ids given), `read_into(g)` all the rest; `close()` lets go."""
 
-    def __init__(self, path: Path, fd: int, blocks: tuple[list, list]):
-        self.path, self._fd, self._blocks = path, fd, blocks
+    def __init__(self, path: Path, fd: int, passages: tuple[int, int], links: dict[str, tuple[int, int]]):
+        self.path, self._fd = path, fd
+        self._passages: Optional[tuple[int, int]] = passages
+        self._links = links  # type -> byte range, while not read whole
+        self._ends: dict[str, set[str]] = {}  # type -> the end ids whose links were read
+
+    @property
+    def done(self) -> bool:
+        return self._passages is None and not self._links
+
+    def read(self, g: nx.MultiDiGraph, types, ends: Optional[dict[str, Any]] = None) -> None:
+        try:
+            for t in types:
+                if t in PASSAGE_REL_TYPES:
+                    self._read_passages(g)
+                if t not in self._links:
+                    continue
+                if ends is not None and t in ends:
+                    self._read_ending(g, t, set(ends[t]) - self._ends.setdefault(t, set()))
+                else:
+                    _read(self._fd, *self._links.pop(t), lambda rows: _add_edges(g, rows))
+        except (_Unsorted, *_READ_ERRORS) as e:
+            raise _not_a_graph(self.path, f"its rows do not read ({e or 'changed'})") from e
+        if self.done:
+            self.close()
 
     def read_into(self, g: nx.MultiDiGraph) -> None:
-        try:
-            for ranges, nodes in zip(self._blocks, (True, False)):
-                add = _adder(g, nodes)
-                for a, b in ranges:
-                    _scan(self._fd, a, b, (), add)
-        except (_Unsorted, *_READ_ERRORS) as e:
-            raise _not_a_graph(self.path, f"its passages do not read ({e or 'changed'})") from e
-        finally:
-            self.close()
+        self.read(g, (*PASSAGE_REL_TYPES, *self._links))
+        self.close()
+
+    def _read_passages(self, g: nx.MultiDiGraph) -> None:
+        if self._passages is not None:
+            _read(self._fd, *self._passages, lambda rows: _add_nodes(g, rows))
+            self._passages = None
+
+    def _read_ending(self, g: nx.MultiDiGraph, rel_type: str, ends: set[str]) -> None:
+        """The links of `rel_type` ending at `ends`: their lines found by their end_id, parsed alone."""
+        if not ends:
+            return
+        marks = re.compile(b'"end_id": (?:%s)[,}]' % b"|".join(
+            re.escape(json.dumps(e, ensure_ascii=False).encode()) for e in sorted(ends)))
+        for _, data in _pieces(self._fd, *self._links[rel_type]):
+            lines = []
+            for m in marks.finditer(data):
+                s = data.rfind(b"\n", 0, m.start()) + 1
+                lines.append(data[s:data.find(b"\n", m.end()) + 1 or len(data)])
+            _add_edges(g, [row for row in _rows(b"".join(lines)) if row.get("end_id") in ends])
+        self._ends[rel_type] |= ends
 
     def close(self) -> None:
         if self._fd is not None:
@@ -282,9 +335,9 @@ class Deferred:
 
 
 def load_graph_deferred(path: Path) -> tuple[nx.MultiDiGraph, Optional[Deferred]]:
-    """The graph of a file without its passage rows, and what reads them later (the file kept open:
-    a newer one saved over it meanwhile does not mix in); a file not laid out in blocks (an older or
-    hand-made one) is read whole, and None returned for the rest."""
+    """The graph of a file without its Passage nodes and its links, and what reads those later, by
+    block (the file kept open: a newer one saved over it meanwhile does not mix in); a file not laid
+    out in blocks (an older or hand-made one) is read whole, and None returned for the rest."""
     try:
         fd = os.open(path, os.O_RDONLY)
     except OSError:
@@ -292,14 +345,28 @@ def load_graph_deferred(path: Path) -> tuple[nx.MultiDiGraph, Optional[Deferred]
     try:
         (n0, n1), (e0, e1) = _sections(fd)
         g = nx.MultiDiGraph()
-        blocks = (_scan(fd, n0, n1, _NODE_MARKS, _adder(g, True)), _scan(fd, e0, e1, _LINK_MARKS, _adder(g, False)))
-        return g, Deferred(path, fd, blocks)
+        p0, p1 = _block(fd, n0, n1, _PASSAGE_PREFIX)
+        for a, b in ((n0, p0), (p1, n1)):
+            _read(fd, a, b, lambda rows: _add_nodes(g, _not_passages(rows)))
+        links, pos = {}, e0
+        for t in sorted(REL_TYPES, key=lambda t: t + ":"):  # ids start with their type: its links lie together
+            a, b = _block(fd, pos, e1, t + ":")
+            _read(fd, pos, a, lambda rows: _add_edges(g, rows))  # rows of no type's block (none when saved)
+            links[t], pos = (a, b), b
+        _read(fd, pos, e1, lambda rows: _add_edges(g, rows))
+        return g, Deferred(path, fd, (p0, p1), links)
     except (_Unsorted, *_READ_ERRORS):
         os.close(fd)
         return load_graph(path), None
     except BaseException:
         os.close(fd)
         raise
+
+
+def _not_passages(rows: list[dict]) -> list[dict]:
+    if any(row.get("label") == "Passage" for row in rows):
+        raise _Unsorted()  # a passage outside the passages' block: not as saved
+    return rows
 
 
 def _load_by_blocks(path: Path) -> Optional[nx.MultiDiGraph]:
@@ -311,8 +378,8 @@ def _load_by_blocks(path: Path) -> Optional[nx.MultiDiGraph]:
     try:
         (n0, n1), (e0, e1) = _sections(fd)
         g = nx.MultiDiGraph()
-        _scan(fd, n0, n1, (), _adder(g, True))
-        _scan(fd, e0, e1, (), _adder(g, False))
+        _read(fd, n0, n1, lambda rows: _add_nodes(g, rows))
+        _read(fd, e0, e1, lambda rows: _add_edges(g, rows))
         return g
     except (_Unsorted, *_READ_ERRORS):
         return None

@@ -30,7 +30,7 @@ class NetworkxStore:
         self.read_only = read_only
         self.dirty = False
         self._graph = nx.MultiDiGraph()
-        self._rest: Optional[Deferred] = None  # read-only: the passage rows, read on first need
+        self._rest: Optional[Deferred] = None  # read-only: the rows not read yet (see graph_with)
         if self.path is not None and self.path.is_dir():
             raise StoreError(f"{self.path} is a folder, not a graph file: give a file name, "
                              f"e.g. {self.path / 'fulian-graph.json'}")
@@ -62,9 +62,15 @@ class NetworkxStore:
         self._drop_rest()
         self._graph = g
 
-    def graph_without_passages(self) -> nx.MultiDiGraph:
-        """The graph, perhaps without its Passage nodes and their links (a read-only store reads those
-        only when a caller needs the whole graph): for the statements that never look at them."""
+    def graph_with(self, types: Iterable[str], ends: Optional[dict[str, Iterable[str]]] = None) -> nx.MultiDiGraph:
+        """The graph, perhaps without some of its relationships (a read-only store reads each type's
+        only when a caller first needs it), but with every node other than a Passage and at least the
+        relationships of `types` (of a type in `ends`, those ending at the ids given; Passage nodes come
+        with their link types): for a statement that reads no more."""
+        if self._rest is not None:
+            self._rest.read(self._graph, types, ends)
+            if self._rest.done:
+                self._rest = None
         return self._graph
 
     def _drop_rest(self) -> None:
@@ -248,10 +254,10 @@ class NetworkxStore:
 
     # -- reading ---------------------------------------------------------
     def _graph_for(self, label: Optional[str] = None, rel_type: Optional[str] = None) -> nx.MultiDiGraph:
-        """The graph a read of `label` nodes or `rel_type` links needs: without passages when neither is one."""
-        if label is None and rel_type is None or label == "Passage" or rel_type in PASSAGE_REL_TYPES:
-            return self.graph
-        return self._graph
+        """The graph a read of `label` nodes or `rel_type` links needs."""
+        if rel_type is not None:
+            return self.graph_with([rel_type])
+        return self.graph if label is None or label == "Passage" else self._graph
 
     def document_hashes(self) -> dict[str, str]:
         return {n: d.get("content_hash", "") for n, d in self._graph_for("Document").nodes(data=True)

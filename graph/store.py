@@ -70,8 +70,9 @@ class EmbeddedStore(GraphStore, Protocol):
 
     graph: Any  # networkx.MultiDiGraph: node id -> properties, edges keyed by relationship id
 
-    def graph_without_passages(self) -> Any:
-        """`graph`, or (not yet read) that graph without its Passage nodes and their links."""
+    def graph_with(self, types: Any, ends: Any = None) -> Any:
+        """`graph`, or (not all read yet) that graph with every node but the Passages and at least the
+        relationships of `types` (of a type in `ends`, those ending at the ids `ends[type]`)."""
 
 
 @runtime_checkable

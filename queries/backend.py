@@ -53,7 +53,12 @@ def fetch(store: GraphStore, name: str, **params: Any) -> list[dict[str, Any]]:
         return cast(CypherStore, store).read_values(cypher.STATEMENTS[name], params)
     if name in nx_queries.QUERIES:
         embedded = cast(EmbeddedStore, store)
-        g = embedded.graph_without_passages() if name in nx_queries.WITHOUT_PASSAGES else embedded.graph
+        reads = nx_queries.READS.get(name)
+        if reads is None:
+            g = embedded.graph
+        else:
+            ids = params.get("ids") if name in nx_queries.BY_TARGET else None
+            g = embedded.graph_with(reads, None if ids is None else {"IMPLEMENTS": ids})
         return nx_queries.QUERIES[name](g, **params)
     raise QueryError(f"statement {name} needs Neo4j (the embedded store matches names by scanning)")
 

@@ -445,14 +445,20 @@ def drawn_links(g: nx.MultiDiGraph, ids: list[str], labels: list[str], types: li
             for a in starts for _, b, r in g.out_edges(a, data=True) if r.get("type") in types and b in inside]
 
 
-# The statements whose twins read no Passage node and no link of a passage (IN_DOCUMENT, MENTIONS,
-# REPEATS): they run on `graph_without_passages()`, which a read-only store has before it has read
-# the rest (tests/test_deferred_passages.py checks each against the whole graph).
-WITHOUT_PASSAGES = frozenset({
-    "entity_names", "entity_candidates", "adoptions", "adoption_list", "adopters", "ancestors", "descendants",
-    "federations", "federations_at", "profile", "leads_edges", "variants",
-    "adoption_summary", "adoption_page", "adopter_page",
-})
+# The relationship types each statement's twin reads, besides the nodes other than Passages: it runs
+# on `graph_with(types)`, which a read-only store has before it has read the other types (statements
+# not named here get the whole graph). Those of BY_TARGET read IMPLEMENTS only into the targets of
+# their `ids` (when given). tests/test_deferred_passages.py checks each against the whole graph.
+_ADOPTIONS = frozenset({"IMPLEMENTS", "ISSUED_BY"})
+READS: dict[str, frozenset[str]] = {
+    "entity_names": frozenset(), "entity_candidates": frozenset(),
+    "adoptions": _ADOPTIONS, "adoption_list": _ADOPTIONS, "adopters": _ADOPTIONS,
+    "adoption_summary": frozenset({"IMPLEMENTS"}), "adoption_page": _ADOPTIONS, "adopter_page": _ADOPTIONS,
+    "ancestors": frozenset({"LEADS"}), "descendants": frozenset({"LEADS"}), "leads_edges": frozenset({"LEADS"}),
+    "federations": frozenset({"ISSUED_BY"}), "federations_at": frozenset({"ISSUED_BY"}),
+    "profile": frozenset({"IMPLEMENTS", "COORDINATES", "LEADS", "PART_OF"}), "variants": frozenset({"VARIANT_OF"}),
+}
+BY_TARGET = frozenset({"adoptions", "adoption_list", "adopters", "adoption_summary", "adoption_page", "adopter_page"})
 
 QUERIES = {
     "entity_names": entity_names,
