@@ -191,8 +191,8 @@ def _sections(fd: int) -> tuple[tuple[int, int], tuple[int, int]]:
         mid = n0
     else:  # a record is one line: only the separator starts a line with "],"; the edges are most of a file
         lo, hi = n0, size - len(_B_TAIL)
-        mid = _line_start(fd, _first(fd, lo, hi, lambda line: line.startswith(_B_MIDDLE) or not line.startswith(b"{")
-                                     or json.loads(line.rstrip(b",\n")).get("start_id") is not None), hi)
+        mid = _first(fd, lo, hi, lambda line: line.startswith(_B_MIDDLE) or not line.startswith(b"{")
+                     or json.loads(line.rstrip(b",\n")).get("start_id") is not None)
         if os.pread(fd, len(_B_MIDDLE), mid) != _B_MIDDLE:
             raise _Unsorted()
     e0, e1 = mid + len(_B_MIDDLE), size - len(_B_TAIL)

@@ -173,3 +173,29 @@ def test_blocks_read_in_small_pieces_give_the_graph_the_line_reader_gives(graph_
     params = RAW_PARAMS["adoption_page"]  # IMPLEMENTS into two campaigns, found in small pieces
     assert backend.run(lean, "adoption_page", **params) == backend.run(whole, "adoption_page", **params) != []
     lean.close()
+
+
+@pytest.mark.parametrize("kept", ["nothing", "nodes", "one of each"])
+def test_small_files_read_by_blocks_give_the_whole_graph(graph_file, tmp_path, kept):
+    from graph.graph_file import save_graph
+
+    full = load_graph(graph_file)
+    g = full.copy()
+    if kept == "nothing":
+        g.clear()
+    elif kept == "nodes":
+        g.remove_edges_from(list(full.edges(keys=True)))
+    else:  # one link of each type, with every node
+        first = {}
+        for u, v, k, d in full.edges(keys=True, data=True):
+            first.setdefault(d["type"], (u, v, k))
+        g.remove_edges_from([e for e in full.edges(keys=True) if e not in set(first.values())])
+        assert g.number_of_edges() == len(first) >= 5
+    path = tmp_path / "small.json"
+    save_graph(g, path)
+    store = NetworkxStore(path, read_only=True)
+    assert store._rest is not None  # read by blocks
+    assert sorted(store.graph.nodes(data=True), key=lambda t: t[0]) == sorted(g.nodes(data=True), key=lambda t: t[0])
+    assert sorted((k, d) for _, _, k, d in store.graph.edges(keys=True, data=True)) == \
+        sorted((k, d) for _, _, k, d in g.edges(keys=True, data=True))
+    store.close()
