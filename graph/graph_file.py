@@ -305,6 +305,15 @@ class Deferred:
         if self.done:
             self.close()
 
+    def unread(self) -> tuple[int, dict[str, int]]:
+        """The Passage nodes and the links of each type not read whole yet, counted by their lines."""
+        def lines(block: tuple[int, int]) -> int:
+            return sum(data.count(b"\n") for _, data in _pieces(self._fd, *block))
+        try:
+            return (lines(self._passages) if self._passages else 0), {t: lines(b) for t, b in self._links.items()}
+        except (_Unsorted, OSError) as e:
+            raise _not_a_graph(self.path, f"its rows do not read ({e or 'changed'})") from e
+
     def read_into(self, g: nx.MultiDiGraph) -> None:
         self.read(g, (*PASSAGE_REL_TYPES, *self._links))
         self.close()
@@ -351,9 +360,11 @@ def load_graph_deferred(path: Path) -> tuple[nx.MultiDiGraph, Optional[Deferred]
         links, pos = {}, e0
         for t in sorted(REL_TYPES, key=lambda t: t + ":"):  # ids start with their type: its links lie together
             a, b = _block(fd, pos, e1, t + ":")
-            _read(fd, pos, a, lambda rows: _add_edges(g, rows))  # rows of no type's block (none when saved)
+            if a != pos:
+                raise _Unsorted()  # rows of no type's block: not as saved
             links[t], pos = (a, b), b
-        _read(fd, pos, e1, lambda rows: _add_edges(g, rows))
+        if pos != e1:
+            raise _Unsorted()
         return g, Deferred(path, fd, (p0, p1), links)
     except (_Unsorted, *_READ_ERRORS):
         os.close(fd)

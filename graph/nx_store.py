@@ -30,17 +30,15 @@ class NetworkxStore:
         self.read_only = read_only
         self.dirty = False
         self._graph = nx.MultiDiGraph()
-        self._rest: Optional[Deferred] = None  # read-only: the rows not read yet (see graph_with)
+        self._rest: Optional[Deferred] = None  # the rows not read yet (see graph_with)
         if self.path is not None and self.path.is_dir():
             raise StoreError(f"{self.path} is a folder, not a graph file: give a file name, "
                              f"e.g. {self.path / 'fulian-graph.json'}")
         # a writer holds the file from reading it to closing: two builds never start from one old file
         self._lock = file_lock(self.path).acquire() if self.path and not read_only else None
         try:
-            if self.path and self.path.exists() and read_only:
+            if self.path and self.path.exists():  # a writer too reads the rest only when it needs it
                 self._graph, self._rest = load_graph_deferred(self.path)
-            elif self.path and self.path.exists():
-                self._graph = load_graph(self.path)
             elif self.path and read_only:
                 raise StoreError(f"{self.path}: no graph file; build one with `fulian build --out {self.path}` "
                                  "or give --graph FILE")
@@ -278,7 +276,15 @@ class NetworkxStore:
                            if rel_type is None or d.get("type") == rel_type)
 
     def counts(self) -> dict[str, dict[str, int]]:
-        return counts_of((d for _, d in self.graph.nodes(data=True)), (d for _, _, d in self.graph.edges(data=True)))
+        g = self._graph
+        if self._rest is None:
+            return counts_of((d for _, d in g.nodes(data=True)), (d for _, _, d in g.edges(data=True)))
+        passages, links = self._rest.unread()  # rows not parsed yet are counted, not read
+        held = counts_of((d for _, d in g.nodes(data=True)), (d for _, _, d in g.edges(data=True)))
+        nodes = {**held["nodes"], "Passage": held["nodes"].get("Passage", 0) + passages}
+        rels = {**held["relationships"], **links}  # a type not read whole: its block's count
+        return {"nodes": {k: n for k, n in sorted(nodes.items()) if n},
+                "relationships": {k: n for k, n in sorted(rels.items()) if n}}
 
     def __enter__(self) -> "NetworkxStore":
         return self

@@ -60,3 +60,44 @@ def test_writing_what_the_store_holds_keeps_it_clean(tmp_path):
     store.delete_relationships("IMPLEMENTS")
     assert store.dirty and some not in store.relationships()
     store.close()
+
+
+def test_an_unchanged_build_reads_only_the_nodes_and_counts_the_rest(tmp_path):
+    out = tmp_path / "kg.json"
+    writer = NetworkxStore(out)
+    build([str(SAMPLE)], writer)
+    writer.save()
+    counts = writer.counts()
+    writer.close()
+    store = NetworkxStore(out)  # a writer: reads the rest only when it needs it
+    report = build([str(SAMPLE)], store)
+    assert not store.dirty and store._rest is not None, "an unchanged build read every row"
+    assert store.counts() == counts  # the rows not parsed are counted from the file's lines
+    whole = NetworkxStore(out, read_only=True).graph
+    target = next(c for _, c, d in whole.edges(data=True) if d["type"] == "IMPLEMENTS")
+    part = store.graph_with(["IMPLEMENTS"], {"IMPLEMENTS": [target]})  # a part of one type read: not counted twice
+    assert 0 < sum(d["type"] == "IMPLEMENTS" for _, _, d in part.edges(data=True)) < counts["relationships"]["IMPLEMENTS"]
+    assert store.counts() == counts
+    assert store.relationships("LEADS")  # one type read whole: the others still counted
+    assert store._rest is not None and store.counts() == counts
+    store.close()
+    assert len(report.unchanged) == 5 and not report.read
+
+
+def test_a_writer_opened_on_a_file_writes_it_back_whole_with_its_change(tmp_path):
+    out = tmp_path / "kg.json"
+    writer = NetworkxStore(out)
+    build([str(SAMPLE)], writer)
+    writer.save()
+    before = writer.counts()
+    writer.close()
+    store = NetworkxStore(out)
+    victim = store.nodes("Document")[0]["id"]
+    store.delete_document(victim)  # a write: everything is read first
+    store.save()
+    store.close()
+    after = NetworkxStore(out, read_only=True)
+    assert after.node(victim) is None
+    assert after.counts()["nodes"]["Document"] == before["nodes"]["Document"] - 1
+    assert after.counts()["relationships"]["REPEATS"] > 0 and after.counts()["nodes"]["Passage"] > 0
+    after.close()
