@@ -62,13 +62,19 @@ def test_writing_what_the_store_holds_keeps_it_clean(tmp_path):
     store.close()
 
 
-def test_an_unchanged_build_reads_only_the_nodes_and_counts_the_rest(tmp_path):
+def _built(tmp_path):
+    """A graph file of the sample corpus, and its counts."""
     out = tmp_path / "kg.json"
     writer = NetworkxStore(out)
     build([str(SAMPLE)], writer)
     writer.save()
     counts = writer.counts()
     writer.close()
+    return out, counts
+
+
+def test_an_unchanged_build_reads_only_the_nodes_and_counts_the_rest(tmp_path):
+    out, counts = _built(tmp_path)
     store = NetworkxStore(out)  # a writer: reads the rest only when it needs it
     report = build([str(SAMPLE)], store)
     assert not store.dirty and store._rest is not None, "an unchanged build read every row"
@@ -85,12 +91,7 @@ def test_an_unchanged_build_reads_only_the_nodes_and_counts_the_rest(tmp_path):
 
 
 def test_a_writer_opened_on_a_file_writes_it_back_whole_with_its_change(tmp_path):
-    out = tmp_path / "kg.json"
-    writer = NetworkxStore(out)
-    build([str(SAMPLE)], writer)
-    writer.save()
-    before = writer.counts()
-    writer.close()
+    out, before = _built(tmp_path)
     store = NetworkxStore(out)
     victim = store.nodes("Document")[0]["id"]
     store.delete_document(victim)  # a write: everything is read first
