@@ -10,10 +10,9 @@ from typing import Any, Iterable, Optional
 import networkx as nx
 
 from graph import schema
-from graph.graph_file import Deferred, load_graph, load_graph_deferred, save_graph
+from graph.graph_file import Deferred, load_graph_deferred, save_graph
 from graph.lock import file_lock
 from graph.model import KnowledgeGraph, Relationship, counts_of
-from graph.schema import PASSAGE_REL_TYPES
 from graph.store import StoreError, alias_claims, aliases_lost, sorted_rows
 
 _PASSAGE_ID = schema.NODE_IDS["Passage"][0] + ":"
@@ -61,8 +60,8 @@ class NetworkxStore:
         self._graph = g
 
     def graph_with(self, types: Iterable[str], ends: Optional[dict[str, Iterable[str]]] = None) -> nx.MultiDiGraph:
-        """The graph, perhaps without some of its relationships (a read-only store reads each type's
-        only when a caller first needs it), but with every node other than a Passage and at least the
+        """The graph, perhaps without some of its relationships (a store opened on a file reads each
+        type's only when a caller first needs it), but with every node other than a Passage and at least the
         relationships of `types` (of a type in `ends`, those ending at the ids given; Passage nodes come
         with their link types): for a statement that reads no more."""
         if self._rest is not None:
@@ -277,10 +276,10 @@ class NetworkxStore:
 
     def counts(self) -> dict[str, dict[str, int]]:
         g = self._graph
-        if self._rest is None:
-            return counts_of((d for _, d in g.nodes(data=True)), (d for _, _, d in g.edges(data=True)))
-        passages, links = self._rest.unread()  # rows not parsed yet are counted, not read
         held = counts_of((d for _, d in g.nodes(data=True)), (d for _, _, d in g.edges(data=True)))
+        if self._rest is None:
+            return held
+        passages, links = self._rest.unread()  # rows not parsed yet are counted, not read
         nodes = {**held["nodes"], "Passage": held["nodes"].get("Passage", 0) + passages}
         rels = {**held["relationships"], **links}  # a type not read whole: its block's count
         return {"nodes": {k: n for k, n in sorted(nodes.items()) if n},

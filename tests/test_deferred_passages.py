@@ -8,7 +8,8 @@ import json
 import pytest
 
 import queries
-from graph.nx_store import NetworkxStore, load_graph
+from graph.graph_file import load_graph
+from graph.nx_store import NetworkxStore
 from graph_samples import lineage_graph
 from loaders.pipeline import SAMPLE_CORPUS, build
 from loaders.text_reuse import link_repeats
