@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import pickle
@@ -414,6 +415,9 @@ class Workers:
         if self._pool is None:
             from loaders.workers import die_with_parent
 
+            # the forked workers share the parent's objects (the dictionaries above all); frozen, the
+            # collectors never write to them, so their pages are not copied into every worker
+            gc.freeze()
             self._pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=die_with_parent,
                                              initargs=(os.getpid(),))
         return bounded_map(self._pool, fn, items, window=self.jobs * 2)
@@ -422,6 +426,7 @@ class Workers:
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
             self._pool = None
+            gc.unfreeze()
 
 
 def _write(store: GraphStore, identity: Identity, target: Target, dg: DocumentGraph, report: BuildReport) -> bool:

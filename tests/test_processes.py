@@ -152,3 +152,18 @@ def test_jobs_default_to_every_core_this_process_may_use():
             "from loaders.pipeline import default_jobs, capped_jobs; print(default_jobs(), capped_jobs(3)[0])")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["1", "1"]
+
+
+def test_the_parents_objects_stay_frozen_only_while_its_workers_run():
+    """Forked workers share the parent's objects; the collector leaves them alone (no copied pages)
+    while the pool lives, and collects them normally once it is closed."""
+    import gc
+
+    from loaders.pipeline import Workers
+
+    workers = Workers(2)
+    results = workers.map(abs, [-1, -2, -3])
+    assert gc.get_freeze_count() > 0
+    assert list(results) == [1, 2, 3]
+    workers.close()
+    assert gc.get_freeze_count() == 0
