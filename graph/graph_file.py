@@ -8,9 +8,12 @@ or of a block only the links ending at given nodes (`load_graph_deferred`).
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import json
 import os
 import re
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -130,12 +133,7 @@ def _read_by_line(fh) -> Optional[nx.MultiDiGraph]:
             return
         rows = json.loads("[" + "".join(batch).rstrip().rstrip(",") + "]")
         batch.clear()
-        if section == "nodes":
-            for row in rows:
-                g.add_node(row["id"], **row)
-        else:
-            for row in rows:
-                g.add_edge(row["start_id"], row["end_id"], key=row["id"], **row)
+        (_add_nodes if section == "nodes" else _add_edges)(g, rows)
 
     for line in fh:
         if line == _MIDDLE or line == _TAIL:
@@ -261,17 +259,57 @@ def _rows(chunk: bytes) -> list[dict]:
     return json.loads(b"[" + chunk + b"]") if chunk else []
 
 
+# Values many rows repeat (ids of the nodes links join, types, labels, document ids, a clause that
+# several links quote) are kept once in memory (sys.intern), not once per row: 10,000 documents
+# loaded take 1,044 MB instead of 1,535. Unique values (a relationship's own id) are left alone.
+_SHARED_NODE = ("id", "label", "doc_id", "level", "region_code")
+_SHARED_LINK = ("type", "start_id", "end_id", "start_label", "end_label", "doc_id", "rule", "source_doc_id",
+                "evidence", "source_evidence")
+
+
+def _shared(row: dict, keys: tuple[str, ...]) -> dict:
+    for k in keys:
+        v = row.get(k)
+        if v.__class__ is str:
+            row[k] = sys.intern(v)
+    return row
+
+
+def shared_node(row: dict) -> dict:
+    """`row` (a node's properties) with its repeated values kept once in memory."""
+    return _shared(row, _SHARED_NODE)
+
+
+def shared_link(row: dict) -> dict:
+    """`row` (a relationship's properties) with its repeated values kept once in memory."""
+    return _shared(row, _SHARED_LINK)
+
+
 def _add_nodes(g: nx.MultiDiGraph, rows: list[dict]) -> None:
-    g.add_nodes_from((row["id"], row) for row in rows)
+    g.add_nodes_from((row["id"], row) for row in map(shared_node, rows))
 
 
 def _add_edges(g: nx.MultiDiGraph, rows: list[dict]) -> None:
-    g.add_edges_from((row["start_id"], row["end_id"], row["id"], row) for row in rows)
+    g.add_edges_from((row["start_id"], row["end_id"], row["id"], row) for row in map(shared_link, rows))
 
 
 def _read(fd: int, a: int, b: int, add: Callable[[list[dict]], None]) -> None:
-    for _, data in _pieces(fd, a, b):
-        add(_rows(data))
+    with _collector_paused():
+        for _, data in _pieces(fd, a, b):
+            add(_rows(data))
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cycle collector off while rows are read: they hold no cycles, and millions of new dicts made it
+    run over and over (10,000 documents: 6.7 s of a 14.8 s read)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 class Deferred:
@@ -427,10 +465,7 @@ def load_graph(path: Path) -> nx.MultiDiGraph:
             ends = ("id",) if kind == "node" else ("id", "start_id", "end_id")
             if not isinstance(row, dict) or not all(isinstance(row.get(k), str) and row[k] for k in ends):
                 raise _not_a_graph(path, f"{kind} {i + 1} has no {'/'.join(ends)}")
-            if kind == "node":
-                g.add_node(row["id"], **row)
-            else:
-                g.add_edge(row["start_id"], row["end_id"], key=row["id"], **row)
+            (_add_nodes if kind == "node" else _add_edges)(g, [row])
     return g
 
 

@@ -10,7 +10,7 @@ from typing import Any, Iterable, Optional
 import networkx as nx
 
 from graph import schema
-from graph.graph_file import Deferred, load_graph_deferred, save_graph
+from graph.graph_file import Deferred, load_graph_deferred, save_graph, shared_link, shared_node
 from graph.lock import file_lock
 from graph.model import KnowledgeGraph, Relationship, counts_of
 from graph.store import StoreError, alias_claims, aliases_lost, sorted_rows
@@ -108,7 +108,8 @@ class NetworkxStore:
                     g.nodes[nid].update(merged)
                     changed = True
             else:
-                g.add_node(nid, **row)
+                shared_node(row)
+                g.add_node(row["id"], **row)
                 changed = True
             if progress is not None:
                 progress(1)
@@ -126,6 +127,7 @@ class NetworkxStore:
         for row in rows:
             held = g.get_edge_data(row["start_id"], row["end_id"], row["id"])
             if held is None or any(held.get(k, _ABSENT) != v for k, v in row.items()):
+                shared_link(row)
                 g.add_edge(row["start_id"], row["end_id"], key=row["id"], **row)
                 changed = True
             if self._by_doc is not None and row.get("doc_id"):

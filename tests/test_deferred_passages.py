@@ -200,3 +200,29 @@ def test_small_files_read_by_blocks_give_the_whole_graph(graph_file, tmp_path, k
     assert sorted((k, d) for _, _, k, d in store.graph.edges(keys=True, data=True)) == \
         sorted((k, d) for _, _, k, d in g.edges(keys=True, data=True))
     store.close()
+
+
+def test_values_many_rows_repeat_are_held_once_in_memory(graph_file):
+    """Ids of the nodes links join, document ids and types are one object each however many rows name
+    them (what keeps a loaded graph a third smaller), whether the file is read whole or by blocks."""
+    for g in (load_graph(graph_file), NetworkxStore(graph_file, read_only=True).graph):
+        by_value: dict[str, set[int]] = {}
+        for u, v, d in g.edges(data=True):
+            assert d["start_id"] is u and d["end_id"] is v
+            for k in ("type", "doc_id", "start_label"):
+                if isinstance(d.get(k), str):
+                    by_value.setdefault(d[k], set()).add(id(d[k]))
+        assert len(by_value) > 10 and all(len(ids) == 1 for ids in by_value.values())
+
+
+def test_rows_a_store_is_given_share_the_values_it_already_holds(tmp_path):
+    store = NetworkxStore(tmp_path / "kg.json")
+    build([str(SAMPLE_CORPUS)], store)
+    g = store.graph
+    assert all(d["start_id"] is u and d["end_id"] is v for u, v, d in g.edges(data=True))
+    docs = {}
+    for _, _, d in g.edges(data=True):
+        if d.get("doc_id"):
+            assert docs.setdefault(d["doc_id"], d["doc_id"]) is d["doc_id"]
+    assert len(docs) == 5
+    store.close()
