@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Iterable, Optional, Protocol, Union, get_args, get_origin
 
-from graph import cypher
+from graph import collector, cypher
 from graph.load import LoadPlan, derived_digests, plan_load
 from graph.model import NODE_CLASSES, Relationship
 from graph.store import GraphStore, StoreError
@@ -222,6 +222,7 @@ def import_phases(output: str) -> dict[str, float]:
     return out
 
 
+@collector.paused()  # rows and links: no cycles to collect
 def bulk_load(source: GraphStore, target: Any, server: LocalServer, say: Optional[Callable[[str], Any]] = None,
               keep_files: Optional[Path] = None, replace: bool = False) -> LoadPlan:
     """First load of `source` into the empty database of the Neo4j store `target` on `server`, by the importer.

@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Optional
 
-from graph import schema
+from graph import collector, schema
 from graph.model import KnowledgeGraph, Relationship, legacy_document_id, node_from_properties
 from graph.store import BulkTarget, GraphStore, StoreError, pack_groups, slices
 
@@ -168,6 +168,7 @@ def plan_load(source: GraphStore, have: dict[str, str], replace: bool = False,
 Relink = Callable[[Any], list[dict]]  # the store -> every derived (REPEATS) row its passages support
 
 
+@collector.paused()  # rows and links: no cycles to collect
 def store_to_neo4j(source: GraphStore, target: BulkTarget, progress: Optional[Callable[[int], Any]] = None,
                    replace: bool = False, relink: Optional[Relink] = None) -> LoadPlan:
     """Load `source` into the Neo4j store `target`; returns what was done.

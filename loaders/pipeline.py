@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Optional
 
+from graph import collector
 from graph.errors import FulianError
 from graph.model import KnowledgeGraph, legacy_document_id
 from graph.store import GraphStore
@@ -182,7 +183,7 @@ def build(paths: Iterable[str | Path], store: GraphStore, *, jobs: int = 1,
     if not files and not rejected and shard is None:
         raise BuildError(f"no documents found in {', '.join(map(str, paths))}: "
                          "give .txt, .md, .docx, .pdf or .html files")
-    with store.writing():
+    with store.writing(), collector.paused():
         return _build(paths, files, store, report, jobs=jobs, progress=progress, force=force,
                       link_text=link_text, corpus_pass=corpus_pass, manifest=manifest, prune=prune, stage=stage)
 
@@ -413,12 +414,12 @@ class Workers:
     def map(self, fn: Callable, items: list) -> Iterator:
         """`fn` over `items` in the workers, results in order, a few tasks in flight (`bounded_map`)."""
         if self._pool is None:
-            from loaders.workers import die_with_parent
+            from loaders.workers import start_worker
 
             # the forked workers share the parent's objects (the dictionaries above all); frozen, the
             # collectors never write to them, so their pages are not copied into every worker
             gc.freeze()
-            self._pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=die_with_parent,
+            self._pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=start_worker,
                                              initargs=(os.getpid(),))
         return bounded_map(self._pool, fn, items, window=self.jobs * 2)
 

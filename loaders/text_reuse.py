@@ -67,6 +67,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Iterable, Optional, Sequence
 
+from graph import collector
 from graph.clauses import MIN_CHARS, SHINGLE_N, clauses, shingles
 from graph.errors import FulianError
 from graph.model import Relationship
@@ -608,6 +609,7 @@ def _neg_year(year: Optional[int]) -> tuple:
     return (0, -year) if year is not None else (1, 0)
 
 
+@collector.paused()  # rows and links: no cycles to collect
 def link_repeats(store: GraphStore, threshold: float = DEFAULT_THRESHOLD, *, min_chars: int = DEFAULT_MIN_CHARS,
                  n: int = DEFAULT_N, kinds: Iterable[str] = KINDS, replace: bool = True,
                  max_df: Optional[int] = DEFAULT_MAX_DF, max_links: Optional[int] = DEFAULT_MAX_LINKS,

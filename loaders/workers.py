@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import sys
@@ -9,8 +10,15 @@ import threading
 import time
 
 
+def start_worker(parent_pid: int) -> None:
+    """Pool initializer: the cycle collector on (a build pauses the parent's, see graph.collector), and
+    the worker ends with `parent_pid`."""
+    gc.enable()
+    die_with_parent(parent_pid)
+
+
 def die_with_parent(parent_pid: int) -> None:
-    """Pool initializer: end this worker when `parent_pid` dies, even by SIGKILL.
+    """End this worker when `parent_pid` dies, even by SIGKILL.
 
     Linux: the kernel sends SIGKILL at the parent's death (prctl PR_SET_PDEATHSIG). Elsewhere a
     daemon thread checks twice a second that the parent is still there."""

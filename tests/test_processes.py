@@ -167,3 +167,34 @@ def test_the_parents_objects_stay_frozen_only_while_its_workers_run():
     assert list(results) == [1, 2, 3]
     workers.close()
     assert gc.get_freeze_count() == 0
+
+
+def _collector_on(_item):
+    import gc
+
+    return gc.isenabled()
+
+
+def test_a_build_pauses_the_cycle_collector_but_its_workers_keep_theirs(tmp_path):
+    """Rows hold no cycles: the build's own process runs without the collector (it walked the whole graph
+    over and over), each extraction worker with it, and the collector is back afterwards."""
+    import gc
+
+    from graph import collector
+    from graph.nx_store import NetworkxStore
+    from loaders.pipeline import Workers, build
+
+    with collector.paused():
+        assert not gc.isenabled()
+        with collector.paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # an inner pause leaves the outer one paused
+        workers = Workers(2)
+        assert list(workers.map(_collector_on, [1, 2, 3])) == [True, True, True]
+        workers.close()
+    assert gc.isenabled()
+    seen = []
+    store = NetworkxStore(tmp_path / "kg.json")
+    build([CORPUS], store, jobs=2, stage=lambda _message: seen.append(gc.isenabled()))
+    assert seen == [False, False] and gc.isenabled()  # corpus pass, text reuse
+    store.close()
