@@ -300,7 +300,7 @@ def _read(fd: int, a: int, b: int, add: Callable[[list[dict]], None]) -> None:
 
 
 class Deferred:
-    """What a read-only store has not read of its graph file yet: the Passage nodes and the links of
+    """What a store has not read of its graph file yet: the Passage nodes and the links of
     each type, each a block of the file. `read(g, types, ends)` adds the links of `types` (of a type in
     `ends`, only those ending at the ids given), `read_into(g)` all the rest; `close()` lets go."""
 
@@ -326,7 +326,7 @@ class Deferred:
                 else:
                     _read(self._fd, *self._links.pop(t), lambda rows: _add_edges(g, rows))
         except (_Unsorted, *_READ_ERRORS) as e:
-            raise _not_a_graph(self.path, f"its rows do not read ({e or 'changed'})") from e
+            raise self._unreadable(e) from e
         if self.done:
             self.close()
 
@@ -337,11 +337,13 @@ class Deferred:
         try:
             return (lines(self._passages) if self._passages else 0), {t: lines(b) for t, b in self._links.items()}
         except (_Unsorted, OSError) as e:
-            raise _not_a_graph(self.path, f"its rows do not read ({e or 'changed'})") from e
+            raise self._unreadable(e) from e
+
+    def _unreadable(self, e: Exception) -> StoreError:
+        return _not_a_graph(self.path, f"its rows do not read ({e or 'changed'})")
 
     def read_into(self, g: nx.MultiDiGraph) -> None:
-        self.read(g, (*PASSAGE_REL_TYPES, *self._links))
-        self.close()
+        self.read(g, (*PASSAGE_REL_TYPES, *self._links))  # everything: then done, and closed
 
     def _read_passages(self, g: nx.MultiDiGraph) -> None:
         if self._passages is not None:
