@@ -24,6 +24,7 @@ from typing import Any, Callable, Iterable, Optional, Protocol, Union, get_args,
 from graph import collector, cypher
 from graph.load import LoadPlan, derived_digests, plan_load
 from graph.model import NODE_CLASSES, Relationship
+from graph.neo4j_store import stored_rel_props
 from graph.store import GraphStore, StoreError
 
 ARRAY_DELIMITER = "\x1f"  # unit separator: never in extracted text (checked while writing)
@@ -76,7 +77,7 @@ def node_columns(label: str) -> list[tuple[str, str]]:
 def relationship_columns() -> list[tuple[str, str]]:
     fields = Relationship.model_fields
     return [("id", "string")] + [(name, _csv_type(f.annotation)) for name, f in fields.items()
-                                 if name not in _REL_ENDS]
+                                 if name not in _REL_ENDS] + [(cypher.PAGE_KEY, "string")]  # IMPLEMENTS only
 
 
 def _quote(text: str) -> str:
@@ -159,7 +160,8 @@ def write_import_files(plan: LoadPlan, folder: Path) -> dict[str, list[_CsvFile]
             props = row if aliases is None else {**row, "aliases_text": " ".join(aliases)}
             node_file(label).write([_quote(row["id"]), label], props)
         for row in rel_rows():
-            rel_file(row["type"]).write([_quote(row["start_id"]), _quote(row["end_id"]), row["type"]], row)
+            rel_file(row["type"]).write([_quote(row["start_id"]), _quote(row["end_id"]), row["type"]],
+                                        stored_rel_props(row))
     finally:
         for f in (*nodes.values(), *rels.values()):
             f.close()

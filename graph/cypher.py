@@ -9,6 +9,11 @@ from __future__ import annotations
 from graph import schema
 
 FULLTEXT_INDEX = "fulian_text"
+#: IMPLEMENTS property that only Neo4j holds, for its `rel_implements_page` index (graph.order.page_key)
+PAGE_KEY = "page_key"
+PAGE_INDEX = "rel_implements_page"
+#: properties the database keeps for its indexes, not part of the graph: never read back as graph rows
+INTERNAL_PROPERTIES = ("aliases_text", PAGE_KEY)
 # Eventually consistent: the CJK analysis of passage texts runs beside the writes instead of
 # inside every commit (it was half of a bulk load's time); writers wait for it at the end.
 FULLTEXT_CONFIG = {"fulltext.analyzer": "cjk", "fulltext.eventually_consistent": True}
@@ -60,6 +65,7 @@ def indexes(fresh: bool = False) -> list[str]:
     if not fresh:  # earlier versions
         stmts += ["DROP INDEX rel_mentions_doc IF EXISTS", "DROP INDEX rel_repeats_doc IF EXISTS"]
     stmts.append("CREATE INDEX rel_implements_year IF NOT EXISTS FOR ()-[r:IMPLEMENTS]-() ON (r.year)")
+    stmts.append(f"CREATE INDEX {PAGE_INDEX} IF NOT EXISTS FOR ()-[r:IMPLEMENTS]-() ON (r.{PAGE_KEY})")
     labels = "|".join(schema.ENTITY_LABELS + ("Passage", "Document"))
     stmts.append(
         f"CREATE FULLTEXT INDEX {FULLTEXT_INDEX} IF NOT EXISTS FOR (n:{labels}) "
@@ -67,6 +73,16 @@ def indexes(fresh: bool = False) -> list[str]:
         "OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk', `fulltext.eventually_consistent`: true}}"
     )
     return stmts
+
+
+def unkeyed_implements() -> str:
+    """IMPLEMENTS without a page key (written by a version before the key), with their target and year."""
+    return f"MATCH ()-[r:IMPLEMENTS]->(c) WHERE r.{PAGE_KEY} IS NULL RETURN r.id AS id, c.id AS target_id, r.year AS year"
+
+
+def set_page_keys() -> str:
+    """Set the page key of the IMPLEMENTS `$rows` ({id, key}), found through the type's id constraint."""
+    return f"UNWIND $rows AS row MATCH ()-[r:IMPLEMENTS {{id: row.id}}]->() SET r.{PAGE_KEY} = row.key"
 
 
 def index_config() -> str:

@@ -11,6 +11,7 @@ import networkx as nx
 from graph import cypher
 from graph.lock import WriterLock, database_lock
 from graph.model import KnowledgeGraph, Relationship, list_fields
+from graph.order import page_key
 from graph.nx_store import unbacked_nodes
 from graph.store import StoreError, alias_claims, aliases_lost, pack_groups, slices, sorted_rows
 
@@ -23,7 +24,7 @@ def _by_rel_key(rel_rows: Iterable[dict]) -> dict[tuple[str, str, str], list[dic
     """Relationship rows as the MERGE/CREATE statements take them, per (type, start label, end label)."""
     by_rel: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
     for row in rel_rows:
-        props = {k: v for k, v in row.items() if k not in _REL_ENDS}
+        props = stored_rel_props(row)
         by_rel[(row["type"], row["start_label"], row["end_label"])].append(
             {"id": row["id"], "start_id": row["start_id"], "end_id": row["end_id"], "props": props})
     return by_rel
@@ -46,12 +47,20 @@ def _node_props(row: dict[str, Any]) -> dict[str, Any]:
     return props
 
 
+def stored_rel_props(row: dict[str, Any]) -> dict[str, Any]:
+    """A relationship row's properties as the database stores them: an IMPLEMENTS also holds its page key."""
+    props = {k: v for k, v in row.items() if k not in _REL_ENDS}
+    if row["type"] == "IMPLEMENTS":
+        props[cypher.PAGE_KEY] = page_key(row["end_id"], row.get("year"))
+    return props
+
+
 def _comparable(props: dict[str, Any]) -> dict[str, Any]:
     """Properties as the database keeps them: no None, no empty lists (the offline importer stores none)."""
     return {k: v for k, v in props.items() if v is not None and v != []}
 
 
-_INTERNAL = ("aliases_text", cypher.DERIVED_DIGEST)  # kept by the database for itself, not part of the graph
+_INTERNAL = (*cypher.INTERNAL_PROPERTIES, cypher.DERIVED_DIGEST)  # kept by the database for itself, not part of the graph
 
 
 def _node_row(label: str, props: dict[str, Any]) -> dict[str, Any]:
@@ -63,7 +72,7 @@ def _node_row(label: str, props: dict[str, Any]) -> dict[str, Any]:
 
 
 def _rel_row(rec: dict[str, Any]) -> dict[str, Any]:
-    row = dict(rec["props"])
+    row = {k: v for k, v in rec["props"].items() if k not in _INTERNAL}
     for k in _REL_ENDS:
         row[k] = rec[k]
     for k in list_fields(None):
@@ -158,6 +167,7 @@ class Neo4jStore:
         in the background while each constraint builds its own index, then all are awaited."""
         if self._schema_ready:
             return
+        unkeyed = False
         with self._session(write=True) as s:
             if fresh:
                 stmts = cypher.indexes(fresh=True) + cypher.constraints(fresh=True)
@@ -166,10 +176,29 @@ class Neo4jStore:
                 if found is not None and any(found["config"].get(k) != v for k, v in cypher.FULLTEXT_CONFIG.items()):
                     s.run(cypher.drop_fulltext_index()).consume()  # made by an earlier version: rebuilt below
                 stmts = cypher.constraints() + cypher.indexes()
+                # a database an earlier version wrote: its IMPLEMENTS get their page keys before the
+                # index exists, so that the index never stands for keys that are missing
+                unkeyed = s.run(cypher.index_named(), name=cypher.PAGE_INDEX).single() is None
+            page_index = [stmt for stmt in stmts if cypher.PAGE_INDEX in stmt]
             for stmt in stmts:
-                s.run(stmt).consume()
+                if not (unkeyed and stmt in page_index):
+                    s.run(stmt).consume()
             s.run(cypher.await_indexes(), seconds=600).consume()  # writing during a population can fail
+        if unkeyed:
+            self._add_page_keys()
+            with self._session(write=True) as s:
+                for stmt in page_index:
+                    s.run(stmt).consume()
+                s.run(cypher.await_indexes(), seconds=600).consume()
         self._schema_ready = True
+
+    def _add_page_keys(self) -> None:
+        """Set the page key (graph.order.page_key) of every IMPLEMENTS that has none, in transactions of
+        `batch_rows`."""
+        rows = [{"id": r["id"], "key": page_key(r["target_id"], r["year"])}
+                for r in self.read(cypher.unkeyed_implements())]
+        for chunk in slices(rows, self.batch_rows):
+            self._write_tx(lambda tx, c=chunk: tx.run(cypher.set_page_keys(), rows=c).consume())
 
     def settle(self) -> None:
         """Wait until the full-text index has taken in every write (it is updated beside the writes)."""
@@ -319,8 +348,7 @@ class Neo4jStore:
                 params = ({"ids": [r["id"] for r in chunk]} if rel_type in schema.EXTRACTED_REL_TYPES else
                           {"rows": [{"id": r["id"], "start_id": r["start_id"], "end_id": r["end_id"]} for r in chunk]})
                 stored = {r["id"]: r["props"] for r in self.read_values(query, params)}
-                out_rels += [r for r in chunk if r["id"] not in stored or not same(
-                    stored[r["id"]], {k: v for k, v in r.items() if k not in _REL_ENDS})]
+                out_rels += [r for r in chunk if r["id"] not in stored or not same(stored[r["id"]], stored_rel_props(r))]
         return out_nodes, out_rels
 
     def write_shared(self, node_rows: list[dict], rel_rows: list[dict],

@@ -37,3 +37,13 @@ def adopter_key(level: Optional[str], region_code: Any, name: Any, fid: Any) -> 
     """The order of a coverage's adopters: level from the top down, region code, name, id
     (queries.cypher's adopter_page sorts so)."""
     return (level_key(level), region_code or "", name or "", fid or "")
+
+
+PAGE_KEY_SEP = " "  # between a target's id and the year in a page key: node ids hold no white space
+
+
+def page_key(target_id: str, year: Any) -> str:
+    """An IMPLEMENTS's key in Neo4j's `rel_implements_page` index: its target's id, then its year key
+    zero-padded, so that one target's adoptions sort by year in the index (queries.cypher's
+    adoption_page reads a lineage page from it). It depends on the relationship alone: never stale."""
+    return f"{target_id}{PAGE_KEY_SEP}{year_key(year):07d}"

@@ -11,12 +11,13 @@ from __future__ import annotations
 import json
 from typing import Any, Iterable, cast
 
+from graph.cypher import INTERNAL_PROPERTIES
 from graph.schema import BACKENDS
 from graph.store import CypherStore, EmbeddedStore, GraphStore
 from queries import cypher, nx_queries
 from queries.errors import QueryError
 
-_INTERNAL = ("aliases_text",)  # Neo4j-only helper property for the full-text index
+_INTERNAL = INTERNAL_PROPERTIES  # Neo4j-only helper properties of its indexes
 
 
 def _key(value: Any) -> str:

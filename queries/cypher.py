@@ -11,8 +11,8 @@ are written in backticks.
 
 from __future__ import annotations
 
-from graph.cypher import FULLTEXT_INDEX
-from graph.order import NO_YEAR
+from graph.cypher import FULLTEXT_INDEX, PAGE_KEY
+from graph.order import NO_YEAR, PAGE_KEY_SEP
 from graph.schema import LEVELS, NODE_LABELS
 
 __all__ = ["STATEMENTS", "PARAMETERS", "FULLTEXT_INDEX", "DRAWN_NODE", "DRAWN_RELATIONSHIP", "ADOPTION_PAGE",
@@ -126,43 +126,66 @@ _UP_TO_YEAR = "WHERE $year IS NULL OR (r.year IS :: INTEGER AND r.year > 0 AND r
 
 
 def adoption_summary() -> str:
-    """Per campaign or law (`$labels`; only `$ids` unless null) and adopter level: how many IMPLEMENTS,
-    and the earliest year key (graph.order.year_key) among them (a lineage page's total and first_at_level)."""
+    """Per campaign or law (`$labels`; only `$ids` unless null): how many IMPLEMENTS lead to it (a
+    lineage page's total). Neo4j reads the count from the target's degree: the schema lets only
+    federations implement."""
     return (
         _TARGETS
-        + "WITH c, c.id AS cid\n"
-        "MATCH (f:Federation)-[r:IMPLEMENTS]->(c)\n"
-        "WITH cid, f.level AS level, r.year AS y\n"
-        "RETURN cid AS target_id, level, count(*) AS adoptions, min(" + _YEAR_KEY + ") AS first_key"
+        + "RETURN c.id AS target_id, COUNT { ()-[:IMPLEMENTS]->(c) } AS adoptions"
     )
 
 
 ADOPTION_PAGE = ("target_id", "kind", "target", "federation_id", "federation", "level", "region_code", "year",
-                 "doc_id", "document", "document_year", "issuers", "evidence", "targets", "rule", "rel_id")
+                 "doc_id", "document", "document_year", "issuers", "evidence", "targets", "rule", "rel_id",
+                 "first_key")
+
+_PAGE_PREFIX = "cid + '" + PAGE_KEY_SEP + "'"
 
 
 def adoption_page() -> str:
     """`adoptions` in lineage order (year, level from the top down, federation, document, target,
     relationship id, target id), rows `$offset` to `$offset` + `$limit`, packed in one record: `rows`
-    lists them as [the ADOPTION_PAGE columns] in that order.
+    lists them as [the ADOPTION_PAGE columns] in that order; `first_key` is the earliest year key of
+    the row's target at the row's level (first_at_level).
 
-    Every property is read in the stream (cheap) before the sort, and only the page's documents
-    after it; one record, not one per row (the driver's cost is per record).
+    Each target's adoptions come from the `rel_implements_page` index (graph.order.page_key: target
+    id, then year), in year order: only the years up to that of its (`$offset` + `$limit`)th
+    adoption are read, every adoption of those years, so the sort, the cut and the earliest year per
+    level are exact. Where the index holds fewer keys than the target has adoptions (a database an
+    earlier version wrote and no load has keyed yet), that target's adoptions are all read.
+    Only the page's documents are read after the cut; one record, not one per row.
     """
     return (
         _TARGETS
-        + "WITH c, c.id AS cid, labels(c)[0] AS kind, c.name AS target\n"
-        "MATCH (f:Federation)-[r:IMPLEMENTS]->(c)\n"
-        "WITH cid, kind, target, f.id AS fid, f.name AS federation, f.level AS lv, f.region_code AS region_code,\n"
-        "     r.year AS y, r.doc_id AS doc_id, r.evidence AS evidence, coalesce(r.targets, []) AS targets,\n"
-        "     r.rule AS rule, r.id AS rel_id\n"
+        + "WITH c, c.id AS cid, labels(c)[0] AS kind, c.name AS target, COUNT { ()-[:IMPLEMENTS]->(c) } AS total\n"
+        "CALL (cid) {\n"
+        "  MATCH ()-[k:IMPLEMENTS]->() WHERE k." + PAGE_KEY + " STARTS WITH " + _PAGE_PREFIX + "\n"
+        "  WITH k." + PAGE_KEY + " AS key ORDER BY key LIMIT $offset + $limit\n"
+        "  RETURN count(key) AS keyed, max(key) AS last\n"
+        "}\n"
+        "CALL (c, cid, total, keyed, last) {\n"
+        "  WITH cid, last, keyed, total WHERE keyed >= CASE WHEN total < $offset + $limit THEN total ELSE $offset + $limit END\n"
+        "  MATCH (f:Federation)-[r:IMPLEMENTS]->()\n"
+        "  WHERE r." + PAGE_KEY + " >= " + _PAGE_PREFIX + " AND r." + PAGE_KEY + " <= last\n"
+        "  RETURN f, r\n"
+        "  UNION\n"
+        "  WITH c, keyed, total WHERE keyed < CASE WHEN total < $offset + $limit THEN total ELSE $offset + $limit END\n"
+        "  MATCH (f:Federation)-[r:IMPLEMENTS]->(c)\n"
+        "  RETURN f, r\n"
+        "}\n"
+        "WITH cid, kind, target, f, r, f.level AS lv, r.year AS y\n"
+        "WITH cid, kind, target, lv, min(" + _YEAR_KEY + ") AS first_key, collect([f, r, y]) AS rs\n"
+        "UNWIND rs AS x\n"
+        "WITH cid, kind, target, lv, first_key, x[0] AS f, x[1] AS r, x[2] AS y\n"
+        "WITH cid, kind, target, lv, first_key, r, y, f.id AS fid, f.name AS federation, f.region_code AS region_code,\n"
+        "     r.doc_id AS doc_id, r.id AS rel_id\n"
         "ORDER BY " + _YEAR_KEY + ", " + _LEVEL_KEY + ", coalesce(federation, ''), coalesce(doc_id, ''),\n"
         "     coalesce(target, ''), coalesce(rel_id, ''), cid\n"
         "SKIP $offset LIMIT $limit\n"
         "OPTIONAL MATCH (d:Document {id: doc_id})\n"
         "RETURN collect([cid, kind, target, fid, federation, lv, region_code, y, doc_id, d.title, d.year,\n"
-        "                coalesce([(d)-[:ISSUED_BY]->(i:Federation) | i.name], []), evidence, targets, rule,\n"
-        "                rel_id]) AS rows"
+        "                coalesce([(d)-[:ISSUED_BY]->(i:Federation) | i.name], []), r.evidence,\n"
+        "                coalesce(r.targets, []), r.rule, rel_id, first_key]) AS rows"
     )
 
 

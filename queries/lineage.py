@@ -73,8 +73,9 @@ def campaign_diffusion(store: Any, name: str, *, kind: Optional[str] = None, var
 def diffusion_page(store: Any, name: str, *, kind: Optional[str] = None, variants: bool = False,
                    limit: Optional[int] = None, offset: int = 0) -> Page:
     """A page of `campaign_diffusion`: its rows `offset` to `offset + limit` (None: to the end) and the
-    total. The store sorts and cuts (on Neo4j: ORDER BY, SKIP, LIMIT), so a page reads only its own
-    documents; first_at_level comes from a per-level summary of every adoption."""
+    total. The store sorts and cuts (on Neo4j: ORDER BY, SKIP, LIMIT, reading only the years up to
+    the page's end), so a page reads only its own documents; each row brings the earliest year of its
+    target at its level (first_at_level)."""
     limit, offset = check(limit, offset)
     labels = target_labels(kind)
     ids = [t["id"] for t in resolve(store, name, labels, variants=variants)]
@@ -87,9 +88,7 @@ def diffusion_page(store: Any, name: str, *, kind: Optional[str] = None, variant
         for target_id, r in every:
             r["first_at_level"] = year_key(r["year"]) == first[(target_id, r["level"])]
         return Page([r for _, r in every], len(every), 0, None)
-    summary = backend.fetch(store, "adoption_summary", labels=list(labels), ids=ids)
-    total = sum(s["adoptions"] for s in summary)
-    firsts = {(s["target_id"], s["level"]): s["first_key"] for s in summary}
+    total = sum(s["adoptions"] for s in backend.fetch(store, "adoption_summary", labels=list(labels), ids=ids))
     if offset >= total:
         return Page([], total, offset, limit)
     packed = backend.fetch(store, "adoption_page", labels=list(labels), ids=ids, offset=offset,
@@ -101,7 +100,7 @@ def diffusion_page(store: Any, name: str, *, kind: Optional[str] = None, variant
     for r in rows:
         r["issuer"] = r["issuers"][0] if r["issuers"] else None
         d = _diffusion(r)
-        d["first_at_level"] = year_key(r["year"]) == firsts[(r["target_id"], r["level"])]
+        d["first_at_level"] = year_key(r["year"]) == r["first_key"]
         out.append(d)
     return Page(out, total, offset, limit)
 

@@ -145,19 +145,18 @@ def _adoption_rows(g: nx.MultiDiGraph, labels: list[str], ids: Optional[list[str
 
 
 def adoption_summary(g: nx.MultiDiGraph, labels: list[str], ids: Optional[list[str]] = None) -> list[dict[str, Any]]:
-    groups: dict[tuple, list[int]] = {}
-    for a in _adoption_rows(g, labels, ids):
-        n = groups.setdefault((a["c"], g.nodes[a["f"]].get("level")), [0, NO_YEAR])
-        n[0] += 1
-        n[1] = min(n[1], a["key"][0])
-    return [{"target_id": c, "level": level, "adoptions": n, "first_key": k} for (c, level), (n, k) in groups.items()]
+    return [{"target_id": c, "adoptions": sum(1 for _ in _implements(g, c))} for c in _targets(g, labels, ids)]
 
 
 def adoption_page(g: nx.MultiDiGraph, labels: list[str], ids: Optional[list[str]], offset: int,
                   limit: int) -> list[dict[str, Any]]:
-    page = sorted(_adoption_rows(g, labels, ids), key=lambda a: a["key"])[offset:offset + limit]
+    every = _adoption_rows(g, labels, ids)
+    first: dict[tuple, int] = {}
+    for a in every:
+        key = (a["c"], g.nodes[a["f"]].get("level"))
+        first[key] = min(first.get(key, NO_YEAR), a["key"][0])
     rows = []
-    for a in page:
+    for a in sorted(every, key=lambda a: a["key"])[offset:offset + limit]:
         c, f, r = a["c"], a["f"], a["r"]
         fd, cd = g.nodes[f], g.nodes[c]
         doc = r.get("doc_id")
@@ -165,7 +164,8 @@ def adoption_page(g: nx.MultiDiGraph, labels: list[str], ids: Optional[list[str]
         dd = g.nodes[doc] if doc else {}
         rows.append([c, cd.get("label"), cd.get("name"), f, fd.get("name"), fd.get("level"), fd.get("region_code"),
                      r.get("year"), r.get("doc_id"), dd.get("title"), dd.get("year"), _issuer_names(g, doc),
-                     r.get("evidence"), list(r.get("targets") or []), r.get("rule"), r.get("id")])
+                     r.get("evidence"), list(r.get("targets") or []), r.get("rule"), r.get("id"),
+                     first[(c, fd.get("level"))]])
     return [{"rows": rows}]
 
 

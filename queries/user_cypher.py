@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from typing import Any, Optional
 
+from graph.cypher import INTERNAL_PROPERTIES
 from graph.store import CypherStore
 from queries.errors import QueryError, short
 
@@ -32,7 +33,7 @@ _WRITE_PROC = re.compile(
     re.I)
 _POSITION = re.compile(r"\(line (\d+), column (\d+) \(offset: (\d+)\)\)")
 _OPTION = re.compile(r"'[^']*'|[^,']+")  # one token of a syntax error's "expected a, 'b', ',' or 'c'"
-_INTERNAL = ("aliases_text",)  # the full-text index's helper property
+_INTERNAL = INTERNAL_PROPERTIES  # Neo4j-only helper properties of its indexes
 MESSAGE_MAX = 300
 
 
@@ -115,7 +116,7 @@ def _end_id(n: Any) -> Any:
 
 
 def _relationship(r: Any) -> dict[str, Any]:
-    row = dict(r)
+    row = {k: v for k, v in dict(r).items() if k not in _INTERNAL}
     row.setdefault("type", r.type)
     row.setdefault("start_id", _end_id(r.start_node))
     row.setdefault("end_id", _end_id(r.end_node))

@@ -230,3 +230,68 @@ def test_cli_offset_must_be_a_number(graph_file, capsys):
     with pytest.raises(SystemExit) as e:
         main(["query", "lineage", "家家幸福安康工程", "--offset", "ten"])
     assert e.value.code == 2 and "--offset: invalid int value" in capsys.readouterr().err
+
+
+# -- the lineage page index on Neo4j ------------------------------------------------------
+
+def test_page_keys_sort_as_years_do():
+    """graph.order.page_key sorts one target's adoptions as year_key does (unknown years last), and
+    no target's keys fall among another's (ids hold no white space)."""
+    from graph.order import page_key, year_key
+
+    years = [2021, None, 0, 1999, -3, 2, 10 ** 6 - 1, "2020", 2020]
+    assert sorted(years, key=lambda y: page_key("campaign:美丽庭院", y)) == sorted(years, key=year_key)
+    keys = sorted(page_key(c, y) for c in ("campaign:美丽", "campaign:美丽庭院", "law:美丽") for y in years)
+    assert [k.split(" ")[0] for k in keys] == sorted(k.split(" ")[0] for k in keys)
+
+
+def _lineage_pages(store):
+    kw = dict(name="家家幸福安康工程")
+    return [json.dumps(diffusion_page(store, limit=limit, offset=offset, **kw).rows, ensure_ascii=False, default=str)
+            for limit, offset in ((5, 0), (3, 11), (100, 0), (4, 40))]
+
+
+def test_a_lineage_page_reads_the_page_index(neo4j_paging):
+    """The page statement finds each target's adoptions by a seek of the page-key index, not by
+    expanding every IMPLEMENTS of the target."""
+    from queries import cypher
+
+    with neo4j_paging.read_session() as s:
+        summary = s.run("EXPLAIN " + cypher.adoption_page(), labels=["Campaign"], ids=["campaign:家家幸福安康工程"],
+                        offset=0, limit=5).consume()
+    ops = []
+    stack = [summary.plan]
+    while stack:
+        p = stack.pop()
+        ops.append((p["operatorType"], str(p.get("args", {}).get("Details", ""))))
+        stack += p.get("children", [])
+    seeks = [d for op, d in ops if "RelationshipIndexSeek" in op]
+    assert seeks and all("page_key" in d for d in seeks), ops
+
+
+def test_a_database_without_page_keys_answers_alike_and_gets_them(neo4j_paging, reference):
+    """A database an earlier version wrote (IMPLEMENTS without page keys, no page index): lineage
+    pages still answer as the embedded store does, and the next writer's schema check keys every
+    IMPLEMENTS before it creates the index."""
+    from graph import cypher as graph_cypher
+    from graph.neo4j_store import Neo4jStore
+
+    want = _lineage_pages(reference)
+    assert _lineage_pages(neo4j_paging) == want
+    neo4j_paging._write_tx(lambda tx: tx.run(f"DROP INDEX {graph_cypher.PAGE_INDEX} IF EXISTS").consume())
+    neo4j_paging._write_tx(lambda tx: tx.run("MATCH ()-[r:IMPLEMENTS]->() REMOVE r.page_key").consume())
+    assert neo4j_paging.read(graph_cypher.unkeyed_implements())
+    assert _lineage_pages(neo4j_paging) == want  # every target read whole
+    # half keyed (a key written, the others not): still whole
+    neo4j_paging._write_tx(lambda tx: tx.run(
+        "MATCH ()-[r:IMPLEMENTS]->(c) WITH r, c LIMIT 1 SET r.page_key = c.id + ' 0002020'").consume())
+    assert _lineage_pages(neo4j_paging) == want
+    again = Neo4jStore(neo4j_paging.uri, neo4j_paging._user, neo4j_paging._password)
+    try:
+        again.ensure_schema()
+        assert again.read(graph_cypher.unkeyed_implements()) == []
+        assert again.read(graph_cypher.index_named(), {"name": graph_cypher.PAGE_INDEX})
+        assert _lineage_pages(again) == want
+        assert all("page_key" not in r for r in again.relationships("IMPLEMENTS"))
+    finally:
+        again.close()
