@@ -297,6 +297,7 @@ def _read(fd: int, a: int, b: int, add: Callable[[list[dict]], None]) -> None:
     with collector.paused():
         for _, data in _pieces(fd, a, b):
             add(_rows(data))
+    collector.set_aside()
 
 
 class Deferred:

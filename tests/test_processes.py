@@ -198,3 +198,27 @@ def test_a_build_pauses_the_cycle_collector_but_its_workers_keep_theirs(tmp_path
     build([CORPUS], store, jobs=2, stage=lambda _message: seen.append(gc.isenabled()))
     assert seen == [False, False] and gc.isenabled()  # corpus pass, text reuse
     store.close()
+
+
+def test_a_question_on_the_embedded_store_keeps_the_collector_off_the_graph(corpus_store):
+    """Rows read from a graph file are set aside from the cycle collector (gc.freeze), and an embedded
+    statement runs with the collector off: at 100,000 documents its walks of the graph doubled a
+    question's p95. Run in a process of its own, which holds nothing frozen before."""
+    corpus_store.save()
+    code = (
+        "import gc, sys\n"
+        "from graph.nx_store import NetworkxStore\n"
+        "from queries import backend, campaign_diffusion, nx_queries\n"
+        "seen = []\n"
+        "real = nx_queries.QUERIES['adoption_list']\n"
+        "nx_queries.QUERIES['adoption_list'] = lambda g, **kw: seen.append(gc.isenabled()) or real(g, **kw)\n"
+        "assert gc.get_freeze_count() == 0\n"
+        "store = NetworkxStore(sys.argv[1], read_only=True)\n"
+        "rows = campaign_diffusion(store, '美丽庭院')\n"
+        "print(len(rows), gc.get_freeze_count() > 0, seen, gc.isenabled())\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code, str(corpus_store.path)], cwd=ROOT, capture_output=True,
+                         text=True, check=True)
+    count, frozen, seen, enabled = out.stdout.split(maxsplit=3)
+    assert int(count) > 0 and frozen == "True"
+    assert seen.strip() == "[False]" and enabled.strip() == "True"
