@@ -65,7 +65,6 @@ def indexes(fresh: bool = False) -> list[str]:
     if not fresh:  # earlier versions
         stmts += ["DROP INDEX rel_mentions_doc IF EXISTS", "DROP INDEX rel_repeats_doc IF EXISTS"]
     stmts.append("CREATE INDEX rel_implements_year IF NOT EXISTS FOR ()-[r:IMPLEMENTS]-() ON (r.year)")
-    stmts.append(f"CREATE INDEX {PAGE_INDEX} IF NOT EXISTS FOR ()-[r:IMPLEMENTS]-() ON (r.{PAGE_KEY})")
     labels = "|".join(schema.ENTITY_LABELS + ("Passage", "Document"))
     stmts.append(
         f"CREATE FULLTEXT INDEX {FULLTEXT_INDEX} IF NOT EXISTS FOR (n:{labels}) "
@@ -73,6 +72,11 @@ def indexes(fresh: bool = False) -> list[str]:
         "OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk', `fulltext.eventually_consistent`: true}}"
     )
     return stmts
+
+
+def page_index() -> str:
+    """The index of the IMPLEMENTS page keys (lineage pages): created once every IMPLEMENTS has its key."""
+    return f"CREATE INDEX {PAGE_INDEX} IF NOT EXISTS FOR ()-[r:IMPLEMENTS]-() ON (r.{PAGE_KEY})"
 
 
 def unkeyed_implements() -> str:

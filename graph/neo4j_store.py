@@ -170,25 +170,22 @@ class Neo4jStore:
         unkeyed = False
         with self._session(write=True) as s:
             if fresh:
-                stmts = cypher.indexes(fresh=True) + cypher.constraints(fresh=True)
+                stmts = cypher.indexes(fresh=True) + [cypher.page_index()] + cypher.constraints(fresh=True)
             else:
                 found = s.run(cypher.index_config(), name=cypher.FULLTEXT_INDEX).single()
                 if found is not None and any(found["config"].get(k) != v for k, v in cypher.FULLTEXT_CONFIG.items()):
                     s.run(cypher.drop_fulltext_index()).consume()  # made by an earlier version: rebuilt below
-                stmts = cypher.constraints() + cypher.indexes()
                 # a database an earlier version wrote: its IMPLEMENTS get their page keys before the
                 # index exists, so that the index never stands for keys that are missing
                 unkeyed = s.run(cypher.index_named(), name=cypher.PAGE_INDEX).single() is None
-            page_index = [stmt for stmt in stmts if cypher.PAGE_INDEX in stmt]
+                stmts = cypher.constraints() + cypher.indexes() + ([] if unkeyed else [cypher.page_index()])
             for stmt in stmts:
-                if not (unkeyed and stmt in page_index):
-                    s.run(stmt).consume()
+                s.run(stmt).consume()
             s.run(cypher.await_indexes(), seconds=600).consume()  # writing during a population can fail
         if unkeyed:
             self._add_page_keys()
             with self._session(write=True) as s:
-                for stmt in page_index:
-                    s.run(stmt).consume()
+                s.run(cypher.page_index()).consume()
                 s.run(cypher.await_indexes(), seconds=600).consume()
         self._schema_ready = True
 

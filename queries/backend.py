@@ -18,7 +18,6 @@ from graph.store import CypherStore, EmbeddedStore, GraphStore
 from queries import cypher, nx_queries
 from queries.errors import QueryError
 
-_INTERNAL = INTERNAL_PROPERTIES  # Neo4j-only helper properties of its indexes
 
 
 def _key(value: Any) -> str:
@@ -28,7 +27,7 @@ def _key(value: Any) -> str:
 def canonical(value: Any) -> Any:
     """Sort every list, drop internal properties; dicts keep their keys."""
     if isinstance(value, dict):
-        return {k: canonical(v) for k, v in value.items() if k not in _INTERNAL}
+        return {k: canonical(v) for k, v in value.items() if k not in INTERNAL_PROPERTIES}
     if isinstance(value, (list, tuple)):
         items = [canonical(v) for v in value]
         return sorted(items, key=_key) if len(items) > 1 else items

@@ -33,7 +33,6 @@ _WRITE_PROC = re.compile(
     re.I)
 _POSITION = re.compile(r"\(line (\d+), column (\d+) \(offset: (\d+)\)\)")
 _OPTION = re.compile(r"'[^']*'|[^,']+")  # one token of a syntax error's "expected a, 'b', ',' or 'c'"
-_INTERNAL = INTERNAL_PROPERTIES  # Neo4j-only helper properties of its indexes
 MESSAGE_MAX = 300
 
 
@@ -105,7 +104,7 @@ def _syntax(message: str) -> str:
 # -- plain values -------------------------------------------------------------------------
 
 def _node(n: Any) -> dict[str, Any]:
-    row = {k: v for k, v in dict(n).items() if k not in _INTERNAL}
+    row = {k: v for k, v in dict(n).items() if k not in INTERNAL_PROPERTIES}
     labels = sorted(n.labels)
     row.setdefault("label", labels[0] if len(labels) == 1 else labels)
     return row
@@ -116,7 +115,7 @@ def _end_id(n: Any) -> Any:
 
 
 def _relationship(r: Any) -> dict[str, Any]:
-    row = {k: v for k, v in dict(r).items() if k not in _INTERNAL}
+    row = {k: v for k, v in dict(r).items() if k not in INTERNAL_PROPERTIES}
     row.setdefault("type", r.type)
     row.setdefault("start_id", _end_id(r.start_node))
     row.setdefault("end_id", _end_id(r.end_node))

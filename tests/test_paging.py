@@ -251,24 +251,6 @@ def _lineage_pages(store):
             for limit, offset in ((5, 0), (3, 11), (100, 0), (4, 40))]
 
 
-def test_a_lineage_page_reads_the_page_index(neo4j_paging):
-    """The page statement finds each target's adoptions by a seek of the page-key index, not by
-    expanding every IMPLEMENTS of the target."""
-    from queries import cypher
-
-    with neo4j_paging.read_session() as s:
-        summary = s.run("EXPLAIN " + cypher.adoption_page(), labels=["Campaign"], ids=["campaign:家家幸福安康工程"],
-                        offset=0, limit=5).consume()
-    ops = []
-    stack = [summary.plan]
-    while stack:
-        p = stack.pop()
-        ops.append((p["operatorType"], str(p.get("args", {}).get("Details", ""))))
-        stack += p.get("children", [])
-    seeks = [d for op, d in ops if "RelationshipIndexSeek" in op]
-    assert seeks and all("page_key" in d for d in seeks), ops
-
-
 def test_a_database_without_page_keys_answers_alike_and_gets_them(neo4j_paging, reference):
     """A database an earlier version wrote (IMPLEMENTS without page keys, no page index): lineage
     pages still answer as the embedded store does, and the next writer's schema check keys every
