@@ -208,7 +208,7 @@ def test_a_question_on_the_embedded_store_keeps_the_collector_off_the_graph(corp
     code = (
         "import gc, sys\n"
         "from graph.nx_store import NetworkxStore\n"
-        "from queries import backend, campaign_diffusion, nx_queries\n"
+        "from queries import campaign_diffusion, nx_queries\n"
         "seen = []\n"
         "real = nx_queries.QUERIES['adoption_list']\n"
         "nx_queries.QUERIES['adoption_list'] = lambda g, **kw: seen.append(gc.isenabled()) or real(g, **kw)\n"
