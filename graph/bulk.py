@@ -24,7 +24,7 @@ from typing import Any, Callable, Iterable, Optional, Protocol, Union, get_args,
 from graph import collector, cypher
 from graph.load import LoadPlan, derived_digests, plan_load
 from graph.model import NODE_CLASSES, Relationship
-from graph.neo4j_store import stored_rel_props
+from graph.neo4j_store import stored_node_props, stored_rel_props
 from graph.store import GraphStore, StoreError
 
 ARRAY_DELIMITER = "\x1f"  # unit separator: never in extracted text (checked while writing)
@@ -71,7 +71,9 @@ def node_columns(label: str) -> list[tuple[str, str]]:
     """(property, importer type) of a label's nodes, as the transactional writer stores them."""
     fields = NODE_CLASSES[label].model_fields
     cols = [(name, _csv_type(f.annotation)) for name, f in fields.items()]
-    return cols + [("aliases_text", "string")]  # the full-text index's copy of the aliases
+    if "aliases" not in fields:
+        return cols
+    return cols + [("aliases_text", "string"), (cypher.IRREGULAR, "boolean")]  # graph.neo4j_store.stored_node_props
 
 
 def relationship_columns() -> list[tuple[str, str]]:
@@ -156,9 +158,7 @@ def write_import_files(plan: LoadPlan, folder: Path) -> dict[str, list[_CsvFile]
     try:
         for row in node_rows():
             label = row["label"]
-            aliases = row.get("aliases")
-            props = row if aliases is None else {**row, "aliases_text": " ".join(aliases)}
-            node_file(label).write([_quote(row["id"]), label], props)
+            node_file(label).write([_quote(row["id"]), label], stored_node_props(row))
         for row in rel_rows():
             rel_file(row["type"]).write([_quote(row["start_id"]), _quote(row["end_id"]), row["type"]],
                                         stored_rel_props(row))

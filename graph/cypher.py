@@ -12,8 +12,19 @@ FULLTEXT_INDEX = "fulian_text"
 #: IMPLEMENTS property that only Neo4j holds, for its `rel_implements_page` index (graph.order.page_key)
 PAGE_KEY = "page_key"
 PAGE_INDEX = "rel_implements_page"
+#: A name or alias made of these characters only is its own normalized form (NFKC leaves CJK unified
+#: ideographs, extension A and ASCII letters and digits alone; no white space, no quote marks).
+PLAIN_FORM = "[\u4e00-\u9fff\u3400-\u4dbf0-9A-Za-z]*"
+#: node property that only Neo4j holds: true on an entity whose name or an alias is not plain
+#: (PLAIN_FORM), absent otherwise. Name lookups read such nodes whole (their normalized forms are
+#: not in the text indexes) and find the others by `name`/`aliases_text` CONTAINS (NAME_INDEXED)
+IRREGULAR = "irregular_forms"
+#: labels whose names are looked up through text indexes (federations, and what they adopt)
+NAME_INDEXED = ("Federation",) + schema.TARGET_LABELS
+#: the index whose presence says the database has its IRREGULAR flags (made after them)
+NAME_INDEX = "federation_name_text"
 #: properties the database keeps for its indexes, not part of the graph: never read back as graph rows
-INTERNAL_PROPERTIES = ("aliases_text", PAGE_KEY)
+INTERNAL_PROPERTIES = ("aliases_text", PAGE_KEY, IRREGULAR)
 # Eventually consistent: the CJK analysis of passage texts runs beside the writes instead of
 # inside every commit (it was half of a bulk load's time); writers wait for it at the end.
 FULLTEXT_CONFIG = {"fulltext.analyzer": "cjk", "fulltext.eventually_consistent": True}
@@ -72,6 +83,33 @@ def indexes(fresh: bool = False) -> list[str]:
         "OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk', `fulltext.eventually_consistent`: true}}"
     )
     return stmts
+
+
+def name_indexes() -> list[str]:
+    """Text indexes on the names and aliases of NAME_INDEXED labels, and range indexes of their
+    IRREGULAR flags (the name lookup of queries.cypher's entity_indexed); NAME_INDEX comes last: it
+    stands for the whole set, which is made once every node has its flag."""
+    stmts = []
+    for label in NAME_INDEXED:
+        low = label.lower()
+        stmts.append(f"CREATE INDEX {low}_irregular IF NOT EXISTS FOR (n:{label}) ON (n.{IRREGULAR})")
+        stmts.append(f"CREATE TEXT INDEX {low}_aliases_text IF NOT EXISTS FOR (n:{label}) ON (n.aliases_text)")
+        if label != "Federation":
+            stmts.append(f"CREATE TEXT INDEX {low}_name_text IF NOT EXISTS FOR (n:{label}) ON (n.name)")
+    return stmts + [f"CREATE TEXT INDEX {NAME_INDEX} IF NOT EXISTS FOR (n:Federation) ON (n.name)"]
+
+
+def irregular_test(name: str, aliases: str) -> str:
+    """Cypher for IRREGULAR's value from the expressions `name` and `aliases`: true or null."""
+    return (f"CASE WHEN any(form IN [x IN [{name}] WHERE x IS NOT NULL] + coalesce({aliases}, []) "
+            f"WHERE NOT form =~ '{PLAIN_FORM}') THEN true END")
+
+
+def flag_irregular_forms() -> str:
+    """Set the IRREGULAR flag of every entity (a database an earlier version wrote); how many are flagged."""
+    labels = "|".join(schema.ENTITY_LABELS)
+    return (f"MATCH (n:{labels}) WITH n, {irregular_test('n.name', 'n.aliases')} AS flag WHERE flag "
+            f"SET n.{IRREGULAR} = flag RETURN count(n) AS flagged")
 
 
 def page_index() -> str:
@@ -141,6 +179,7 @@ def merge_nodes(label: str) -> str:
     )
 
 
+_IRREGULAR = irregular_test("n.name", "n.aliases")
 _ALIASES_TEXT = "reduce(t = '', a IN n.aliases | t + CASE t WHEN '' THEN '' ELSE ' ' END + a)"
 
 
@@ -156,7 +195,7 @@ def merge_nodes_keeping_aliases(label: str) -> str:
         "WITH n, before + coalesce(n.aliases, []) AS names "
         "CALL (n, names) { UNWIND names AS a WITH DISTINCT a WHERE a <> n.name "
         "WITH a ORDER BY a RETURN collect(a) AS aliases } "
-        f"SET n.aliases = aliases SET n.aliases_text = {_ALIASES_TEXT}"
+        f"SET n.aliases = aliases SET n.aliases_text = {_ALIASES_TEXT}, n.{IRREGULAR} = {_IRREGULAR}"
     )
 
 
@@ -173,7 +212,7 @@ def refresh_aliases() -> str:
         "UNWIND $ids AS id\n" + _by_id("n", "id", scope="id") + "\n"
         "CALL (n) { OPTIONAL MATCH (n)<-[m:MENTIONS]-(:Passage) UNWIND coalesce(m.aliases, []) AS a "
         "WITH DISTINCT a WHERE a <> n.name WITH a ORDER BY a RETURN collect(a) AS aliases } "
-        f"SET n.aliases = aliases SET n.aliases_text = {_ALIASES_TEXT}"
+        f"SET n.aliases = aliases SET n.aliases_text = {_ALIASES_TEXT}, n.{IRREGULAR} = {_IRREGULAR}"
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections import defaultdict
 from typing import Any, Callable, Iterable, Optional
 
@@ -40,10 +41,14 @@ def connection_help(uri: str, err: Exception) -> str:
             "or set NEO4J_URI to a running server")
 
 
-def _node_props(row: dict[str, Any]) -> dict[str, Any]:
+def stored_node_props(row: dict[str, Any]) -> dict[str, Any]:
+    """A node row's properties as the database stores them: an entity also holds its aliases as one
+    text and its IRREGULAR flag (None, which removes it, when its forms are all plain)."""
     props = {k: v for k, v in row.items() if k != "label"}
     if "aliases" in props:
         props["aliases_text"] = " ".join(props["aliases"])
+        forms = [f for f in [props.get("name"), *props["aliases"]] if f is not None]
+        props[cypher.IRREGULAR] = True if any(not _PLAIN.fullmatch(f) for f in forms) else None
     return props
 
 
@@ -60,6 +65,7 @@ def _comparable(props: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in props.items() if v is not None and v != []}
 
 
+_PLAIN = re.compile(cypher.PLAIN_FORM)
 _INTERNAL = (*cypher.INTERNAL_PROPERTIES, cypher.DERIVED_DIGEST)  # kept by the database for itself, not part of the graph
 
 
@@ -110,6 +116,7 @@ class Neo4jStore:
         except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError, OSError, ValueError) as e:
             raise StoreError(connection_help(self.uri, e)) from e
         self._schema_ready = False
+        self._indexes_seen: set[str] = set()
 
     def reconnect(self) -> None:
         """A new driver (after the server was restarted, e.g. by a bulk import)."""
@@ -164,30 +171,45 @@ class Neo4jStore:
     def ensure_schema(self, fresh: bool = False) -> None:
         """Constraints first, then indexes (idempotent). `fresh`: a database just imported, which has no
         index of an earlier version: the plain and full-text indexes are created first and populate
-        in the background while each constraint builds its own index, then all are awaited."""
+        in the background while each constraint builds its own index, then all are awaited.
+
+        A database an earlier version wrote gets what its indexes stand for first (page keys on its
+        IMPLEMENTS, IRREGULAR flags on its entities), then those indexes: an index never stands for
+        keys or flags that are missing."""
         if self._schema_ready:
             return
-        unkeyed = False
+        unkeyed = unflagged = False
         with self._session(write=True) as s:
             if fresh:
-                stmts = cypher.indexes(fresh=True) + [cypher.page_index()] + cypher.constraints(fresh=True)
+                stmts = (cypher.indexes(fresh=True) + [cypher.page_index()] + cypher.name_indexes()
+                         + cypher.constraints(fresh=True))
             else:
                 found = s.run(cypher.index_config(), name=cypher.FULLTEXT_INDEX).single()
                 if found is not None and any(found["config"].get(k) != v for k, v in cypher.FULLTEXT_CONFIG.items()):
                     s.run(cypher.drop_fulltext_index()).consume()  # made by an earlier version: rebuilt below
-                # a database an earlier version wrote: its IMPLEMENTS get their page keys before the
-                # index exists, so that the index never stands for keys that are missing
                 unkeyed = s.run(cypher.index_named(), name=cypher.PAGE_INDEX).single() is None
-                stmts = cypher.constraints() + cypher.indexes() + ([] if unkeyed else [cypher.page_index()])
+                unflagged = s.run(cypher.index_named(), name=cypher.NAME_INDEX).single() is None
+                stmts = (cypher.constraints() + cypher.indexes() + ([] if unkeyed else [cypher.page_index()])
+                         + ([] if unflagged else cypher.name_indexes()))
             for stmt in stmts:
                 s.run(stmt).consume()
             s.run(cypher.await_indexes(), seconds=600).consume()  # writing during a population can fail
-        if unkeyed:
-            self._add_page_keys()
+        if unkeyed or unflagged:
+            if unkeyed:
+                self._add_page_keys()
+            if unflagged:
+                self._write_tx(lambda tx: tx.run(cypher.flag_irregular_forms()).consume())
             with self._session(write=True) as s:
-                s.run(cypher.page_index()).consume()
+                for stmt in ([cypher.page_index()] if unkeyed else []) + (cypher.name_indexes() if unflagged else []):
+                    s.run(stmt).consume()
                 s.run(cypher.await_indexes(), seconds=600).consume()
         self._schema_ready = True
+
+    def has_index(self, name: str) -> bool:
+        """Whether the database has the index `name` (remembered once seen: indexes are not dropped)."""
+        if name not in self._indexes_seen and self.read(cypher.index_named(), {"name": name}):
+            self._indexes_seen.add(name)
+        return name in self._indexes_seen
 
     def _add_page_keys(self) -> None:
         """Set the page key (graph.order.page_key) of every IMPLEMENTS that has none, in transactions of
@@ -210,7 +232,7 @@ class Neo4jStore:
         With `keep_aliases`, merged nodes add the rows' aliases to theirs instead of taking them."""
         by_label: dict[str, list[dict]] = defaultdict(list)
         for row in node_rows:
-            by_label[row["label"]].append({"id": row["id"], "props": _node_props(row)})
+            by_label[row["label"]].append({"id": row["id"], "props": stored_node_props(row)})
         by_rel = _by_rel_key(rel_rows)
         node_q = (cypher.create_nodes if create else
                   cypher.merge_nodes_keeping_aliases if keep_aliases else cypher.merge_nodes)
@@ -325,7 +347,7 @@ class Neo4jStore:
             for chunk in slices(rows, self.batch_rows):
                 stored = {r["id"]: r["props"] for r in
                           self.read_values(cypher.node_properties(label), {"ids": [r["id"] for r in chunk]})}
-                out_nodes += [r for r in chunk if r["id"] not in stored or not same(stored[r["id"]], _node_props(r))]
+                out_nodes += [r for r in chunk if r["id"] not in stored or not same(stored[r["id"]], stored_node_props(r))]
         out_rels: list[dict] = []
         by_type: dict[str, list[dict]] = defaultdict(list)
         for row in rel_rows:

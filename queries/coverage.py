@@ -63,7 +63,7 @@ def _default_under(adopters: dict[str, dict[str, Any]]) -> Optional[str]:
 def _add_federations(fed_by_id: dict[str, dict[str, Any]], rows: Iterable[dict[str, Any]]) -> None:
     for f in rows:
         fed_by_id.setdefault(f["id"], {"id": f["id"], "name": f["name"], "level": f["level"],
-                                       "region_code": f["region_code"], "own_documents": len(f["documents"])})
+                                       "region_code": f["region_code"], "own_documents": f["own_documents"]})
 
 
 def _expected(store: Any, codes: list[str], fed_by_id: dict[str, dict[str, Any]]

@@ -11,7 +11,7 @@ are written in backticks.
 
 from __future__ import annotations
 
-from graph.cypher import FULLTEXT_INDEX, PAGE_KEY
+from graph.cypher import FULLTEXT_INDEX, IRREGULAR, NAME_INDEXED, PAGE_KEY, PLAIN_FORM
 from graph.order import NO_YEAR, PAGE_KEY_SEP
 from graph.schema import LEVELS, NODE_LABELS
 
@@ -27,9 +27,11 @@ def entity_names() -> str:
     )
 
 
-# Names made of these characters only are their own normalized form (NFKC leaves CJK unified
-# ideographs, extension A and ASCII letters and digits alone; no white space, no quote marks).
-_PLAIN_NAME = "'[\u4e00-\u9fff\u3400-\u4dbf0-9A-Za-z]*'"
+_PLAIN_NAME = "'" + PLAIN_FORM + "'"  # a name that is its own normalized form
+# a candidate for the normalized name `$normalized`: a form contains it, or is not plain text (then
+# the caller's normalized comparison decides)
+_MAY_BE_NAMED = ("any(form IN [n.name] + coalesce(n.aliases, [])\n"
+                 "          WHERE form CONTAINS $normalized OR NOT form =~ " + _PLAIN_NAME + ")\n")
 
 
 def entity_fulltext() -> str:
@@ -39,11 +41,9 @@ def entity_fulltext() -> str:
     bigram with the name (every federation shares 妇联)."""
     return (
         "CALL db.index.fulltext.queryNodes($index, $query) YIELD node\n"
-        "WITH node WHERE labels(node)[0] IN $labels\n"
-        "  AND any(form IN [node.name] + coalesce(node.aliases, [])\n"
-        "          WHERE form CONTAINS $normalized OR NOT form =~ " + _PLAIN_NAME + ")\n"
-        "RETURN DISTINCT node.id AS id, labels(node)[0] AS label, node.name AS name,\n"
-        "       coalesce(node.aliases, []) AS aliases"
+        "WITH node AS n WHERE labels(n)[0] IN $labels\n"
+        "  AND " + _MAY_BE_NAMED +
+        "RETURN DISTINCT n.id AS id, labels(n)[0] AS label, n.name AS name, coalesce(n.aliases, []) AS aliases"
     )
 
 
@@ -60,8 +60,26 @@ def entity_candidates() -> str:
         "  UNION UNWIND CASE WHEN 'Person' IN $labels THEN [true] ELSE [] END AS wanted MATCH (n:Person) RETURN n\n"
         "}\n"
         "WITH n WHERE labels(n)[0] IN $labels\n"
-        "  AND any(form IN [n.name] + coalesce(n.aliases, [])\n"
-        "          WHERE form CONTAINS $normalized OR NOT form =~ " + _PLAIN_NAME + ")\n"
+        "  AND " + _MAY_BE_NAMED +
+        "RETURN n.id AS id, labels(n)[0] AS label, n.name AS name, coalesce(n.aliases, []) AS aliases"
+    )
+
+
+def _indexed(label: str) -> str:
+    """The `label` nodes that may be named `$normalized`, from its text and flag indexes (none unless
+    `label` is in `$labels`): a plain form holding the name is in them, the others are flagged."""
+    on = " UNWIND CASE WHEN '" + label + "' IN $labels THEN [true] ELSE [] END AS wanted "
+    return (" " + on + "MATCH (n:" + label + ") WHERE n.name CONTAINS $normalized RETURN n\n"
+            "  UNION" + on + "MATCH (n:" + label + ") WHERE n.aliases_text CONTAINS $normalized RETURN n\n"
+            "  UNION" + on + "MATCH (n:" + label + ") WHERE n." + IRREGULAR + " = true RETURN n\n")
+
+
+def entity_indexed() -> str:
+    """`entity_candidates` for labels of NAME_INDEXED only, read from their text indexes (created with
+    the IRREGULAR flags they rely on: graph.cypher.name_indexes) instead of a scan of each label."""
+    return (
+        "CALL () {\n" + "  UNION\n".join(_indexed(label) for label in NAME_INDEXED) + "}\n"
+        "WITH n WHERE " + _MAY_BE_NAMED +
         "RETURN n.id AS id, labels(n)[0] AS label, n.name AS name, coalesce(n.aliases, []) AS aliases"
     )
 
@@ -205,25 +223,52 @@ def adopter_page() -> str:
     - `regional`: those that may stand for a region (national, or a province or prefecture with a region
       code), as [level key, name, id] (coverage's default `under`).
 
-    Adoptions and document counts are read for the page's federations only.
+    Each adopter is met once (DISTINCT: the schema lets only federations implement) and only its level
+    is read to place it; region code, name and id are read for the adopters of the levels the page
+    falls in (most adopters are townships, few stand at the top), adoptions and document counts for
+    the page's federations and those of `$feds`.
     """
+    adopts = ("COLLECT { UNWIND cs AS t MATCH (f)-[r:IMPLEMENTS]->(t) " + _UP_TO_YEAR.strip()
+               + " RETURN [r.year, r.doc_id] }")
     return (
         _TARGETS
-        + "MATCH (f:Federation)-[r:IMPLEMENTS]->(c)\n" + _UP_TO_YEAR
-        + "WITH f, collect(r) AS rs\n"
-        "WITH f, rs, f.id AS fid, f.level AS lv, f.name AS name, f.region_code AS region_code\n"
-        "ORDER BY " + _LEVEL_KEY + ", coalesce(region_code, ''), coalesce(name, ''), fid\n"
-        "WITH collect(CASE WHEN NOT fid IN $feds THEN [f, rs] END) AS others,\n"
-        "     collect(CASE WHEN fid IN $feds THEN [fid, name, [r IN rs | [r.year, r.doc_id]]] END) AS among,\n"
-        "     collect(CASE WHEN lv = 'national' OR (lv IN ['province', 'prefecture'] AND region_code IS NOT NULL\n"
-        "                  AND region_code <> '') THEN [" + _LEVEL_KEY + ", name, fid] END) AS regional\n"
-        "CALL (others) {\n"
-        "  UNWIND others[$offset..$offset + $limit] AS x\n"
-        "  WITH x[0] AS f, x[1] AS rs\n"
-        "  RETURN collect([f.id, f.name, f.level, f.region_code, COUNT { ()-[:ISSUED_BY]->(f) },\n"
-        "                  [r IN rs | [r.year, r.doc_id]]]) AS federations\n"
+        + "WITH collect(c) AS cs\n"
+        "OPTIONAL MATCH (x:Federation) WHERE x.id IN $feds\n"
+        "WITH cs, collect(x) AS fixed\n"
+        "OPTIONAL CALL (cs) {\n"
+        "  UNWIND cs AS c\n"
+        "  MATCH (f)-[r:IMPLEMENTS]->(c)\n  " + _UP_TO_YEAR
+        + "  WITH DISTINCT f\n"
+        "  RETURN f, f.level AS lv\n"
         "}\n"
-        "RETURN size(others) AS others, federations, among, regional"
+        "WITH cs, f IN fixed AS among, " + _LEVEL_KEY + " AS lk, collect(f) AS fs\n"
+        "ORDER BY lk\n"
+        "WITH cs, collect(CASE WHEN NOT among THEN [lk, fs] END) AS levels,\n"
+        "     reduce(a = [], g IN collect(CASE WHEN among THEN fs END) | a + g) AS fixed_fs,\n"
+        "     reduce(a = [], g IN collect(CASE WHEN lk <= " + str(LEVELS.index("prefecture")) + " THEN [lk, fs] END)\n"
+        "            | a + [f IN g[1] | [g[0], f]]) AS top\n"
+        "WITH cs, levels, fixed_fs, top, reduce(acc = [0], l IN levels | acc + [acc[-1] + size(l[1])]) AS starts\n"
+        "CALL (levels, starts) {\n"
+        "  UNWIND range(0, size(levels) - 1) AS i\n"
+        "  WITH levels[i][0] AS lk, levels[i][1] AS fs, starts[i] AS start\n"
+        "  WHERE start < $offset + $limit AND start + size(fs) > $offset\n"
+        "  UNWIND fs AS f\n"
+        "  WITH lk, start, f, f.region_code AS region_code, f.name AS name, f.id AS fid\n"
+        "  ORDER BY lk, coalesce(region_code, ''), coalesce(name, ''), fid\n"
+        "  RETURN min(start) AS first, collect(f) AS window\n"
+        "}\n"
+        "CALL (cs, window, first) {\n"
+        "  UNWIND window[$offset - first..$offset - first + $limit] AS f\n"
+        "  RETURN collect([f.id, f.name, f.level, f.region_code, COUNT { ()-[:ISSUED_BY]->(f) },\n"
+        "                  " + adopts + "]) AS federations\n"
+        "}\n"
+        "CALL (cs, fixed_fs) {\n"
+        "  UNWIND fixed_fs AS f\n"
+        "  RETURN collect([f.id, f.name, " + adopts + "]) AS among\n"
+        "}\n"
+        "RETURN starts[-1] AS others, federations, among,\n"
+        "       [t IN top WHERE t[0] = 0 OR (t[1].region_code IS NOT NULL AND t[1].region_code <> '')\n"
+        "        | [t[0], t[1].name, t[1].id]] AS regional"
     )
 
 
@@ -252,7 +297,7 @@ def federations_at() -> str:
         "  UNION UNWIND $codes AS code MATCH (f:Federation {region_code: code}) RETURN f\n"
         "}\n"
         "RETURN f.id AS id, f.name AS name, coalesce(f.aliases, []) AS aliases, f.level AS level,\n"
-        "       f.region_code AS region_code, [(d:Document)-[:ISSUED_BY]->(f) | d.id] AS documents"
+        "       f.region_code AS region_code, COUNT { ()-[:ISSUED_BY]->(f) } AS own_documents"
     )
 
 
@@ -322,11 +367,12 @@ def provenance_by_ends() -> str:
 
 
 def federations() -> str:
-    """Every federation with the documents it issued (coverage against the gazetteer)."""
+    """Every federation with how many documents it issued (coverage against the gazetteer; the count is
+    the federation's ISSUED_BY degree: only documents issue)."""
     return (
         "MATCH (f:Federation)\n"
         "RETURN f.id AS id, f.name AS name, coalesce(f.aliases, []) AS aliases, f.level AS level,\n"
-        "       f.region_code AS region_code, [(d:Document)-[:ISSUED_BY]->(f) | d.id] AS documents"
+        "       f.region_code AS region_code, COUNT { ()-[:ISSUED_BY]->(f) } AS own_documents"
     )
 
 
@@ -451,6 +497,7 @@ _READ = {
     "entity_names": (entity_names, ("labels",)),
     "entity_fulltext": (entity_fulltext, ("index", "query", "labels", "normalized")),
     "entity_candidates": (entity_candidates, ("labels", "normalized")),
+    "entity_indexed": (entity_indexed, ("labels", "normalized")),
     "adoptions": (adoptions, ("labels", "ids")),
     "adoption_list": (adoption_list, ("labels", "ids")),
     "adopters": (adopters, ("labels", "ids")),

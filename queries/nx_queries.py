@@ -12,6 +12,7 @@ from typing import Any, Iterable, Optional
 
 import networkx as nx
 
+from graph.cypher import NAME_INDEXED, PLAIN_FORM
 from graph.order import NO_YEAR, adopter_key, adoption_key, known_year, level_key
 from graph.schema import ENTITY_LABELS, TARGET_LABELS
 from graph.walk import distances
@@ -45,8 +46,8 @@ def entity_names(g: nx.MultiDiGraph, labels: list[str]) -> list[dict[str, Any]]:
             for n, d in g.nodes(data=True) if d.get("label") in labels]
 
 
-# Java's `=~` matches the whole string, like re.fullmatch (the pattern of cypher._PLAIN_NAME).
-_PLAIN_NAME = re.compile("[\u4e00-\u9fff\u3400-\u4dbf0-9A-Za-z]*")
+# Java's `=~` matches the whole string, like re.fullmatch.
+_PLAIN_NAME = re.compile(PLAIN_FORM)
 
 
 def entity_candidates(g: nx.MultiDiGraph, labels: list[str], normalized: str) -> list[dict[str, Any]]:
@@ -60,6 +61,10 @@ def entity_candidates(g: nx.MultiDiGraph, labels: list[str], normalized: str) ->
             rows.append({"id": n, "label": d.get("label"), "name": d.get("name"),
                          "aliases": list(d.get("aliases") or [])})
     return rows
+
+
+def entity_indexed(g: nx.MultiDiGraph, labels: list[str], normalized: str) -> list[dict[str, Any]]:
+    return entity_candidates(g, [x for x in labels if x in NAME_INDEXED], normalized)
 
 
 def _issuer_names(g: nx.MultiDiGraph, doc: Optional[str], key: str = "name") -> list[Any]:
@@ -313,9 +318,9 @@ def federations(g: nx.MultiDiGraph, only: Optional[Iterable[str]] = None) -> lis
         d = g.nodes[n]
         if d.get("label") != "Federation":
             continue
-        docs = [u for u, _ in _in(g, n, "ISSUED_BY", "Document")]
+        own = sum(1 for _ in _in(g, n, "ISSUED_BY", "Document"))
         rows.append({"id": n, "name": d.get("name"), "aliases": list(d.get("aliases") or []),
-                     "level": d.get("level"), "region_code": d.get("region_code"), "documents": docs})
+                     "level": d.get("level"), "region_code": d.get("region_code"), "own_documents": own})
     return rows
 
 
@@ -451,7 +456,7 @@ def drawn_links(g: nx.MultiDiGraph, ids: list[str], labels: list[str], types: li
 # their `ids` (when given). tests/test_deferred_passages.py checks each against the whole graph.
 _ADOPTIONS = frozenset({"IMPLEMENTS", "ISSUED_BY"})
 READS: dict[str, frozenset[str]] = {
-    "entity_names": frozenset(), "entity_candidates": frozenset(),
+    "entity_names": frozenset(), "entity_candidates": frozenset(), "entity_indexed": frozenset(),
     "adoptions": _ADOPTIONS, "adoption_list": _ADOPTIONS, "adopters": _ADOPTIONS,
     "adoption_summary": frozenset({"IMPLEMENTS"}), "adoption_page": _ADOPTIONS, "adopter_page": _ADOPTIONS,
     "ancestors": frozenset({"LEADS"}), "descendants": frozenset({"LEADS"}), "leads_edges": frozenset({"LEADS"}),
@@ -463,6 +468,7 @@ BY_TARGET = frozenset({"adoptions", "adoption_list", "adopters", "adoption_summa
 QUERIES = {
     "entity_names": entity_names,
     "entity_candidates": entity_candidates,
+    "entity_indexed": entity_indexed,
     "adoptions": adoptions,
     "adoption_list": adoption_list,
     "adopters": adopters,

@@ -7,7 +7,10 @@ With `variants`, the campaigns found also bring their variant families: the camp
 VARIANT_OF links (written by the build, loaders.variants) lead to them (美家美妇 → 美家美妇,
 美家美妇她行动, 美家美妇美庭院, 爱国爱党爱家乡 美家美妇写家书).
 
-On Neo4j the candidates come from the CJK full-text index (bigrams of the query, OR-ed, on
+On Neo4j, federations, campaigns and laws are found through text indexes on `name` and
+`aliases_text` (CONTAINS the normalized query) together with the few nodes flagged as having a form
+that is not plain text (graph.cypher.IRREGULAR), on a database that has them (graph.cypher.name_indexes);
+otherwise the candidates come from the CJK full-text index (bigrams of the query, OR-ed, on
 `name` and `aliases_text`), or for federations alone from a scan of that label (every federation
 shares 妇联 with every document title, so the index narrows nothing there); nodes whose names and
 aliases are all plain CJK/ASCII text without the query are left out on the server, as they cannot
@@ -24,6 +27,7 @@ import re
 import unicodedata
 from typing import Any, Iterable, Optional, Sequence
 
+from graph.cypher import NAME_INDEX, NAME_INDEXED
 from graph.schema import ENTITY_LABELS, TARGET_LABELS
 from graph.traditional import fold_traditional
 from queries import backend
@@ -140,7 +144,9 @@ def resolve(store: Any, query: str, labels: Sequence[str] = ENTITY_LABELS, *,
         raise QueryError(f"give a {_describe(labels)} name")
     found: list[dict] = []
     if backend.backend_of(store) == "neo4j":
-        if tuple(labels) == ("Federation",):  # every federation shares 妇联 with every title: scan the label
+        if set(labels) <= set(NAME_INDEXED) and store.has_index(NAME_INDEX):
+            cands = backend.run(store, "entity_indexed", labels=list(labels), normalized=normalize(query))
+        elif tuple(labels) == ("Federation",):  # every federation shares 妇联 with every title: scan the label
             cands = backend.run(store, "entity_candidates", labels=list(labels), normalized=normalize(query))
         else:
             cands = _fulltext_candidates(store, query, labels)

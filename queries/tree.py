@@ -92,9 +92,9 @@ def diffusion_tree(store: Any, name: str, *, under: Optional[str] = None, kind: 
     by_name = {normalize(form): fid for fid, f in feds.items() for form in [f["name"], *f["aliases"]]}
     nodes: dict[str, dict[str, Any]] = {}
     for fid, par in members.items():
-        f = feds.get(fid, {"id": fid, "name": fid, "level": None, "region_code": None, "documents": [],
+        f = feds.get(fid, {"id": fid, "name": fid, "level": None, "region_code": None, "own_documents": 0,
                            "aliases": []})
-        own = len(f["documents"])
+        own = f["own_documents"]
         mine = adoptions.get(fid, [])
         years = sorted({a["year"] for a in mine if a["year"]})
         status = "adopted" if mine else ("document, no adoption" if own else "no document")

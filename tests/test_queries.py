@@ -287,6 +287,7 @@ def test_parity_text_inheritance(neo4j_lineage, reference):
 RAW_PARAMS = {  # a parameter set for each named statement (the full-text one has its own test)
     "entity_names": dict(labels=["Campaign", "Law", "Federation"]),
     "entity_candidates": dict(labels=["Federation", "Campaign"], normalized="长沙"),
+    "entity_indexed": dict(labels=["Federation", "Law"], normalized="长沙"),
     "adoptions": dict(labels=["Campaign", "Law"], ids=None),
     "adoption_list": dict(labels=["Campaign", "Law"], ids=None),
     "adopters": dict(labels=["Campaign", "Law"],
