@@ -47,7 +47,7 @@ def _targets(store: Any, label: str) -> list[dict[str, Any]]:
 def _federations(store: Any) -> list[dict[str, Any]]:
     implements = Counter(r["start_id"] for r in store.relationships("IMPLEMENTS"))
     rows = [{"name": f["name"], "aliases": f["aliases"], "level": f["level"], "region_code": f["region_code"],
-             "documents": len(f["documents"]), "implements": implements.get(f["id"], 0), "id": f["id"]}
+             "documents": f["own_documents"], "implements": implements.get(f["id"], 0), "id": f["id"]}
             for f in backend.run(store, "federations")]
     return sorted(rows, key=lambda r: (level_key(r["level"]), r["region_code"] or "~", r["name"]))
 
