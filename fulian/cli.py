@@ -516,10 +516,24 @@ def main(argv: Optional[list[str]] = None) -> int:
         print(f"error: {printable(str(e), keep_newlines=isinstance(e, Neo4jServerError))}", file=sys.stderr)
         return getattr(e, "exit_code", EXIT_ERROR)
     finally:
-        if in_main:
+        if in_main and _ENTRY:  # the code is settled: the interpreter's shutdown is not to be cut short
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)  # (it would reset a handler to die by the signal)
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+        elif in_main:
             signal.signal(signal.SIGTERM, previous)
             signal.signal(signal.SIGINT, previous_int)
 
 
+_ENTRY: list[bool] = []  # set by `run`: main is the process's whole work
+
+
+def run() -> int:
+    """The process's entry point (`fulian`, `python -m fulian.cli`): `main`, after which a Ctrl-C or
+    SIGTERM is ignored. The command's result and exit code are settled by then; a signal during the
+    interpreter's shutdown (seconds after a large build) would otherwise end it as killed."""
+    _ENTRY.append(True)
+    return main()
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run())

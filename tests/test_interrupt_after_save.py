@@ -59,3 +59,25 @@ def test_a_later_command_is_not_taken_for_finished_by_an_earlier_save(tmp_path, 
     monkeypatch.setattr("loaders.pipeline.build", interrupted)
     assert cli.main(["build", str(SAMPLE), "--out", str(out)]) == cli.EXIT_INTERRUPTED
     assert "nothing half-written" in capsys.readouterr().err
+
+
+def test_the_process_ignores_ctrl_c_once_its_exit_code_is_settled(tmp_path):
+    """`fulian` (cli.run) ignores Ctrl-C and SIGTERM after `main` returns: the interpreter's shutdown,
+    which resets any other handler to die by the signal, then ends with the command's own code."""
+    import subprocess
+    import sys
+
+    script = ("import atexit, os, signal, sys, time\n"
+              "from fulian import cli\n"
+              "def late():\n"
+              "    print('at exit:', signal.getsignal(signal.SIGINT) is signal.SIG_IGN,\n"
+              "          signal.getsignal(signal.SIGTERM) is signal.SIG_IGN, flush=True)\n"
+              "    os.kill(os.getpid(), signal.SIGINT)\n"
+              "    time.sleep(0.2)\n"
+              "atexit.register(late)\n"
+              "sys.exit(cli.run())\n")
+    out = subprocess.run([sys.executable, "-c", script, "build", str(SAMPLE), "--out", str(tmp_path / "kg.json")],
+                         cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert out.returncode == cli.EXIT_OK, out.stderr
+    assert "at exit: True True" in out.stdout
+    assert "Traceback" not in out.stderr and "KeyboardInterrupt" not in out.stderr
