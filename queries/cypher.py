@@ -267,7 +267,7 @@ def adopter_page() -> str:
         "  RETURN collect([f.id, f.name, " + adopts + "]) AS among\n"
         "}\n"
         "RETURN starts[-1] AS others, federations, among,\n"
-        "       [t IN top WHERE t[0] = 0 OR (t[1].region_code IS NOT NULL AND t[1].region_code <> '')\n"
+        "       [t IN top WHERE t[0] = " + str(LEVELS.index("national")) + " OR (t[1].region_code IS NOT NULL AND t[1].region_code <> '')\n"
         "        | [t[0], t[1].name, t[1].id]] AS regional"
     )
 
